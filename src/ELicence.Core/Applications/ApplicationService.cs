@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using ELicence.Core.Callers;
+using ELicence.Core.Licences;
+using ELicence.Core.Problems;
+using ELicence.Core.Serialization;
+
+namespace ELicence.Core.Applications;
+
+/// <summary>Accepts registration applications and queues them for issuance; honours Idempotency-Key.</summary>
+public sealed class ApplicationService(IApplicationStore applications, IIdempotencyStore idempotency, IIssuanceQueue queue, TimeProvider time)
+{
+    public const int MaxIdempotencyKeyLength = 255;
+
+    public async Task<LicenceApplication> SubmitAsync(Caller caller, LicenceApplicationRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        var details = request.ToDetails();
+        var id = LicenceApplication.NewId();
+
+        if (idempotencyKey is not null)
+        {
+            if (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~'))
+            {
+                throw ProblemException.Invalid("Idempotency-Key", $"Must be 1 to {MaxIdempotencyKeyLength} visible ASCII characters.");
+            }
+
+            var hash = Convert.ToHexStringLower(SHA256.HashData(ElicenceJson.SerializeToUtf8(details)));
+            var record = await idempotency.GetOrAddAsync(new IdempotencyRecord(caller.Id, idempotencyKey, hash, id, time.GetUtcNow()), cancellationToken);
+            if (record.RequestHash != hash)
+            {
+                throw new ProblemException(ProblemType.IdempotencyKeyReused, "This Idempotency-Key was used earlier with a different application; use a new key for a new application.");
+            }
+
+            id = record.ResourceId;
+        }
+
+        // Every step below may have run already (a retry after a crash): each is safe to repeat.
+        var application = new LicenceApplication(id, details, ApplicationStatus.Pending, caller.Id, time.GetUtcNow(), Queued: false, null, null, 0, null, null, null);
+        if (!await applications.TryAddAsync(application, cancellationToken))
+        {
+            application = await applications.FindAsync(id, cancellationToken) ?? throw new InvalidOperationException($"Application {id} exists but cannot be read.");
+        }
+
+        if (!application.Queued)
+        {
+            await queue.EnqueueAsync(id, cancellationToken);
+            application = await MarkQueuedAsync(application, cancellationToken);
+        }
+
+        return application;
+    }
+
+    public async Task<LicenceApplication> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!LicenceApplication.IsWellFormedId(id))
+        {
+            throw ProblemException.NotFound($"There is no application '{id}'.");
+        }
+
+        return await applications.FindAsync(id, cancellationToken) ?? throw ProblemException.NotFound($"There is no application '{id}'.");
+    }
+
+    private async Task<LicenceApplication> MarkQueuedAsync(LicenceApplication application, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var queued = application with { Queued = true };
+            if (await applications.TryUpdateAsync(queued, cancellationToken))
+            {
+                return await applications.FindAsync(application.Id, cancellationToken) ?? queued;
+            }
+
+            // The issuer may already have moved it on: the fresh copy wins, it was queued.
+            application = await applications.FindAsync(application.Id, cancellationToken) ?? throw new InvalidOperationException($"Application {application.Id} vanished.");
+            if (application.Queued || application.Status != ApplicationStatus.Pending)
+            {
+                return application;
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using ELicence.Core.CreditCodes;
+using ELicence.Core.Problems;
+
+namespace ELicence.Core.Callers;
+
+public enum Role
+{
+    Registrar,
+    Holder,
+    Verifier,
+}
+
+/// <summary>An authenticated caller. A holder is bound to exactly one credit code.</summary>
+public sealed record Caller(string Id, Role Role, string Name, CreditCode? HolderOf)
+{
+    public static Caller Registrar(string id, string name) => new(id, Role.Registrar, name, null);
+
+    public static Caller Verifier(string id, string name) => new(id, Role.Verifier, name, null);
+
+    public static Caller Holder(string id, string name, CreditCode code) => new(id, Role.Holder, name, code);
+
+    public bool IsHolderOf(CreditCode code) => Role == Role.Holder && HolderOf == code;
+
+    /// <summary>The registrar sees every licence; a holder only its own; nobody else any.</summary>
+    public void EnsureMayReadLicence(CreditCode code)
+    {
+        var allowed = Role switch
+        {
+            Role.Registrar => true,
+            Role.Holder => HolderOf == code,
+            Role.Verifier => false,
+            _ => throw new ArgumentOutOfRangeException(nameof(code)),
+        };
+        if (!allowed)
+        {
+            throw ProblemException.Forbidden(Role == Role.Holder
+                ? "A holder may only read its own licence."
+                : "Only the registrar and the licence's holder may read a licence; verifiers use /api/v1/verifications.");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+
+namespace ELicence.Core.Keys;
+
+/// <summary>Ed25519 (RFC 8032) through BouncyCastle.</summary>
+public static class Ed25519
+{
+    public const int SeedLength = 32;
+    public const int PublicKeyLength = 32;
+    public const int SignatureLength = 64;
+
+    public static byte[] NewSeed() => RandomNumberGenerator.GetBytes(SeedLength);
+
+    public static byte[] PublicKeyFromSeed(ReadOnlySpan<byte> seed) =>
+        new Ed25519PrivateKeyParameters(seed.ToArray(), 0).GeneratePublicKey().GetEncoded();
+
+    public static byte[] Sign(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> message)
+    {
+        var signer = new Ed25519Signer();
+        signer.Init(true, new Ed25519PrivateKeyParameters(seed.ToArray(), 0));
+        var data = message.ToArray();
+        signer.BlockUpdate(data, 0, data.Length);
+        return signer.GenerateSignature();
+    }
+
+    public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
+    {
+        if (publicKey.Length != PublicKeyLength || signature.Length != SignatureLength)
+        {
+            return false;
+        }
+
+        var verifier = new Ed25519Signer();
+        verifier.Init(false, new Ed25519PublicKeyParameters(publicKey.ToArray(), 0));
+        var data = message.ToArray();
+        verifier.BlockUpdate(data, 0, data.Length);
+        return verifier.VerifySignature(signature.ToArray());
+    }
+}

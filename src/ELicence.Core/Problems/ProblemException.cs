@@ -1,0 +1,71 @@
+namespace ELicence.Core.Problems;
+
+/// <summary>A kind of failure with a stable RFC 9457 type URI, its HTTP status and title.</summary>
+public sealed record ProblemType(string Slug, int Status, string Title)
+{
+    public const string UriPrefix = "urn:elicence:problem:";
+
+    public string Uri => UriPrefix + Slug;
+
+    public static readonly ProblemType Validation = new("validation", 400, "The request is not valid.");
+    public static readonly ProblemType MalformedJson = new("malformed-json", 400, "The request body is not valid JSON.");
+    public static readonly ProblemType Unauthenticated = new("unauthenticated", 401, "Credentials are missing or not valid.");
+    public static readonly ProblemType Forbidden = new("forbidden", 403, "The caller may not do this.");
+    public static readonly ProblemType NotFound = new("not-found", 404, "The resource does not exist.");
+    public static readonly ProblemType Conflict = new("conflict", 409, "The resource was changed by someone else.");
+    public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "The request body is too large.");
+    public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "The request body has an unsupported content type.");
+    public static readonly ProblemType IdempotencyKeyReused = new("idempotency-key-reused", 422, "The Idempotency-Key was already used with a different request.");
+    public static readonly ProblemType Internal = new("internal", 500, "An unexpected error occurred.");
+
+    public static IReadOnlyList<ProblemType> All { get; } =
+        [Validation, MalformedJson, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, Internal];
+}
+
+/// <summary>One invalid field: a JSON pointer-like path (e.g. <c>registeredCapital.currency</c>) and what is wrong with it.</summary>
+public sealed record FieldError(string Field, string Message);
+
+/// <summary>A failure the caller can act on; mapped in one place to application/problem+json.</summary>
+public sealed class ProblemException : Exception
+{
+    public ProblemException(ProblemType type, string detail, IReadOnlyList<FieldError>? errors = null, IReadOnlyDictionary<string, object?>? extensions = null)
+        : base(detail)
+    {
+        Type = type;
+        Errors = errors ?? [];
+        Extensions = extensions ?? new Dictionary<string, object?>();
+    }
+
+    public ProblemException()
+        : this(ProblemType.Internal, "An unexpected error occurred.")
+    {
+    }
+
+    public ProblemException(string message)
+        : this(ProblemType.Internal, message)
+    {
+    }
+
+    public ProblemException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Type = ProblemType.Internal;
+        Errors = [];
+        Extensions = new Dictionary<string, object?>();
+    }
+
+    public ProblemType Type { get; }
+
+    public IReadOnlyList<FieldError> Errors { get; }
+
+    public IReadOnlyDictionary<string, object?> Extensions { get; }
+
+    public static ProblemException Invalid(IReadOnlyList<FieldError> errors) =>
+        new(ProblemType.Validation, errors.Count == 1 ? $"{errors[0].Field}: {errors[0].Message}" : $"{errors.Count} fields are not valid.", errors);
+
+    public static ProblemException Invalid(string field, string message) => Invalid([new FieldError(field, message)]);
+
+    public static ProblemException NotFound(string detail) => new(ProblemType.NotFound, detail);
+
+    public static ProblemException Forbidden(string detail) => new(ProblemType.Forbidden, detail);
+}

@@ -1,0 +1,51 @@
+using System.Text.Json.Serialization;
+using ELicence.Core.Keys;
+using ELicence.Core.Serialization;
+using ELicence.Core.Verification;
+
+namespace ELicence.Core.Receipts;
+
+/// <summary>
+/// A verification receipt: what was checked, by whom, when, for what, and the answer. Signed by the service as a JWT
+/// (iss, jti, iat, sub) so any JOSE library can check it with the published JWKS and an auditor can rely on it.
+/// </summary>
+public sealed record Receipt(
+    [property: JsonPropertyName("iss")] string Issuer,
+    [property: JsonPropertyName("jti")] string Id,
+    [property: JsonPropertyName("iat")] long IssuedAtUnix,
+    [property: JsonPropertyName("sub")] string? Subject,
+    DateTimeOffset VerifiedAt,
+    ReceiptVerifier Verifier,
+    string? Purpose,
+    ReceiptTarget Checked,
+    bool Valid,
+    IReadOnlyList<VerificationReason> Reasons,
+    ELicence.Core.Licences.LicenceSummary? Licence)
+{
+    public const string JwsType = "receipt+jwt";
+
+    public string Sign(SigningKey key) => CompactJws.Sign(key, JwsType, ElicenceJson.SerializeToUtf8(this));
+
+    private const string IdPrefix = "rcpt_";
+
+    public static string NewId() => ResourceIds.New(IdPrefix);
+
+    public static bool IsWellFormedId(string? id) => ResourceIds.IsWellFormed(id, IdPrefix);
+}
+
+public sealed record ReceiptVerifier(string Id, string Name);
+
+/// <summary>What the verifier presented: a credential (its id and the version it claims) or a bare credit code.</summary>
+public sealed record ReceiptTarget(string Kind, string? CreditCode, string? CredentialId, int? LicenceVersion, string? KeyId, string? CredentialSha256);
+
+/// <summary>A stored, signed receipt and who owns it.</summary>
+public sealed record StoredReceipt(string Id, string VerifierId, string Jws, Receipt Receipt);
+
+/// <summary>Write-once receipt storage, indexed by licence and by verifier.</summary>
+public interface IReceiptStore
+{
+    /// <summary>Stores the receipt; a second write under the same id must fail.</summary>
+    Task SaveAsync(StoredReceipt receipt, CancellationToken cancellationToken);
+
+    Task<StoredReceipt?> FindAsync(string id, CancellationToken cancellationToken);
+}

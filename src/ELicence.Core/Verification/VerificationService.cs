@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using ELicence.Core.Callers;
+using ELicence.Core.Credentials;
+using ELicence.Core.CreditCodes;
+using ELicence.Core.Keys;
+using ELicence.Core.Licences;
+using ELicence.Core.Problems;
+using ELicence.Core.Receipts;
+
+namespace ELicence.Core.Verification;
+
+/// <summary>What a verifier asks: a credential (compact JWS) or a credit code, and why.</summary>
+public sealed record VerificationRequest(string? Credential, string? CreditCode, string? Purpose);
+
+/// <summary>The answer, and the signed receipt that records it.</summary>
+public sealed record VerificationResult(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, string ReceiptId, string Receipt);
+
+public sealed partial class VerificationService(
+    ILicenceStore licences,
+    ICredentialStore credentials,
+    IReceiptStore receipts,
+    IKeyRingProvider keys,
+    IssuerOptions issuer,
+    ICreditCodeExceptions codeExceptions,
+    TimeProvider time)
+{
+    public async Task<VerificationResult> VerifyAsync(Caller verifier, VerificationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(verifier);
+        ArgumentNullException.ThrowIfNull(request);
+        var purpose = ValidatePurpose(request.Purpose);
+        var ring = await keys.GetAsync(cancellationToken);
+
+        var (target, licence, reasons) = request switch
+        {
+            { Credential: not null, CreditCode: not null } => throw ProblemException.Invalid("credential", "Send either a credential or a creditCode, not both."),
+            { Credential: { } jws } => await CheckCredentialAsync(jws, ring, cancellationToken),
+            { CreditCode: { } code } => await CheckCodeAsync(code, cancellationToken),
+            _ => throw ProblemException.Invalid("credential", "Send a credential (compact JWS) or a creditCode."),
+        };
+
+        var valid = reasons.Count == 0;
+        if (valid)
+        {
+            reasons = [new VerificationReason(ReasonCodes.Verified, "The licence is genuine, current and active.")];
+        }
+
+        var now = time.GetUtcNow();
+        var summary = licence?.Summarize();
+        var receipt = new Receipt(
+            issuer.Id,
+            Receipt.NewId(),
+            now.ToUnixTimeSeconds(),
+            licence?.Code.Value,
+            now,
+            new ReceiptVerifier(verifier.Id, verifier.Name),
+            purpose,
+            target,
+            valid,
+            reasons,
+            summary);
+        var signed = receipt.Sign(ring.Signing);
+        await receipts.SaveAsync(new StoredReceipt(receipt.Id, verifier.Id, signed, receipt), cancellationToken);
+        return new VerificationResult(valid, reasons, summary, receipt.Id, signed);
+    }
+
+    private async Task<(ReceiptTarget, Licence?, List<VerificationReason>)> CheckCredentialAsync(string jws, KeyRing ring, CancellationToken cancellationToken)
+    {
+        jws = jws.Trim();
+        if (!CompactJws.TryParse(jws, out var parsed, out var error))
+        {
+            throw ProblemException.Invalid("credential", "Not a compact JWS: " + error);
+        }
+
+        var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(jws)));
+        var target = new ReceiptTarget("credential", null, null, null, parsed.KeyId, digest);
+        var reasons = new List<VerificationReason>();
+        if (parsed.Algorithm != SigningKey.Algorithm)
+        {
+            reasons.Add(new(ReasonCodes.UnsupportedAlgorithm, $"Credentials are signed with EdDSA; this one says '{parsed.Algorithm}'."));
+            return (target, null, reasons);
+        }
+
+        var key = parsed.KeyId is null ? null : ring.FindTrusted(parsed.KeyId);
+        if (key is null)
+        {
+            reasons.Add(parsed.KeyId is not null && ring.StateOf(parsed.KeyId) == KeyState.Compromised
+                ? new(ReasonCodes.KeyCompromised, $"Key '{parsed.KeyId}' was withdrawn as compromised; nothing it signed is trusted.")
+                : new(ReasonCodes.UnknownKey, $"Key '{parsed.KeyId}' is not one of this service's keys (see /.well-known/jwks.json)."));
+            return (target, null, reasons);
+        }
+
+        if (!Ed25519.Verify(key.PublicKey, parsed.SigningInput, parsed.Signature))
+        {
+            reasons.Add(new(ReasonCodes.BadSignature, "The signature does not match the credential: it was altered or not signed by this service."));
+            return (target, null, reasons);
+        }
+
+        var payload = LicenceCredential.TryReadPayload(parsed.Payload);
+        if (payload is null || parsed.Type != LicenceCredential.JwsType)
+        {
+            reasons.Add(new(ReasonCodes.NotALicenceCredential, "The token is signed by this service but is not a business licence credential."));
+            return (target, null, reasons);
+        }
+
+        var subject = payload.CredentialSubject;
+        target = target with { CreditCode = subject.CreditCode, CredentialId = payload.Id, LicenceVersion = subject.LicenceVersion };
+        if (payload.Issuer.Id != issuer.Id)
+        {
+            reasons.Add(new(ReasonCodes.WrongIssuer, $"The credential names issuer '{payload.Issuer.Id}', not '{issuer.Id}'."));
+            return (target, null, reasons);
+        }
+
+        var code = CreditCode.Validate(subject.CreditCode, codeExceptions).Code;
+        var licence = code is null ? null : await licences.FindCurrentAsync(code.Value, cancellationToken);
+        if (licence is null)
+        {
+            reasons.Add(new(ReasonCodes.LicenceNotFound, $"The register has no licence {subject.CreditCode}."));
+            return (target, null, reasons);
+        }
+
+        // The credential must be the one the register issued for that version, byte for byte.
+        var issued = await credentials.FindAsync(licence.Code, subject.LicenceVersion, cancellationToken);
+        if (issued is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(issued), Encoding.ASCII.GetBytes(jws)))
+        {
+            reasons.Add(new(ReasonCodes.CredentialNotIssued, "The register holds no such credential for this licence."));
+            return (target, licence, reasons);
+        }
+
+        AddStatusReasons(licence, reasons);
+        return (target, licence, reasons);
+    }
+
+    private async Task<(ReceiptTarget, Licence?, List<VerificationReason>)> CheckCodeAsync(string input, CancellationToken cancellationToken)
+    {
+        var validation = CreditCode.Validate(input, codeExceptions);
+        if (!validation.IsValid)
+        {
+            throw ProblemException.Invalid("creditCode", validation.Message);
+        }
+
+        var licence = await licences.FindCurrentAsync(validation.Code.Value, cancellationToken)
+            ?? throw ProblemException.NotFound($"The register has no licence {validation.Code.Value}.");
+        var reasons = new List<VerificationReason>();
+        AddStatusReasons(licence, reasons);
+        return (new ReceiptTarget("credit-code", licence.Code.Value, null, licence.Version, null, null), licence, reasons);
+    }
+
+    private static void AddStatusReasons(Licence licence, List<VerificationReason> reasons)
+    {
+        switch (licence.Status)
+        {
+            case LicenceStatus.Active:
+                break;
+            default:
+                reasons.Add(new(ReasonCodes.NotActive, $"The licence is {licence.Status}."));
+                break;
+        }
+    }
+
+    private static string? ValidatePurpose(string? purpose)
+    {
+        if (purpose is null)
+        {
+            return null;
+        }
+
+        return PurposePattern().IsMatch(purpose)
+            ? purpose
+            : throw ProblemException.Invalid("purpose", "A lower-case word with hyphens, optionally ':' and a reference: e.g. account-opening or tender:2026-0042 (at most 100 characters).");
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,39}(:[A-Za-z0-9._/-]{1,59})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex PurposePattern();
+}

@@ -1,0 +1,67 @@
+using ELicence.Core.Callers;
+using ELicence.Core.Credentials;
+using ELicence.Core.Licences;
+using ELicence.Functions.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace ELicence.Functions.Licences;
+
+/// <summary>A licence and its credential, for the registrar and the licence's holder; holder keys, made by the registrar.</summary>
+public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, ApiKeyService apiKeys)
+{
+    [Function("GetLicence")]
+    public Task<IActionResult> GetLicence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}")] HttpRequest req, string code) =>
+        api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
+            ApiResults.Json(LicenceView.From(await queries.GetLicenceAsync(caller, code, req.HttpContext.RequestAborted))));
+
+    /// <summary>The signed credential: application/vc+jwt by default, application/jose when the client asks for that.</summary>
+    [Function("GetCredential")]
+    public Task<IActionResult> GetCredential([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/credential")] HttpRequest req, string code) =>
+        api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
+        {
+            var jws = await queries.GetCredentialAsync(caller, code, req.HttpContext.RequestAborted);
+            var wantsJose = req.Headers.Accept.ToString().Contains("application/jose", StringComparison.OrdinalIgnoreCase);
+            return ApiResults.Text(jws, wantsJose ? "application/jose" : LicenceCredential.MediaType, new Dictionary<string, string> { ["Cache-Control"] = "private, no-store" });
+        });
+
+    /// <summary>Creates an API key for the licence's holder. The key is shown once, in this response.</summary>
+    [Function("CreateHolderKey")]
+    public Task<IActionResult> CreateHolderKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/holder-keys")] HttpRequest req, string code) =>
+        api.RunAsync(req, Access.Registrar, async caller =>
+        {
+            var licence = await queries.GetLicenceAsync(caller, code, req.HttpContext.RequestAborted);
+            var key = await apiKeys.CreateAsync(Role.Holder, "holder:" + licence.Code.Value, licence.Details.Name, licence.Code, req.HttpContext.RequestAborted);
+            return ApiResults.Json(new { key.KeyId, key.Key, role = key.Role, creditCode = key.HolderOf }, StatusCodes.Status201Created, new Dictionary<string, string> { ["Cache-Control"] = "no-store" });
+        });
+}
+
+/// <summary>A licence as the API shows it: every registered field, with the English rendering where there is one.</summary>
+public sealed record LicenceView(
+    string CreditCode,
+    int Version,
+    LicenceStatus Status,
+    string Name,
+    EntityType EntityType,
+    string EntityTypeName,
+    string Domicile,
+    string LegalRepresentative,
+    Money RegisteredCapital,
+    DateOnly EstablishedOn,
+    OperatingTerm OperatingTerm,
+    string BusinessScope,
+    string RegistrationAuthority,
+    DateOnly IssuedOn,
+    EnglishRendering? English,
+    string CredentialId,
+    string CredentialUrl)
+{
+    public static LicenceView From(Licence l)
+    {
+        ArgumentNullException.ThrowIfNull(l);
+        var d = l.Details;
+        return new(l.Code.Value, l.Version, l.Status, d.Name, d.EntityType, d.EntityType.ChineseName(), d.Domicile, d.LegalRepresentative, d.RegisteredCapital,
+            d.EstablishedOn, d.OperatingTerm, d.BusinessScope, d.RegistrationAuthority, l.IssuedOn, d.English, l.CredentialId, $"/api/v1/licences/{l.Code.Value}/credential");
+    }
+}

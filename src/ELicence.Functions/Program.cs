@@ -1,0 +1,8 @@
+using ELicence.Functions.Composition;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.Services.AddELicence(builder.Configuration);
+builder.Build().Run();

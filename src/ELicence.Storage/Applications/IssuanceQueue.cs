@@ -1,0 +1,13 @@
+using ELicence.Core.Applications;
+using ELicence.Core.Serialization;
+
+namespace ELicence.Storage.Applications;
+
+/// <summary>The message the issuance queue trigger receives.</summary>
+public sealed record IssueLicenceMessage(string ApplicationId);
+
+public sealed class IssuanceQueue(StorageClients storage) : IIssuanceQueue
+{
+    public Task EnqueueAsync(string applicationId, CancellationToken cancellationToken) =>
+        storage.Queue(StorageNames.IssuanceQueue).SendMessageAsync(ElicenceJson.Serialize(new IssueLicenceMessage(applicationId)), cancellationToken);
+}

@@ -1,0 +1,44 @@
+using Azure;
+using Azure.Data.Tables;
+using ELicence.Core.Callers;
+
+namespace ELicence.Storage.Callers;
+
+public sealed class ApiKeyStore(StorageClients storage) : IApiKeyStore
+{
+    private const string Row = "key";
+    private readonly TableClient _table = storage.Table(StorageNames.ApiKeysTable);
+
+    public async Task<ApiKeyRecord?> FindAsync(string keyId, CancellationToken cancellationToken)
+    {
+        var e = await _table.FindAsync<TableEntity>(keyId, Row, cancellationToken);
+        return e is null
+            ? null
+            : new ApiKeyRecord(
+                keyId,
+                e.GetBinary("SecretHash"),
+                Enum.Parse<Role>(e.GetString("Role")),
+                e.GetString("PrincipalId"),
+                e.GetString("Name"),
+                e.GetString("HolderOf"),
+                e.GetDateTimeOffset("CreatedAt") ?? default,
+                e.GetBoolean("Revoked") ?? false);
+    }
+
+    public async Task AddAsync(ApiKeyRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        await _table.AddEntityAsync(
+            new TableEntity(record.KeyId, Row)
+            {
+                ["SecretHash"] = record.SecretHash,
+                ["Role"] = record.Role.ToString(),
+                ["PrincipalId"] = record.PrincipalId,
+                ["Name"] = record.Name,
+                ["HolderOf"] = record.HolderOf,
+                ["CreatedAt"] = record.CreatedAt,
+                ["Revoked"] = record.Revoked,
+            },
+            cancellationToken);
+    }
+}

@@ -1,0 +1,55 @@
+using Azure;
+using Azure.Data.Tables;
+using ELicence.Core.Licences;
+
+namespace ELicence.Storage.Licences;
+
+/// <summary>
+/// Registry sequence numbers. The counter and every claim live in one partition, so "advance the counter" and
+/// "record who got the number" commit together in one entity-group transaction guarded by the counter's ETag:
+/// a number is never handed out twice, and a claimant asking again gets its own number back.
+/// </summary>
+public sealed class SequenceAllocator(StorageClients storage) : ISequenceAllocator
+{
+    private const string Partition = "registry";
+    private const string CounterRow = "counter";
+    private readonly TableClient _table = storage.Table(StorageNames.SequenceTable);
+
+    public async Task<long> AllocateAsync(string claimant, CancellationToken cancellationToken)
+    {
+        var claimRow = "claim-" + claimant;
+        for (var attempt = 0; ; attempt++)
+        {
+            var claim = await _table.FindAsync<TableEntity>(Partition, claimRow, cancellationToken);
+            if (claim is not null)
+            {
+                return claim.GetInt64("Number") ?? throw new InvalidDataException($"Claim {claimRow} has no number.");
+            }
+
+            var counter = await _table.FindAsync<TableEntity>(Partition, CounterRow, cancellationToken);
+            var next = counter?.GetInt64("Next") ?? 0L;
+            var actions = new List<TableTransactionAction>
+            {
+                counter is null
+                    ? new(TableTransactionActionType.Add, new TableEntity(Partition, CounterRow) { ["Next"] = next + 1 })
+                    : new(TableTransactionActionType.UpdateReplace, new TableEntity(Partition, CounterRow) { ["Next"] = next + 1 }, counter.ETag),
+                new(TableTransactionActionType.Add, new TableEntity(Partition, claimRow) { ["Number"] = next }),
+            };
+            try
+            {
+                await _table.SubmitTransactionAsync(actions, cancellationToken);
+                return next;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+            {
+                // Another allocation won the race (or this claimant's own earlier attempt did): read again.
+                if (attempt > 100)
+                {
+                    throw;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 + (attempt * 10))), cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace ELicence.Storage;
+
+/// <summary>The names of every table, container and queue the service uses.</summary>
+public static class StorageNames
+{
+    public const string ApplicationsTable = "applications";
+    public const string IdempotencyTable = "idempotency";
+    public const string SequenceTable = "sequence";
+    public const string LicencesTable = "licences";
+    public const string ApiKeysTable = "apikeys";
+    public const string ReceiptsByLicenceTable = "receiptsbylicence";
+    public const string ReceiptsByVerifierTable = "receiptsbyverifier";
+
+    public const string CredentialsContainer = "credentials";
+    public const string ReceiptsContainer = "receipts";
+    public const string KeysContainer = "signing-keys";
+
+    /// <summary>Queue trigger names must be constants, so the function attributes use these too.</summary>
+    public const string IssuanceQueue = "issue-licence";
+    public const string IssuancePoisonQueue = IssuanceQueue + "-poison";
+
+    public static IReadOnlyList<string> Tables { get; } =
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable];
+
+    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer];
+
+    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue];
+}
+
+/// <summary>
+/// The Azure SDK clients, built from the Functions storage setting: a connection string (Azurite, local) or, in Azure,
+/// the service URIs with a managed identity (<c>AzureWebJobsStorage__blobServiceUri</c> and friends).
+/// </summary>
+public sealed class StorageClients
+{
+    public StorageClients(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        // The Functions queue trigger reads base64 by default; messages we send must be base64 too.
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            Tables = new TableServiceClient(options.ConnectionString);
+            Blobs = new BlobServiceClient(options.ConnectionString);
+            Queues = new QueueServiceClient(options.ConnectionString, queueOptions);
+        }
+        else if (options.BlobServiceUri is not null && options.QueueServiceUri is not null && options.TableServiceUri is not null)
+        {
+            TokenCredential credential = string.IsNullOrEmpty(options.ClientId)
+                ? new DefaultAzureCredential()
+                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ClientId));
+            Tables = new TableServiceClient(options.TableServiceUri, credential);
+            Blobs = new BlobServiceClient(options.BlobServiceUri, credential);
+            Queues = new QueueServiceClient(options.QueueServiceUri, credential, queueOptions);
+        }
+        else
+        {
+            throw new InvalidOperationException("Storage is not configured: set AzureWebJobsStorage to a connection string, or AzureWebJobsStorage__blobServiceUri, __queueServiceUri and __tableServiceUri.");
+        }
+    }
+
+    public TableServiceClient Tables { get; }
+
+    public BlobServiceClient Blobs { get; }
+
+    public QueueServiceClient Queues { get; }
+
+    public TableClient Table(string name) => Tables.GetTableClient(name);
+
+    public BlobContainerClient Container(string name) => Blobs.GetBlobContainerClient(name);
+
+    public QueueClient Queue(string name) => Queues.GetQueueClient(name);
+
+    /// <summary>Creates every table, container and queue that is missing. Safe to run at every start.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        foreach (var table in StorageNames.Tables)
+        {
+            await Tables.CreateTableIfNotExistsAsync(table, cancellationToken);
+        }
+
+        foreach (var container in StorageNames.Containers)
+        {
+            await Container(container).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+
+        foreach (var queue in StorageNames.Queues)
+        {
+            await Queue(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+    }
+}
+
+/// <summary>How to reach storage: the <c>AzureWebJobsStorage</c> setting, as the Functions host reads it.</summary>
+public sealed class StorageOptions
+{
+    public string? ConnectionString { get; set; }
+
+    public Uri? BlobServiceUri { get; set; }
+
+    public Uri? QueueServiceUri { get; set; }
+
+    public Uri? TableServiceUri { get; set; }
+
+    /// <summary>Client id of a user-assigned managed identity; empty for the system-assigned one.</summary>
+    public string? ClientId { get; set; }
+}
