@@ -36,11 +36,11 @@ public sealed class ApplicationService(IApplicationStore applications, IIdempote
         }
 
         // Every step below may have run already (a retry after a crash): each is safe to repeat.
-        var application = new LicenceApplication(id, details, ApplicationStatus.Pending, caller.Id, time.GetUtcNow(), Queued: false, null, null, 0, null, null, null);
-        if (!await applications.TryAddAsync(application, cancellationToken))
-        {
-            application = await applications.FindAsync(id, cancellationToken) ?? throw new InvalidOperationException($"Application {id} exists but cannot be read.");
-        }
+        var application = await applications.TryAddAsync(
+                new LicenceApplication(id, details, ApplicationStatus.Pending, caller.Id, time.GetUtcNow(), Queued: false, null, null, 0, null, null, null),
+                cancellationToken)
+            ?? await applications.FindAsync(id, cancellationToken)
+            ?? throw new InvalidOperationException($"Application {id} exists but cannot be read.");
 
         if (!application.Queued)
         {

@@ -34,8 +34,8 @@ public sealed record LicenceApplication(
 
 public interface IApplicationStore
 {
-    /// <summary>Adds the application; false when one with that id exists already.</summary>
-    Task<bool> TryAddAsync(LicenceApplication application, CancellationToken cancellationToken);
+    /// <summary>Adds the application and returns it as stored (with its ETag); null when one with that id exists already.</summary>
+    Task<LicenceApplication?> TryAddAsync(LicenceApplication application, CancellationToken cancellationToken);
 
     Task<LicenceApplication?> FindAsync(string id, CancellationToken cancellationToken);
 

@@ -16,7 +16,7 @@ public static class CompactJws
     {
         ArgumentNullException.ThrowIfNull(key);
         using var headerStream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(headerStream))
+        using (var writer = new Utf8JsonWriter(headerStream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteString("alg", SigningKey.Algorithm);

@@ -1,11 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace ELicence.Core.Licences;
 
 /// <summary>Registered capital (注册资本): an amount in an ISO 4217 currency.</summary>
 public sealed record Money(decimal Amount, string Currency);
 
 /// <summary>Operating term (营业期限): from a date, to a date or open-ended (长期) when <see cref="To"/> is null.</summary>
-public sealed record OperatingTerm(DateOnly From, DateOnly? To)
+public sealed record OperatingTerm(DateOnly From, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateOnly? To)
 {
+    [JsonIgnore]
     public bool IsOpenEnded => To is null;
 
     public bool HasEndedBy(DateOnly day) => To is { } end && day > end;

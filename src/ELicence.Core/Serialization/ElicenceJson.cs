@@ -14,8 +14,8 @@ public static class ElicenceJson
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            // Chinese text stays readable in payloads; HTML-sensitive characters are still escaped.
-            Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+            // Chinese text and '+' stay as they are: these documents are JSON and JWS payloads, never embedded in HTML.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
             RespectNullableAnnotations = true,
         };

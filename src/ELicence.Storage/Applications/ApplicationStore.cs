@@ -12,8 +12,19 @@ public sealed class ApplicationStore(StorageClients storage) : IApplicationStore
     private const string Row = "application";
     private readonly TableClient _table = storage.Table(StorageNames.ApplicationsTable);
 
-    public Task<bool> TryAddAsync(LicenceApplication application, CancellationToken cancellationToken) =>
-        _table.TryAddAsync(ToEntity(application), cancellationToken);
+    public async Task<LicenceApplication?> TryAddAsync(LicenceApplication application, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        try
+        {
+            var response = await _table.AddEntityAsync(ToEntity(application), cancellationToken);
+            return application with { ETag = response.Headers.ETag?.ToString() };
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return null;
+        }
+    }
 
     public async Task<LicenceApplication?> FindAsync(string id, CancellationToken cancellationToken)
     {

@@ -1,0 +1,134 @@
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Cronos;
+using ELicence.Storage;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ELicence.LocalHost;
+
+/// <summary>
+/// Runs the queue-triggered functions against Azurite with the Functions semantics: messages base64-encoded, hidden while
+/// processed, deleted on success, made visible again after the visibility timeout on failure, and moved to
+/// <c>{queue}-poison</c> after maxDequeueCount attempts.
+/// </summary>
+public sealed class QueueTriggerPump(FunctionCatalog catalog, StorageClients storage, IServiceProvider services, LocalHostSettings settings, ILogger<QueueTriggerPump> logger) : BackgroundService
+{
+    /// <summary>How long a message stays hidden while a function works on it.</summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(catalog.Functions
+            .Where(f => f.Trigger is QueueFunctionTrigger)
+            .Select(f => PumpAsync(f, ((QueueFunctionTrigger)f.Trigger).QueueName, stoppingToken)));
+
+    private async Task PumpAsync(FunctionDescriptor function, string queueName, CancellationToken stoppingToken)
+    {
+        var queue = storage.Queue(queueName);
+        var poison = storage.Queue(queueName + "-poison");
+        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                QueueMessage[] messages = await queue.ReceiveMessagesAsync(16, Lease, stoppingToken);
+                if (messages.Length == 0)
+                {
+                    await Task.Delay(settings.QueuePollInterval, stoppingToken);
+                    continue;
+                }
+
+                await Task.WhenAll(messages.Select(m => ProcessAsync(function, queue, poison, m, stoppingToken)));
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Polling queue {Queue} failed; retrying", queueName);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    private async Task ProcessAsync(FunctionDescriptor function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await FunctionInvoker.InvokeQueueAsync(function, services, message.Body, stoppingToken);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            if (message.DequeueCount >= catalog.HostJson.MaxDequeueCount)
+            {
+                logger.LogError(e, "{Function} failed {Count} times on message {MessageId}; moving it to {Poison}", function.Name, message.DequeueCount, message.MessageId, poison.Name);
+                await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                await poison.SendMessageAsync(message.Body, cancellationToken: stoppingToken);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+            }
+            else
+            {
+                logger.LogWarning(e, "{Function} failed on message {MessageId} (attempt {Count}); it will be retried", function.Name, message.MessageId, message.DequeueCount);
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.QueueRetryDelay ?? catalog.HostJson.VisibilityTimeout, cancellationToken: stoppingToken);
+            }
+        }
+    }
+}
+
+/// <summary>Runs the timer-triggered functions on their NCRONTAB schedules (six fields, seconds first, UTC).</summary>
+public sealed class TimerTriggerPump(FunctionCatalog catalog, IServiceProvider services, TimeProvider time, ILogger<TimerTriggerPump> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(catalog.Functions
+            .Where(f => f.Trigger is TimerFunctionTrigger)
+            .Select(f => RunAsync(f, (TimerFunctionTrigger)f.Trigger, stoppingToken)));
+
+    private async Task RunAsync(FunctionDescriptor function, TimerFunctionTrigger trigger, CancellationToken stoppingToken)
+    {
+        var schedule = CronExpression.Parse(trigger.Schedule, CronFormat.IncludeSeconds);
+        DateTime? last = null;
+        if (trigger.RunOnStartup)
+        {
+            await FireAsync(function, null, stoppingToken);
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var next = schedule.GetNextOccurrence(now, TimeZoneInfo.Utc);
+            if (next is null)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(next.Value - now, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            await FireAsync(function, last, stoppingToken);
+            last = next;
+        }
+    }
+
+    private async Task FireAsync(FunctionDescriptor function, DateTime? last, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var info = new TimerInfo { IsPastDue = false, ScheduleStatus = new ScheduleStatus { Last = last ?? default, LastUpdated = time.GetUtcNow().UtcDateTime } };
+            await FunctionInvoker.InvokeTimerAsync(function, services, info, stoppingToken);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            logger.LogError(e, "Timer function {Function} failed", function.Name);
+        }
+    }
+}
