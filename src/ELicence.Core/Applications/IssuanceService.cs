@@ -16,12 +16,12 @@ public enum IssuanceStep
 /// <summary>Sees each issuance step complete; the default does nothing. Tests use it to crash between steps.</summary>
 public interface IIssuanceObserver
 {
-    void StepCompleted(string applicationId, IssuanceStep step);
+    void StepCompleted(LicenceApplication application, IssuanceStep step);
 }
 
 public sealed class NoIssuanceObserver : IIssuanceObserver
 {
-    public void StepCompleted(string applicationId, IssuanceStep step)
+    public void StepCompleted(LicenceApplication application, IssuanceStep step)
     {
     }
 }
@@ -50,19 +50,19 @@ public sealed class IssuanceService(
 
         var number = await sequence.AllocateAsync(application.Id, cancellationToken);
         var code = CreditCodeAllocation.CodeFor(number, application.Details.EntityType);
-        observer.StepCompleted(applicationId, IssuanceStep.CodeAllocated);
+        observer.StepCompleted(application, IssuanceStep.CodeAllocated);
 
         var licence = await StoreLicenceAsync(application, code, cancellationToken);
-        observer.StepCompleted(applicationId, IssuanceStep.LicenceStored);
+        observer.StepCompleted(application, IssuanceStep.LicenceStored);
 
         var ring = await keys.GetAsync(cancellationToken);
         await credentials.PutIfAbsentAsync(code, licence.Version, LicenceCredential.Sign(licence, issuer, ring.Signing), cancellationToken);
-        observer.StepCompleted(applicationId, IssuanceStep.CredentialStored);
+        observer.StepCompleted(application, IssuanceStep.CredentialStored);
 
         await UpdateAsync(applicationId, a => a.Status == ApplicationStatus.Pending
             ? a with { Status = ApplicationStatus.Issued, CreditCode = code.Value, IssuedAt = licence.IssuedAt, LastError = null }
             : null, cancellationToken);
-        observer.StepCompleted(applicationId, IssuanceStep.ApplicationMarkedIssued);
+        observer.StepCompleted(application, IssuanceStep.ApplicationMarkedIssued);
     }
 
     /// <summary>Notes why an attempt failed, so that the application can say so if it ends in the poison queue.</summary>

@@ -1,0 +1,113 @@
+using System.Net;
+using System.Text.Json;
+
+namespace ELicence.IntegrationTests;
+
+/// <summary>Bad input gets a 4xx problem+json that says what is wrong, and nothing is stored.</summary>
+[Collection(ServiceCollection.Name)]
+public class BadInputTests(ServiceFixture service)
+{
+    public static TheoryData<string, string, string, HttpStatusCode, string> BadApplications => new()
+    {
+        { "malformed JSON", "{\"name\": ", "application/json", HttpStatusCode.BadRequest, "malformed-json" },
+        { "not an object", "[]", "application/json", HttpStatusCode.BadRequest, "malformed-json" },
+        { "null", "null", "application/json", HttpStatusCode.BadRequest, "malformed-json" },
+        { "form content type", "name=x", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType, "unsupported-media-type" },
+        { "text content type", "{}", "text/plain", HttpStatusCode.UnsupportedMediaType, "unsupported-media-type" },
+        { "empty object", "{}", "application/json", HttpStatusCode.BadRequest, "validation" },
+        { "oversized", "{\"name\":\"" + new string('x', 70_000) + "\"}", "application/json", HttpStatusCode.RequestEntityTooLarge, "payload-too-large" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadApplications))]
+    public async Task A_bad_application_body_is_refused_with_a_problem_and_stores_nothing(string what, string body, string contentType, HttpStatusCode expected, string type)
+    {
+        var before = await service.SnapshotAsync();
+        using var request = service.Request(HttpMethod.Post, "/api/v1/applications", service.RegistrarKey);
+        request.Content = Json.Raw(body, contentType);
+
+        var response = await service.Http.SendAsync(request);
+        var problem = await Json.ReadAsync(response);
+
+        Assert.True(expected == response.StatusCode, what);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("urn:elicence:problem:" + type, problem.GetProperty("type").GetString());
+        Assert.Equal((int)expected, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+        Assert.Equal(before, await service.SnapshotAsync());
+    }
+
+    [Theory]
+    [InlineData("entityType", "bank", "entityType")]
+    [InlineData("registeredCapital", "a lot", "registeredCapital")]
+    [InlineData("establishedOn", "28/11/2026", "establishedOn")]
+    [InlineData("name", "", "name")]
+    [InlineData("operatingTerm", null, "operatingTerm")]
+    public async Task An_invalid_field_is_named_in_the_problem(string member, object? value, string field)
+    {
+        var before = await service.SnapshotAsync();
+
+        var (status, problem, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/applications", service.RegistrarKey, Applications.With(member, value));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("urn:elicence:problem:validation", problem.GetProperty("type").GetString());
+        Assert.Contains(problem.GetProperty("errors").EnumerateArray(), e => e.GetProperty("field").GetString() == field);
+        Assert.Equal(before, await service.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task A_nested_field_error_names_the_full_path()
+    {
+        var (status, problem, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/applications", service.RegistrarKey,
+            Applications.With("registeredCapital", new { amount = 100, currency = "RMB1" }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("registeredCapital.currency", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+    }
+
+    public static TheoryData<object, HttpStatusCode, string?> BadVerifications => new()
+    {
+        { new { }, HttpStatusCode.BadRequest, "credential" },
+        { new { creditCode = "91653001MA000001" }, HttpStatusCode.BadRequest, "creditCode" },
+        { new { creditCode = "9144030071526726XH" }, HttpStatusCode.BadRequest, "creditCode" },
+        { new { creditCode = "91653001MA0000015P", credential = "a.b.c" }, HttpStatusCode.BadRequest, "credential" },
+        { new { credential = "not a token" }, HttpStatusCode.BadRequest, "credential" },
+        { new { creditCode = "9144030071526726XG", purpose = "Account Opening!" }, HttpStatusCode.BadRequest, "purpose" },
+        { new { creditCode = "9144030071526726XG" }, HttpStatusCode.NotFound, null }, // valid, but not in this register
+    };
+
+    [Theory]
+    [MemberData(nameof(BadVerifications))]
+    public async Task A_bad_verification_request_is_refused_and_leaves_no_receipt(object body, HttpStatusCode expected, string? field)
+    {
+        var before = await service.SnapshotAsync();
+
+        var (status, problem, response) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, body);
+
+        Assert.Equal(expected, status);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        if (field is not null)
+        {
+            Assert.Equal(field, problem.GetProperty("errors")[0].GetProperty("field").GetString());
+        }
+
+        Assert.Equal(before, await service.SnapshotAsync());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/licences/9144030071526726XG", HttpStatusCode.NotFound)]
+    [InlineData("/api/v1/licences/not-a-code", HttpStatusCode.BadRequest)]
+    [InlineData("/api/v1/licences/9144030071526726XG/credential", HttpStatusCode.NotFound)]
+    [InlineData("/api/v1/applications/app_00000000000000000000000000000000", HttpStatusCode.NotFound)]
+    [InlineData("/api/v1/applications/..%2F..%2Fetc", HttpStatusCode.NotFound)]
+    [InlineData("/api/v1/receipts/rcpt_00000000000000000000000000000000", HttpStatusCode.NotFound)]
+    [InlineData("/api/v1/receipts/whatever", HttpStatusCode.NotFound)]
+    public async Task Unknown_or_malformed_ids_are_4xx_problems_never_500(string path, HttpStatusCode expected)
+    {
+        var (status, problem, response) = await service.SendAsync(HttpMethod.Get, path, service.RegistrarKey);
+
+        Assert.Equal(expected, status);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(JsonValueKind.String, problem.GetProperty("type").ValueKind);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Text.Json;
+
+namespace ELicence.IntegrationTests;
+
+/// <summary>The README walkthrough, end to end over HTTP: issue, fetch, verify as a bank, check the receipt independently.</summary>
+[Collection(ServiceCollection.Name)]
+public class WalkthroughTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task A_registrar_issues_a_licence_a_holder_downloads_it_and_a_bank_verifies_it_with_a_receipt()
+    {
+        // The registrar submits; the answer is 202 with a status URL.
+        var (submitted, accepted, response) = await service.SendAsync(HttpMethod.Post, "/api/v1/applications", service.RegistrarKey, Applications.Valid());
+        Assert.Equal(HttpStatusCode.Accepted, submitted);
+        var applicationId = accepted.GetProperty("id").GetString()!;
+        Assert.Equal($"/api/v1/applications/{applicationId}", response.Headers.Location?.ToString());
+
+        // The queue trigger issues it.
+        var settled = await service.WaitUntilSettledAsync(applicationId);
+        Assert.Equal("issued", settled.GetProperty("status").GetString());
+        var code = settled.GetProperty("creditCode").GetString()!;
+        Assert.Matches("^91653001MA[0-9A-Z]{8}$", code);
+
+        // The registrar creates the holder's key; the holder reads its licence and downloads its credential.
+        var holderKey = await service.CreateHolderKeyAsync(code);
+        var (licenceStatus, licence, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}", holderKey);
+        Assert.Equal(HttpStatusCode.OK, licenceStatus);
+        Assert.Equal("阿图什市天山果业有限公司", licence.GetProperty("name").GetString());
+        Assert.Equal("Atushi Tianshan Fruit Co., Ltd.", licence.GetProperty("english").GetProperty("name").GetString());
+        Assert.Equal("active", licence.GetProperty("status").GetString());
+        Assert.Equal(1, licence.GetProperty("version").GetInt32());
+
+        using var credentialRequest = service.Request(HttpMethod.Get, $"/api/v1/licences/{code}/credential", holderKey);
+        var credentialResponse = await service.Http.SendAsync(credentialRequest);
+        Assert.Equal("application/vc+jwt", credentialResponse.Content.Headers.ContentType?.MediaType);
+        var credential = await credentialResponse.Content.ReadAsStringAsync();
+
+        // A bank verifies the credential and gets a signed receipt.
+        var (verifyStatus, verification, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey,
+            new { credential, purpose = "account-opening" });
+        Assert.Equal(HttpStatusCode.OK, verifyStatus);
+        Assert.True(verification.GetProperty("valid").GetBoolean());
+        Assert.Equal("verified", verification.GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.Equal(code, verification.GetProperty("licence").GetProperty("creditCode").GetString());
+        var receiptId = verification.GetProperty("receipt").GetProperty("id").GetString()!;
+        var receiptJws = verification.GetProperty("receipt").GetProperty("jws").GetString()!;
+
+        // Later, for an audit, the bank fetches the stored receipt: the same signed token.
+        var (receiptStatus, stored, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/receipts/{receiptId}", service.VerifierKey);
+        Assert.Equal(HttpStatusCode.OK, receiptStatus);
+        Assert.Equal(receiptJws, stored.GetProperty("receipt").GetString());
+        Assert.Equal("verifier:bank-a", stored.GetProperty("claims").GetProperty("verifier").GetProperty("id").GetString());
+
+        // Anyone can check both tokens with a standard JOSE library and the published JWKS alone.
+        var jwks = await service.Http.GetStringAsync("/.well-known/jwks.json");
+        var credentialCheck = await JoseTool.VerifyAsync(jwks, credential, "vc+jwt");
+        Assert.True(credentialCheck.Verified, credentialCheck.Error);
+        Assert.Equal(code, credentialCheck.Result!.Value.GetProperty("payload").GetProperty("credentialSubject").GetProperty("creditCode").GetString());
+        var receiptCheck = await JoseTool.VerifyAsync(jwks, receiptJws, "receipt+jwt");
+        Assert.True(receiptCheck.Verified, receiptCheck.Error);
+        Assert.Equal(receiptId, receiptCheck.Result!.Value.GetProperty("payload").GetProperty("jti").GetString());
+        Assert.True(receiptCheck.Result!.Value.GetProperty("payload").GetProperty("valid").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_bank_can_verify_by_credit_code_alone()
+    {
+        var code = await service.IssueAsync();
+
+        var (status, body, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, new { creditCode = code.ToLowerInvariant(), purpose = "tender:2026-0042" });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(body.GetProperty("valid").GetBoolean());
+        Assert.Equal(code, body.GetProperty("licence").GetProperty("creditCode").GetString());
+    }
+
+    [Fact]
+    public async Task A_tampered_credential_is_reported_invalid_with_a_receipt_and_fails_an_independent_check_too()
+    {
+        var code = await service.IssueAsync();
+        var (_, _, credentialResponse) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/credential", service.RegistrarKey);
+        var credential = await credentialResponse.Content.ReadAsStringAsync();
+        var parts = credential.Split('.');
+        var payload = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1]))
+            .Replace("阿图什市天山果业有限公司", "阿图什市天山金融有限公司", StringComparison.Ordinal);
+        var forged = parts[0] + "." + System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(payload)) + "." + parts[2];
+
+        var (status, body, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, new { credential = forged });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.False(body.GetProperty("valid").GetBoolean());
+        Assert.Equal("bad-signature", body.GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.StartsWith("rcpt_", body.GetProperty("receipt").GetProperty("id").GetString(), StringComparison.Ordinal);
+        var independent = await JoseTool.VerifyAsync(await service.Http.GetStringAsync("/.well-known/jwks.json"), forged, "vc+jwt");
+        Assert.False(independent.Verified);
+    }
+
+    [Fact]
+    public async Task A_credential_signed_by_a_key_the_service_does_not_have_is_an_unknown_key()
+    {
+        var key = ELicence.Core.Keys.SigningKey.Create(DateTimeOffset.UtcNow);
+        var token = ELicence.Core.Keys.CompactJws.Sign(key, "vc+jwt", "{}"u8);
+
+        var (_, body, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, new { credential = token });
+
+        Assert.False(body.GetProperty("valid").GetBoolean());
+        Assert.Equal("unknown-key", body.GetProperty("reasons")[0].GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task The_JWKS_is_public_cacheable_and_lists_Ed25519_keys()
+    {
+        var response = await service.Http.GetAsync("/.well-known/jwks.json");
+        var jwks = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("max-age", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        var key = jwks.GetProperty("keys")[0];
+        Assert.Equal("OKP", key.GetProperty("kty").GetString());
+        Assert.Equal("Ed25519", key.GetProperty("crv").GetString());
+        Assert.False(key.TryGetProperty("d", out _));
+    }
+}
