@@ -1,3 +1,5 @@
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
 using ELicence.Core.Applications;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
@@ -45,7 +47,20 @@ public static class ServiceRegistration
         services.AddSingleton<ICredentialStore, CredentialStore>();
         services.AddSingleton<IReceiptStore, ReceiptStore>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
-        services.AddSingleton<IKeyRingStore, KeyRingBlobStore>();
+        // In Azure the key ring is a Key Vault secret; locally and in tests a private blob.
+        var keyVault = configuration["Signing:KeyVaultUri"];
+        if (string.IsNullOrWhiteSpace(keyVault))
+        {
+            services.AddSingleton<IKeyRingStore, KeyRingBlobStore>();
+        }
+        else
+        {
+            var clientId = configuration["AzureWebJobsStorage:clientId"];
+            services.AddSingleton<IKeyRingStore>(new KeyRingKeyVaultStore(
+                new SecretClient(new Uri(keyVault), string.IsNullOrEmpty(clientId) ? new DefaultAzureCredential() : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))),
+                configuration["Signing:KeyRingSecretName"] ?? "elicence-key-ring"));
+        }
+
         services.AddSingleton<IKeyRingProvider, KeyRingProvider>();
 
         services.AddSingleton<ApplicationService>();
