@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test: the Bicep compile of infra/, unit tests of the core and integration tests against Azurite (each test host starts its own).
+# Runs every test: the Bicep compile of infra/, the OpenAPI document, unit tests of the core and integration tests against Azurite (each test host starts its own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
 ./scripts/check-infra.sh
+node tests/tools/validate-openapi.mjs docs/openapi.yaml
 log=$(mktemp)
 status=0
 dotnet test ELicence.sln "$@" 2>&1 | tee "$log" || status=$?

@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+using ELicence.Functions.Composition;
+using ELicence.LocalHost;
+
+namespace ELicence.IntegrationTests;
+
+/// <summary>The API reference stays true: every HTTP function is in docs/openapi.yaml with its methods, and nothing else is.</summary>
+public partial class DocsTests
+{
+    [Fact]
+    public void Every_HTTP_function_is_documented_in_the_OpenAPI_file_and_every_documented_operation_exists()
+    {
+        var catalog = FunctionCatalog.Discover(typeof(ServiceRegistration).Assembly, HostJson.Load(Path.Combine(AppContext.BaseDirectory, "host.json")));
+        var functions = catalog.Functions
+            .Where(f => f.Trigger is HttpFunctionTrigger)
+            .SelectMany(f => ((HttpFunctionTrigger)f.Trigger).Methods.Select(m => $"{m} /{((HttpFunctionTrigger)f.Trigger).Route}"))
+            .Order()
+            .ToList();
+
+        var documented = new List<string>();
+        string? path = null;
+        foreach (var line in File.ReadAllLines(RepositoryFiles.Find("docs/openapi.yaml")!))
+        {
+            if (PathLine().Match(line) is { Success: true } p)
+            {
+                path = p.Groups[1].Value;
+            }
+            else if (path is not null && MethodLine().Match(line) is { Success: true } m)
+            {
+                documented.Add($"{m.Groups[1].Value.ToUpperInvariant()} {path}");
+            }
+            else if (line.StartsWith("components:", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(functions, documented.Order().ToList());
+    }
+
+    [GeneratedRegex("^  (/[^:]*):\\s*$")]
+    private static partial Regex PathLine();
+
+    [GeneratedRegex("^    (get|post|put|patch|delete):\\s*$")]
+    private static partial Regex MethodLine();
+}
