@@ -16,21 +16,26 @@ public static class StorageNames
     public const string ApiKeysTable = "apikeys";
     public const string ReceiptsByLicenceTable = "receiptsbylicence";
     public const string ReceiptsByVerifierTable = "receiptsbyverifier";
+    public const string StatusEntriesTable = "statusentries";
+    public const string StatusListsTable = "statuslists";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
     public const string KeysContainer = "signing-keys";
+    public const string StatusListsContainer = "status-lists";
 
     /// <summary>Queue trigger names must be constants, so the function attributes use these too.</summary>
     public const string IssuanceQueue = "issue-licence";
     public const string IssuancePoisonQueue = IssuanceQueue + "-poison";
+    public const string StatusSyncQueue = "status-sync";
+    public const string StatusPublishQueue = "status-publish";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable];
 
-    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer];
+    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer];
 
-    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue];
+    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison"];
 }
 
 /// <summary>

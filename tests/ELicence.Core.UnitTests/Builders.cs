@@ -19,13 +19,19 @@ internal static class Builders
         "阿图什市市场监督管理局",
         new EnglishRendering("Atushi Tianshan Fruit Co., Ltd.", null, null, null, null));
 
+    public static readonly DateTimeOffset IssuedAt = new(2026, 11, 2, 17, 30, 12, 345, TimeSpan.Zero);
+
     public static Licence Licence(int sequence = 7) => new(
         CreditCodeAllocation.CodeFor(sequence, EntityType.LimitedLiabilityCompany),
         1,
         Application().ToDetails(),
         LicenceStatus.Active,
+        StatusDetail.ActiveSince(IssuedAt),
         new DateOnly(2026, 11, 3),
-        new DateTimeOffset(2026, 11, 2, 17, 30, 12, 345, TimeSpan.Zero),
+        IssuedAt,
         "urn:uuid:01a22433-ff9f-79e8-b893-c9b8b9eede3e",
-        "app_01a22433fdec70589e49bc6e03fae180");
+        "app_01a22433fdec70589e49bc6e03fae180",
+        StatusListIndex: 131_073,
+        EventCount: 1,
+        ETag: "etag-1");
 }

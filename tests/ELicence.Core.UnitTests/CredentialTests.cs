@@ -109,7 +109,7 @@ public class CredentialTests
     {
         var receipt = new Receipt(Issuer.Id, Receipt.NewId(), 1_795_903_718, "91653001MA0000015P", DateTimeOffset.UnixEpoch,
             new ReceiptVerifier("verifier:bank", "Bank"), "account-opening", new ReceiptTarget("credit-code", "91653001MA0000015P", null, 1, null, null),
-            true, [new VerificationReason(ReasonCodes.Verified, "ok")], Builders.Licence().Summarize());
+            true, [new VerificationReason(ReasonCodes.Verified, "ok")], Builders.Licence().Summarize(new DateOnly(2026, 11, 28)));
 
         var jws = receipt.Sign(_key);
 

@@ -57,7 +57,7 @@ public class FaultTests(FaultyIssuanceFixture service)
 
         Assert.Equal("issued", settled.GetProperty("status").GetString());
         Assert.True(service.Crashes.ContainsKey(id), "the issuer did crash once");
-        Assert.Single(await service.QueryAsync(StorageNames.SequenceTable, $"RowKey eq 'claim-{id}'"));
+        Assert.Single(await service.QueryAsync(StorageNames.SequenceTable, $"PartitionKey eq 'registry' and RowKey eq 'claim-{id}'"));
         var licence = Assert.Single(await service.QueryAsync(StorageNames.LicencesTable, $"ApplicationId eq '{id}' and RowKey eq 'current'"));
         var code = settled.GetProperty("creditCode").GetString();
         Assert.Equal(code, licence.PartitionKey);

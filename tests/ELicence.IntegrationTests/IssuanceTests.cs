@@ -64,7 +64,7 @@ public class IssuanceTests(ServiceFixture service)
         var after = await service.WaitUntilSettledAsync(id);
         Assert.Equal(first.GetProperty("creditCode").GetString(), after.GetProperty("creditCode").GetString());
         Assert.Single(await service.QueryAsync(StorageNames.LicencesTable, $"ApplicationId eq '{id}' and RowKey eq 'current'"));
-        Assert.Single(await service.QueryAsync(StorageNames.SequenceTable, $"RowKey eq 'claim-{id}'"));
+        Assert.Single(await service.QueryAsync(StorageNames.SequenceTable, $"PartitionKey eq 'registry' and RowKey eq 'claim-{id}'"));
     }
 
     [Fact]
@@ -87,8 +87,8 @@ public class IssuanceTests(ServiceFixture service)
         var allocator = new ELicence.Storage.Licences.SequenceAllocator(service.Storage);
         var claimants = Enumerable.Range(0, 20).Select(i => $"test-{Guid.NewGuid():N}").ToList();
 
-        var numbers = await Task.WhenAll(claimants.Select(c => allocator.AllocateAsync(c, default)));
-        var repeated = await Task.WhenAll(claimants.Take(5).SelectMany(c => new[] { allocator.AllocateAsync(c, default), allocator.AllocateAsync(c, default) }));
+        var numbers = await Task.WhenAll(claimants.Select(c => allocator.AllocateAsync("test", c, default)));
+        var repeated = await Task.WhenAll(claimants.Take(5).SelectMany(c => new[] { allocator.AllocateAsync("test", c, default), allocator.AllocateAsync("test", c, default) }));
 
         Assert.Equal(numbers.Length, numbers.Distinct().Count());
         Assert.Equal(numbers.Take(5).SelectMany(n => new[] { n, n }), repeated);

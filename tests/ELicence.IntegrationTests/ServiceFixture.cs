@@ -47,6 +47,7 @@ public class ServiceFixture : IAsyncLifetime
             "--LocalHost:QueueRetryDelay=00:00:00.100",
             "--LocalHost:QueuePollInterval=00:00:00.050",
             "--Logging:LogLevel:Default=Warning",
+            "--StatusList:PublishDelay=00:00:00.200",
         ], Configure);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

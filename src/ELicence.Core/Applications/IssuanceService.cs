@@ -36,6 +36,7 @@ public sealed class IssuanceService(
     ILicenceStore licences,
     ICredentialStore credentials,
     IKeyRingProvider keys,
+    IStatusListQueue statusQueue,
     IssuerOptions issuer,
     TimeProvider time,
     IIssuanceObserver observer)
@@ -48,11 +49,12 @@ public sealed class IssuanceService(
             return; // unknown, or already finished: a duplicate delivery
         }
 
-        var number = await sequence.AllocateAsync(application.Id, cancellationToken);
+        var number = await sequence.AllocateAsync(Sequences.CreditCodes, application.Id, cancellationToken);
         var code = CreditCodeAllocation.CodeFor(number, application.Details.EntityType);
         observer.StepCompleted(application, IssuanceStep.CodeAllocated);
 
         var licence = await StoreLicenceAsync(application, code, cancellationToken);
+        await statusQueue.EnqueueSyncAsync(code, cancellationToken); // idempotent; the sweep covers a crash before it
         observer.StepCompleted(application, IssuanceStep.LicenceStored);
 
         var ring = await keys.GetAsync(cancellationToken);
@@ -79,9 +81,12 @@ public sealed class IssuanceService(
 
     private async Task<Licence> StoreLicenceAsync(LicenceApplication application, CreditCode code, CancellationToken cancellationToken)
     {
+        var statusIndex = await sequence.AllocateAsync(Sequences.StatusListIndices, $"{code.Value}/v1", cancellationToken);
         var now = time.GetUtcNow();
-        var candidate = new Licence(code, 1, application.Details, LicenceStatus.Active, ChinaTime.DateOf(now), now, "urn:uuid:" + Guid.CreateVersion7(), application.Id);
-        if (await licences.TryAddAsync(candidate, cancellationToken))
+        var candidate = new Licence(code, 1, application.Details, LicenceStatus.Active, StatusDetail.ActiveSince(now), ChinaTime.DateOf(now), now,
+            "urn:uuid:" + Guid.CreateVersion7(), application.Id, statusIndex, EventCount: 1, ETag: null);
+        var issued = new LicenceEvent(1, "issued", now, application.SubmittedBy, "registrar", 1, LicenceStatus.Active, LicenceStatus.Active, [], "Registered on application " + application.Id);
+        if (await licences.TryAddAsync(candidate, issued, cancellationToken))
         {
             return candidate;
         }

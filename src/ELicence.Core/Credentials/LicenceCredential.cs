@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Serialization;
+using ELicence.Core.StatusLists;
 
 namespace ELicence.Core.Credentials;
 
@@ -15,7 +16,9 @@ public sealed record LicenceCredentialPayload(
     IReadOnlyList<string> Type,
     CredentialIssuer Issuer,
     DateTimeOffset ValidFrom,
-    LicenceSubject CredentialSubject);
+    DateTimeOffset? ValidUntil,
+    LicenceSubject CredentialSubject,
+    IReadOnlyList<StatusListEntry>? CredentialStatus);
 
 public sealed record CredentialIssuer(string Id, string Name, string NameEn);
 
@@ -54,6 +57,7 @@ public static class LicenceCredential
             ["VerifiableCredential", CredentialType],
             new CredentialIssuer(issuer.Id, issuer.Name, issuer.NameEn),
             TruncateToSeconds(licence.IssuedAt),
+            ValidUntil(d.OperatingTerm),
             new LicenceSubject(
                 licence.Code.Value,
                 licence.Version,
@@ -68,7 +72,15 @@ public static class LicenceCredential
                 d.BusinessScope,
                 d.RegistrationAuthority,
                 licence.IssuedOn,
-                english));
+                english),
+            StatusLists.StatusLists.EntriesFor(issuer, licence.StatusListIndex));
+    }
+
+    /// <summary>The end of the operating term: the credential is valid until the start of the day after it, China time.</summary>
+    public static DateTimeOffset? ValidUntil(OperatingTerm term)
+    {
+        ArgumentNullException.ThrowIfNull(term);
+        return term.To is { } to ? new DateTimeOffset(to.AddDays(1).ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).ToUniversalTime() : null;
     }
 
     /// <summary>Signs the licence's credential. The same licence and key always give the same token (Ed25519 is deterministic).</summary>

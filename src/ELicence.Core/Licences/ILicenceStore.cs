@@ -2,13 +2,42 @@ using ELicence.Core.CreditCodes;
 
 namespace ELicence.Core.Licences;
 
-/// <summary>Licences by credit code: the current state and every version.</summary>
+/// <summary>
+/// One committed change of a licence: the licence as it becomes (carrying the ETag it was read with), its history event,
+/// and, for an amendment, the new version; for a permit, the permit. Stored all or nothing.
+/// </summary>
+public sealed record LicenceChange(Licence Updated, LicenceEvent Event, bool AddsVersion, OperatingPermit? Permit = null, Objection? Objection = null);
+
+/// <summary>An objection to a deregistration notice. The contact is personal data: kept for the registrar, not in the history.</summary>
+public sealed record Objection(string Name, string Contact, string Grounds, DateTimeOffset At);
+
+/// <summary>Licences by credit code: the current state, every version, the history and the permits.</summary>
 public interface ILicenceStore
 {
-    /// <summary>Stores a new licence (its first version); false when the code already has one.</summary>
-    Task<bool> TryAddAsync(Licence licence, CancellationToken cancellationToken);
+    /// <summary>Stores a new licence (its first version and its "issued" event); false when the code already has one.</summary>
+    Task<bool> TryAddAsync(Licence licence, LicenceEvent issued, CancellationToken cancellationToken);
 
     Task<Licence?> FindCurrentAsync(CreditCode code, CancellationToken cancellationToken);
+
+    Task<Licence?> FindVersionAsync(CreditCode code, int version, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Licence>> FindVersionsAsync(CreditCode code, CancellationToken cancellationToken);
+
+    /// <summary>Commits the change if the licence is unchanged since it was read (ETag); false when someone else changed it first.</summary>
+    Task<bool> TrySaveAsync(LicenceChange change, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<LicenceEvent>> GetHistoryAsync(CreditCode code, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<OperatingPermit>> GetPermitsAsync(CreditCode code, CancellationToken cancellationToken);
+
+    /// <summary>Current licences with this status (timers and the public notice list).</summary>
+    IAsyncEnumerable<Licence> FindByStatusAsync(LicenceStatus status, CancellationToken cancellationToken);
+
+    /// <summary>Codes whose last change has not yet reached the status list (a crash between commit and sync).</summary>
+    IAsyncEnumerable<CreditCode> FindPendingStatusSyncAsync(CancellationToken cancellationToken);
+
+    /// <summary>Clears the pending-sync mark, unless a newer change set it again after <paramref name="changeSequence"/>.</summary>
+    Task ClearPendingStatusSyncAsync(CreditCode code, int changeSequence, CancellationToken cancellationToken);
 }
 
 /// <summary>Signed credentials, one per licence version, written once.</summary>
@@ -20,8 +49,18 @@ public interface ICredentialStore
     Task<string?> FindAsync(CreditCode code, int version, CancellationToken cancellationToken);
 }
 
-/// <summary>Hands out registry sequence numbers; asking again for the same claimant returns the same number.</summary>
+/// <summary>Hands out numbers of a named sequence; asking again for the same claimant returns the same number; numbers are never reused.</summary>
 public interface ISequenceAllocator
 {
-    Task<long> AllocateAsync(string claimant, CancellationToken cancellationToken);
+    Task<long> AllocateAsync(string sequence, string claimant, CancellationToken cancellationToken);
+}
+
+/// <summary>The named sequences.</summary>
+public static class Sequences
+{
+    /// <summary>Credit code serial numbers of this registry.</summary>
+    public const string CreditCodes = "registry";
+
+    /// <summary>Status list indices, one per credential version.</summary>
+    public const string StatusListIndices = "statuslist";
 }

@@ -2,24 +2,67 @@ using ELicence.Core.CreditCodes;
 
 namespace ELicence.Core.Licences;
 
-/// <summary>Where a licence stands. Later life-cycle states are added here; every switch over it is exhaustive.</summary>
+/// <summary>Where a licence stands in its life cycle. Every switch over it is exhaustive.</summary>
 public enum LicenceStatus
 {
+    /// <summary>Registered and in good standing.</summary>
     Active,
+
+    /// <summary>Listed in the abnormal-operations list (经营异常名录): genuine, not in good standing.</summary>
+    Suspended,
+
+    /// <summary>Simplified deregistration (简易注销) opened: the public notice is running; still registered.</summary>
+    InDeregistrationNotice,
+
+    /// <summary>Revoked (吊销营业执照). Final.</summary>
+    Revoked,
+
+    /// <summary>Deregistered (注销). Final.</summary>
+    Deregistered,
+
+    /// <summary>The operating term has ended.</summary>
+    Expired,
 }
 
-/// <summary>One version of a business licence as registered, with the credential that was signed for it.</summary>
+/// <summary>A running or finished deregistration notice: 20 days of public notice, decision due one working day after.</summary>
+public sealed record DeregistrationNotice(DateTimeOffset StartsAt, DateTimeOffset EndsAt, DateOnly DecisionDueBy);
+
+/// <summary>Why and since when a licence has its status.</summary>
+public sealed record StatusDetail(DateTimeOffset Since, string? ReasonCode, string? Reason, DateOnly? EffectiveOn, DeregistrationNotice? Notice)
+{
+    public static StatusDetail ActiveSince(DateTimeOffset since) => new(since, null, null, null, null);
+}
+
+/// <summary>A business licence as it stands: its current version, the credential signed for that version, and its status.</summary>
 public sealed record Licence(
     CreditCode Code,
     int Version,
     LicenceDetails Details,
     LicenceStatus Status,
+    StatusDetail StatusDetail,
     DateOnly IssuedOn,
     DateTimeOffset IssuedAt,
     string CredentialId,
-    string ApplicationId)
+    string ApplicationId,
+    long StatusListIndex,
+    int EventCount,
+    string? ETag)
 {
-    public LicenceSummary Summarize() => new(
+    /// <summary>
+    /// The status a verifier must be told today: an Active (or noticed) licence whose operating term has ended is Expired
+    /// even before the daily timer has marked it so.
+    /// </summary>
+    public LicenceStatus EffectiveStatus(DateOnly today) =>
+        Status is LicenceStatus.Active or LicenceStatus.InDeregistrationNotice && Details.OperatingTerm.HasEndedBy(today)
+            ? LicenceStatus.Expired
+            : Status;
+
+    public StatusDetail EffectiveStatusDetail(DateOnly today) =>
+        EffectiveStatus(today) == LicenceStatus.Expired && Status != LicenceStatus.Expired
+            ? new StatusDetail(StatusDetail.Since, "operating-term-ended", "The operating term has ended.", Details.OperatingTerm.To!.Value.AddDays(1), null)
+            : StatusDetail;
+
+    public LicenceSummary Summarize(DateOnly today) => new(
         Code.Value,
         Details.Name,
         Details.English?.Name,
@@ -28,7 +71,8 @@ public sealed record Licence(
         Details.EstablishedOn,
         Details.OperatingTerm,
         Details.RegistrationAuthority,
-        Status,
+        EffectiveStatus(today),
+        EffectiveStatusDetail(today),
         Version);
 }
 
@@ -43,4 +87,5 @@ public sealed record LicenceSummary(
     OperatingTerm OperatingTerm,
     string RegistrationAuthority,
     LicenceStatus Status,
+    StatusDetail StatusDetail,
     int Version);

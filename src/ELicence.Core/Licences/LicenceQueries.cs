@@ -1,4 +1,6 @@
 using ELicence.Core.Callers;
+using ELicence.Core.Credentials;
+using ELicence.Core.Keys;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Problems;
 using ELicence.Core.Receipts;
@@ -6,7 +8,7 @@ using ELicence.Core.Receipts;
 namespace ELicence.Core.Licences;
 
 /// <summary>Reads for registrars, holders and verifiers, each limited to what that caller may see.</summary>
-public sealed class LicenceQueries(ILicenceStore licences, ICredentialStore credentials, IReceiptStore receipts, ICreditCodeExceptions codeExceptions)
+public sealed class LicenceQueries(ILicenceStore licences, ICredentialStore credentials, IReceiptStore receipts, IKeyRingProvider keys, IssuerOptions issuer, ICreditCodeExceptions codeExceptions)
 {
     public async Task<Licence> GetLicenceAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
@@ -16,12 +18,28 @@ public sealed class LicenceQueries(ILicenceStore licences, ICredentialStore cred
         return await licences.FindCurrentAsync(creditCode, cancellationToken) ?? throw ProblemException.NotFound($"The register has no licence {creditCode}.");
     }
 
-    /// <summary>The signed credential of the licence's current version.</summary>
+    /// <summary>
+    /// The signed credential of the licence's current version. If a crash lost it between the commit of the version and
+    /// the write of its credential, it is signed again from the stored version (signing is deterministic) and stored.
+    /// </summary>
     public async Task<string> GetCredentialAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
         var licence = await GetLicenceAsync(caller, code, cancellationToken);
-        return await credentials.FindAsync(licence.Code, licence.Version, cancellationToken)
-            ?? throw ProblemException.NotFound($"The credential of licence {licence.Code} version {licence.Version} is not available yet.");
+        var stored = await credentials.FindAsync(licence.Code, licence.Version, cancellationToken);
+        if (stored is not null)
+        {
+            return stored;
+        }
+
+        var ring = await keys.GetAsync(cancellationToken);
+        await credentials.PutIfAbsentAsync(licence.Code, licence.Version, LicenceCredential.Sign(licence, issuer, ring.Signing), cancellationToken);
+        return await credentials.FindAsync(licence.Code, licence.Version, cancellationToken) ?? throw new InvalidOperationException($"The credential of {licence.Code} could not be stored.");
+    }
+
+    public async Task<IReadOnlyList<OperatingPermit>> GetPermitsAsync(Caller caller, string code, CancellationToken cancellationToken)
+    {
+        var licence = await GetLicenceAsync(caller, code, cancellationToken);
+        return await licences.GetPermitsAsync(licence.Code, cancellationToken);
     }
 
     /// <summary>A receipt, for the verifier that owns it or the registrar.</summary>

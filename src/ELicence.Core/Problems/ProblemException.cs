@@ -12,14 +12,16 @@ public sealed record ProblemType(string Slug, int Status, string Title)
     public static readonly ProblemType Unauthenticated = new("unauthenticated", 401, "Credentials are missing or not valid.");
     public static readonly ProblemType Forbidden = new("forbidden", 403, "The caller may not do this.");
     public static readonly ProblemType NotFound = new("not-found", 404, "The resource does not exist.");
-    public static readonly ProblemType Conflict = new("conflict", 409, "The resource was changed by someone else.");
+    public static readonly ProblemType Conflict = new("conflict", 409, "The resource was changed by someone else at the same time.");
+    public static readonly ProblemType InvalidTransition = new("invalid-transition", 409, "The licence's status does not allow this action.");
+    public static readonly ProblemType PreconditionFailed = new("precondition-failed", 412, "The resource has changed since the version named in If-Match.");
     public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "The request body is too large.");
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "The request body has an unsupported content type.");
     public static readonly ProblemType IdempotencyKeyReused = new("idempotency-key-reused", 422, "The Idempotency-Key was already used with a different request.");
     public static readonly ProblemType Internal = new("internal", 500, "An unexpected error occurred.");
 
     public static IReadOnlyList<ProblemType> All { get; } =
-        [Validation, MalformedJson, Unauthenticated, Forbidden, NotFound, Conflict, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, Internal];
+        [Validation, MalformedJson, Unauthenticated, Forbidden, NotFound, Conflict, InvalidTransition, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, Internal];
 }
 
 /// <summary>One invalid field: a JSON pointer-like path (e.g. <c>registeredCapital.currency</c>) and what is wrong with it.</summary>

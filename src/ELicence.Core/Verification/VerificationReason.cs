@@ -7,7 +7,6 @@ public sealed record VerificationReason(string Code, string Message);
 public static class ReasonCodes
 {
     public const string Verified = "verified";
-    public const string MalformedCredential = "malformed-credential";
     public const string UnsupportedAlgorithm = "unsupported-algorithm";
     public const string UnknownKey = "unknown-key";
     public const string KeyCompromised = "key-compromised";
@@ -16,5 +15,14 @@ public static class ReasonCodes
     public const string WrongIssuer = "wrong-issuer";
     public const string LicenceNotFound = "licence-not-found";
     public const string CredentialNotIssued = "credential-not-issued";
-    public const string NotActive = "not-active";
+    public const string Superseded = "superseded";
+    public const string Suspended = "suspended";
+    public const string Revoked = "revoked";
+    public const string Deregistered = "deregistered";
+    public const string Expired = "expired";
+
+    /// <summary>Informative: the licence is valid, but a deregistration notice is running.</summary>
+    public const string DeregistrationNotice = "deregistration-notice";
+
+    public static bool IsBlocking(string code) => code is not (Verified or DeregistrationNotice);
 }

@@ -14,8 +14,11 @@ namespace ELicence.Core.Verification;
 /// <summary>What a verifier asks: a credential (compact JWS) or a credit code, and why.</summary>
 public sealed record VerificationRequest(string? Credential, string? CreditCode, string? Purpose);
 
+/// <summary>An operating permit as a verifier sees it, with whether it is in force today.</summary>
+public sealed record PermitSummary(string Id, string PermitType, string Number, string IssuingDepartment, ReformMode ReformMode, DateOnly ValidFrom, DateOnly? ValidTo, PermitStatus Status, bool Expired, bool InForce);
+
 /// <summary>The answer, and the signed receipt that records it.</summary>
-public sealed record VerificationResult(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, string ReceiptId, string Receipt);
+public sealed record VerificationResult(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary> Permits, string ReceiptId, string Receipt);
 
 public sealed partial class VerificationService(
     ILicenceStore licences,
@@ -41,14 +44,18 @@ public sealed partial class VerificationService(
             _ => throw ProblemException.Invalid("credential", "Send a credential (compact JWS) or a creditCode."),
         };
 
-        var valid = reasons.Count == 0;
+        var valid = !reasons.Any(r => ReasonCodes.IsBlocking(r.Code));
         if (valid)
         {
-            reasons = [new VerificationReason(ReasonCodes.Verified, "The licence is genuine, current and active.")];
+            reasons.Insert(0, new VerificationReason(ReasonCodes.Verified, "The licence is genuine, current and in force."));
         }
 
         var now = time.GetUtcNow();
-        var summary = licence?.Summarize();
+        var today = ChinaTime.DateOf(now);
+        var summary = licence?.Summarize(today);
+        var permits = licence is null ? [] : (await licences.GetPermitsAsync(licence.Code, cancellationToken))
+            .Select(p => new PermitSummary(p.Id, p.PermitType, p.Number, p.IssuingDepartment, p.ReformMode, p.ValidFrom, p.ValidTo, p.Status, p.HasExpiredBy(today), p.IsInForce(today)))
+            .ToList();
         var receipt = new Receipt(
             issuer.Id,
             Receipt.NewId(),
@@ -63,7 +70,7 @@ public sealed partial class VerificationService(
             summary);
         var signed = receipt.Sign(ring.Signing);
         await receipts.SaveAsync(new StoredReceipt(receipt.Id, verifier.Id, signed, receipt), cancellationToken);
-        return new VerificationResult(valid, reasons, summary, receipt.Id, signed);
+        return new VerificationResult(valid, reasons, summary, permits, receipt.Id, signed);
     }
 
     private async Task<(ReceiptTarget, Licence?, List<VerificationReason>)> CheckCredentialAsync(string jws, KeyRing ring, CancellationToken cancellationToken)
@@ -129,6 +136,11 @@ public sealed partial class VerificationService(
             return (target, licence, reasons);
         }
 
+        if (subject.LicenceVersion < licence.Version)
+        {
+            reasons.Add(new(ReasonCodes.Superseded, $"The credential is genuine but shows version {subject.LicenceVersion}; the licence was amended and version {licence.Version} is current. Ask the holder for the current credential."));
+        }
+
         AddStatusReasons(licence, reasons);
         return (target, licence, reasons);
     }
@@ -148,17 +160,30 @@ public sealed partial class VerificationService(
         return (new ReceiptTarget("credit-code", licence.Code.Value, null, licence.Version, null, null), licence, reasons);
     }
 
-    private static void AddStatusReasons(Licence licence, List<VerificationReason> reasons)
+    private void AddStatusReasons(Licence licence, List<VerificationReason> reasons)
     {
-        switch (licence.Status)
+        var today = ChinaTime.DateOf(time.GetUtcNow());
+        var detail = licence.EffectiveStatusDetail(today);
+        var reason = detail.Reason is null ? "" : $" Reason: {detail.Reason}";
+        VerificationReason? status = licence.EffectiveStatus(today) switch
         {
-            case LicenceStatus.Active:
-                break;
-            default:
-                reasons.Add(new(ReasonCodes.NotActive, $"The licence is {licence.Status}."));
-                break;
+            LicenceStatus.Active => null,
+            LicenceStatus.InDeregistrationNotice => new(ReasonCodes.DeregistrationNotice,
+                $"The licence is valid, but simplified deregistration is under public notice until {detail.Notice?.EndsAt:O}; the business may cease to exist after it."),
+            LicenceStatus.Suspended => new(ReasonCodes.Suspended,
+                $"The licence is genuine but not in good standing: listed in the abnormal-operations list ({detail.ReasonCode}) since {Date(detail.EffectiveOn)}.{reason}"),
+            LicenceStatus.Revoked => new(ReasonCodes.Revoked, $"The licence was revoked with effect from {Date(detail.EffectiveOn)}.{reason}"),
+            LicenceStatus.Deregistered => new(ReasonCodes.Deregistered, $"The business was deregistered on {Date(detail.EffectiveOn)}; it no longer exists."),
+            LicenceStatus.Expired => new(ReasonCodes.Expired, $"The operating term ended on {Date(licence.Details.OperatingTerm.To)}."),
+            _ => throw new InvalidOperationException($"Unknown status {licence.Status}."),
+        };
+        if (status is not null)
+        {
+            reasons.Add(status);
         }
     }
+
+    private static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "an unrecorded date";
 
     private static string? ValidatePurpose(string? purpose)
     {

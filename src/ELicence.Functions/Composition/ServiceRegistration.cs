@@ -7,6 +7,7 @@ using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
+using ELicence.Core.StatusLists;
 using ELicence.Core.Verification;
 using ELicence.Functions.Http;
 using ELicence.Storage;
@@ -15,6 +16,7 @@ using ELicence.Storage.Callers;
 using ELicence.Storage.Keys;
 using ELicence.Storage.Licences;
 using ELicence.Storage.Receipts;
+using ELicence.Storage.StatusLists;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,6 +36,10 @@ public static class ServiceRegistration
 
         services.AddOptions<IssuerOptions>().Bind(configuration.GetSection(IssuerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IssuerOptions>>().Value);
+        services.AddOptions<DeregistrationOptions>().Bind(configuration.GetSection(DeregistrationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DeregistrationOptions>>().Value);
+        services.AddOptions<StatusListOptions>().Bind(configuration.GetSection(StatusListOptions.Section));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StatusListOptions>>().Value);
         services.AddSingleton<ICreditCodeExceptions>(new CreditCodeExceptionList(
             (configuration["CreditCodes:LegacyExceptions"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
 
@@ -47,6 +53,8 @@ public static class ServiceRegistration
         services.AddSingleton<ICredentialStore, CredentialStore>();
         services.AddSingleton<IReceiptStore, ReceiptStore>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
+        services.AddSingleton<IStatusListStore, StatusListStore>();
+        services.AddSingleton<IStatusListQueue, StatusListQueue>();
         // In Azure the key ring is a Key Vault secret; locally and in tests a private blob.
         var keyVault = configuration["Signing:KeyVaultUri"];
         if (string.IsNullOrWhiteSpace(keyVault))
@@ -67,6 +75,8 @@ public static class ServiceRegistration
         services.AddSingleton<IssuanceService>();
         services.AddSingleton<VerificationService>();
         services.AddSingleton<LicenceQueries>();
+        services.AddSingleton<LicenceLifecycleService>();
+        services.AddSingleton<StatusListService>();
         services.AddSingleton<ApiKeyService>();
 
         services.TryAddSingleton<ICallerAuthenticator, ApiKeyAuthenticator>();

@@ -14,7 +14,12 @@ public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, ApiKey
     [Function("GetLicence")]
     public Task<IActionResult> GetLicence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
-            ApiResults.Json(LicenceView.From(await queries.GetLicenceAsync(caller, code, req.HttpContext.RequestAborted))));
+            LicenceView.Result(await queries.GetLicenceAsync(caller, code, req.HttpContext.RequestAborted)));
+
+    [Function("GetPermits")]
+    public Task<IActionResult> GetPermits([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/permits")] HttpRequest req, string code) =>
+        api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
+            ApiResults.Json(new { permits = await queries.GetPermitsAsync(caller, code, req.HttpContext.RequestAborted) }));
 
     /// <summary>The signed credential: application/vc+jwt by default, application/jose when the client asks for that.</summary>
     [Function("GetCredential")]
@@ -42,6 +47,8 @@ public sealed record LicenceView(
     string CreditCode,
     int Version,
     LicenceStatus Status,
+    StatusDetail StatusDetail,
+    IReadOnlyList<LicenceAction> AllowedActions,
     string Name,
     EntityType EntityType,
     string EntityTypeName,
@@ -57,11 +64,17 @@ public sealed record LicenceView(
     string CredentialId,
     string CredentialUrl)
 {
+    /// <summary>The licence with its ETag, for a later If-Match.</summary>
+    public static BodyResult Result(Licence licence, int status = StatusCodes.Status200OK) =>
+        ApiResults.Json(From(licence), status, licence.ETag is null ? null : new Dictionary<string, string> { ["ETag"] = Quoted(licence.ETag) });
+
     public static LicenceView From(Licence l)
     {
         ArgumentNullException.ThrowIfNull(l);
         var d = l.Details;
-        return new(l.Code.Value, l.Version, l.Status, d.Name, d.EntityType, d.EntityType.ChineseName(), d.Domicile, d.LegalRepresentative, d.RegisteredCapital,
+        return new(l.Code.Value, l.Version, l.Status, l.StatusDetail, LicenceLifecycle.AllowedActions(l.Status), d.Name, d.EntityType, d.EntityType.ChineseName(), d.Domicile, d.LegalRepresentative, d.RegisteredCapital,
             d.EstablishedOn, d.OperatingTerm, d.BusinessScope, d.RegistrationAuthority, l.IssuedOn, d.English, l.CredentialId, $"/api/v1/licences/{l.Code.Value}/credential");
     }
+
+    private static string Quoted(string etag) => etag.StartsWith('"') || etag.StartsWith("W/", StringComparison.Ordinal) ? etag : $"\"{etag}\"";
 }

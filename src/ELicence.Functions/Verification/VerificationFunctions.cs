@@ -18,7 +18,7 @@ public sealed class VerificationFunctions(HttpApi api, VerificationService verif
             var result = await verification.VerifyAsync(caller, body, req.HttpContext.RequestAborted);
             var receiptUrl = $"/api/v1/receipts/{result.ReceiptId}";
             return ApiResults.Json(
-                new VerificationView(result.Valid, result.Reasons, result.Licence, new ReceiptLink(result.ReceiptId, receiptUrl, result.Receipt)),
+                new VerificationView(result.Valid, result.Reasons, result.Licence, result.Permits, new ReceiptLink(result.ReceiptId, receiptUrl, result.Receipt)),
                 StatusCodes.Status200OK,
                 new Dictionary<string, string> { ["Cache-Control"] = "no-store" });
         });
@@ -37,4 +37,4 @@ public sealed class VerificationFunctions(HttpApi api, VerificationService verif
 
 public sealed record ReceiptLink(string Id, string Url, string Jws);
 
-public sealed record VerificationView(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, ReceiptLink Receipt);
+public sealed record VerificationView(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary> Permits, ReceiptLink Receipt);

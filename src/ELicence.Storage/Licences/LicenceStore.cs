@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Data.Tables;
 using ELicence.Core.CreditCodes;
@@ -8,25 +9,32 @@ using ELicence.Core.Serialization;
 namespace ELicence.Storage.Licences;
 
 /// <summary>
-/// Licences in Table Storage, partitioned by credit code: row "current" is the licence as it stands, and one row per version
-/// ("v000001"…) keeps every version ever issued. Lookups on the verify path are point reads spread over all codes.
+/// Licences in Table Storage, one partition per credit code, so that every change commits atomically in one
+/// entity-group transaction: row "current" (the licence as it stands, guarded by its ETag), "v000001"… (every version),
+/// "e000001"… (the append-only history), "permit-…", "objection-…", and "status-sync" (a change not yet in the status list).
 /// </summary>
 public sealed class LicenceStore(StorageClients storage) : ILicenceStore
 {
     private const string CurrentRow = "current";
+    private const string StatusSyncRow = "status-sync";
     private readonly TableClient _table = storage.Table(StorageNames.LicencesTable);
 
     public static string VersionRow(int version) => "v" + version.ToString("D6", CultureInfo.InvariantCulture);
 
-    public async Task<bool> TryAddAsync(Licence licence, CancellationToken cancellationToken)
+    private static string EventRow(int sequence) => "e" + sequence.ToString("D6", CultureInfo.InvariantCulture);
+
+    public async Task<bool> TryAddAsync(Licence licence, LicenceEvent issued, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(licence);
+        ArgumentNullException.ThrowIfNull(issued);
         try
         {
             await _table.SubmitTransactionAsync(
             [
                 new(TableTransactionActionType.Add, ToEntity(licence, CurrentRow)),
                 new(TableTransactionActionType.Add, ToEntity(licence, VersionRow(licence.Version))),
+                new(TableTransactionActionType.Add, EventEntity(licence.Code, issued)),
+                new(TableTransactionActionType.UpsertReplace, SyncEntity(licence.Code, issued.Sequence)),
             ], cancellationToken);
             return true;
         }
@@ -38,55 +46,157 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
 
     public async Task<Licence?> FindCurrentAsync(CreditCode code, CancellationToken cancellationToken)
     {
-        var entity = await _table.FindAsync<LicenceEntity>(code.Value, CurrentRow, cancellationToken);
+        var entity = await _table.FindAsync<TableEntity>(code.Value, CurrentRow, cancellationToken);
         return entity is null ? null : FromEntity(entity);
     }
 
-    private static LicenceEntity ToEntity(Licence l, string row) => new()
+    public async Task<Licence?> FindVersionAsync(CreditCode code, int version, CancellationToken cancellationToken)
     {
-        PartitionKey = l.Code.Value,
-        RowKey = row,
-        Version = l.Version,
-        Status = l.Status.ToString(),
-        Details = ElicenceJson.Serialize(l.Details),
-        IssuedOn = l.IssuedOn.ToString("O", CultureInfo.InvariantCulture),
-        IssuedAt = l.IssuedAt,
-        CredentialId = l.CredentialId,
-        ApplicationId = l.ApplicationId,
+        var entity = await _table.FindAsync<TableEntity>(code.Value, VersionRow(version), cancellationToken);
+        return entity is null ? null : FromEntity(entity);
+    }
+
+    public async Task<IReadOnlyList<Licence>> FindVersionsAsync(CreditCode code, CancellationToken cancellationToken) =>
+        (await RowsAsync(code, "v", "w", cancellationToken)).Select(FromEntity).ToList();
+
+    public async Task<bool> TrySaveAsync(LicenceChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var licence = change.Updated;
+        var etag = licence.ETag is null ? throw new ArgumentException("A change needs the ETag of the licence it was made on.", nameof(change)) : new ETag(licence.ETag);
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.UpdateReplace, ToEntity(licence, CurrentRow), etag),
+            new(TableTransactionActionType.Add, EventEntity(licence.Code, change.Event)),
+            new(TableTransactionActionType.UpsertReplace, SyncEntity(licence.Code, change.Event.Sequence)),
+        };
+        if (change.AddsVersion)
+        {
+            actions.Add(new(TableTransactionActionType.Add, ToEntity(licence, VersionRow(licence.Version))));
+        }
+
+        if (change.Permit is { } p)
+        {
+            actions.Add(new(TableTransactionActionType.Add, new TableEntity(licence.Code.Value, "permit-" + p.Id) { ["Permit"] = ElicenceJson.Serialize(p) }));
+        }
+
+        if (change.Objection is { } o)
+        {
+            actions.Add(new(TableTransactionActionType.Add, new TableEntity(licence.Code.Value, "objection-" + change.Event.Sequence.ToString("D6", CultureInfo.InvariantCulture))
+            {
+                ["Name"] = o.Name,
+                ["Contact"] = o.Contact,
+                ["Grounds"] = o.Grounds,
+                ["At"] = o.At,
+            }));
+        }
+
+        try
+        {
+            await _table.SubmitTransactionAsync(actions, cancellationToken);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status is 412 or 409 or 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task<IReadOnlyList<LicenceEvent>> GetHistoryAsync(CreditCode code, CancellationToken cancellationToken) =>
+        (await RowsAsync(code, "e", "f", cancellationToken))
+            .Select(e => ElicenceJson.Deserialize<LicenceEvent>(e.GetString("Event")) ?? throw new InvalidDataException($"Event {e.RowKey} of {code} is empty."))
+            .ToList();
+
+    public async Task<IReadOnlyList<OperatingPermit>> GetPermitsAsync(CreditCode code, CancellationToken cancellationToken) =>
+        (await RowsAsync(code, "permit-", "permit.", cancellationToken))
+            .Select(e => ElicenceJson.Deserialize<OperatingPermit>(e.GetString("Permit")) ?? throw new InvalidDataException($"Permit {e.RowKey} of {code} is empty."))
+            .OrderBy(p => p.AttachedAt)
+            .ToList();
+
+    public async IAsyncEnumerable<Licence> FindByStatusAsync(LicenceStatus status, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.RowKey == CurrentRow && x.GetString("Status") == status.ToString(), cancellationToken: cancellationToken))
+        {
+            yield return FromEntity(e);
+        }
+    }
+
+    public async IAsyncEnumerable<CreditCode> FindPendingStatusSyncAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.RowKey == StatusSyncRow, select: ["PartitionKey"], cancellationToken: cancellationToken))
+        {
+            yield return Code(e.PartitionKey);
+        }
+    }
+
+    public async Task ClearPendingStatusSyncAsync(CreditCode code, int changeSequence, CancellationToken cancellationToken)
+    {
+        var row = await _table.FindAsync<TableEntity>(code.Value, StatusSyncRow, cancellationToken);
+        if (row is null || row.GetInt32("ChangeSequence") > changeSequence)
+        {
+            return; // a newer change is pending: its own sync clears it
+        }
+
+        try
+        {
+            await _table.DeleteEntityAsync(code.Value, StatusSyncRow, row.ETag, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            // Deleted by a concurrent sync, or set again by a newer change.
+        }
+    }
+
+    private async Task<List<TableEntity>> RowsAsync(CreditCode code, string from, string to, CancellationToken cancellationToken)
+    {
+        var rows = new List<TableEntity>();
+        var partition = code.Value;
+        await foreach (var e in _table.QueryAsync<TableEntity>(x => x.PartitionKey == partition && x.RowKey.CompareTo(from) >= 0 && x.RowKey.CompareTo(to) < 0, cancellationToken: cancellationToken))
+        {
+            rows.Add(e);
+        }
+
+        return rows;
+    }
+
+    private static TableEntity SyncEntity(CreditCode code, int sequence) => new(code.Value, StatusSyncRow) { ["ChangeSequence"] = sequence };
+
+    private static TableEntity EventEntity(CreditCode code, LicenceEvent e) => new(code.Value, EventRow(e.Sequence))
+    {
+        ["Event"] = ElicenceJson.Serialize(e),
+        ["Type"] = e.Type,
+        ["At"] = e.At,
     };
 
-    private static Licence FromEntity(LicenceEntity e) => new(
-        CreditCode.Parse(e.PartitionKey, new CreditCodeExceptionList([e.PartitionKey])),
-        e.Version,
-        ElicenceJson.Deserialize<LicenceDetails>(e.Details) ?? throw new InvalidDataException($"Licence {e.PartitionKey} has no details."),
-        Enum.Parse<LicenceStatus>(e.Status),
-        DateOnly.ParseExact(e.IssuedOn, "O", CultureInfo.InvariantCulture),
-        e.IssuedAt,
-        e.CredentialId,
-        e.ApplicationId);
-
-    private sealed class LicenceEntity : ITableEntity
+    private static TableEntity ToEntity(Licence l, string row) => new(l.Code.Value, row)
     {
-        public string PartitionKey { get; set; } = "";
+        ["Version"] = l.Version,
+        ["Status"] = l.Status.ToString(),
+        ["StatusDetail"] = ElicenceJson.Serialize(l.StatusDetail),
+        ["Details"] = ElicenceJson.Serialize(l.Details),
+        ["TermEnd"] = l.Details.OperatingTerm.To?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
+        ["IssuedOn"] = l.IssuedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["IssuedAt"] = l.IssuedAt,
+        ["CredentialId"] = l.CredentialId,
+        ["ApplicationId"] = l.ApplicationId,
+        ["StatusListIndex"] = l.StatusListIndex,
+        ["EventCount"] = l.EventCount,
+    };
 
-        public string RowKey { get; set; } = "";
+    private static Licence FromEntity(TableEntity e) => new(
+        Code(e.PartitionKey),
+        e.GetInt32("Version") ?? 1,
+        ElicenceJson.Deserialize<LicenceDetails>(e.GetString("Details")) ?? throw new InvalidDataException($"Licence {e.PartitionKey} has no details."),
+        Enum.Parse<LicenceStatus>(e.GetString("Status")),
+        ElicenceJson.Deserialize<StatusDetail>(e.GetString("StatusDetail")) ?? throw new InvalidDataException($"Licence {e.PartitionKey} has no status detail."),
+        DateOnly.ParseExact(e.GetString("IssuedOn"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+        e.GetDateTimeOffset("IssuedAt") ?? default,
+        e.GetString("CredentialId"),
+        e.GetString("ApplicationId"),
+        e.GetInt64("StatusListIndex") ?? throw new InvalidDataException($"Licence {e.PartitionKey} has no status list index."),
+        e.GetInt32("EventCount") ?? 0,
+        e.ETag.ToString());
 
-        public DateTimeOffset? Timestamp { get; set; }
-
-        public ETag ETag { get; set; }
-
-        public int Version { get; set; }
-
-        public string Status { get; set; } = "";
-
-        public string Details { get; set; } = "";
-
-        public string IssuedOn { get; set; } = "";
-
-        public DateTimeOffset IssuedAt { get; set; }
-
-        public string CredentialId { get; set; } = "";
-
-        public string ApplicationId { get; set; } = "";
-    }
+    // Codes in the register were validated when issued; a listed legacy code must still load.
+    private static CreditCode Code(string value) => CreditCode.Parse(value, new CreditCodeExceptionList([value]));
 }

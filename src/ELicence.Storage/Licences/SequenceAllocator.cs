@@ -5,35 +5,35 @@ using ELicence.Core.Licences;
 namespace ELicence.Storage.Licences;
 
 /// <summary>
-/// Registry sequence numbers. The counter and every claim live in one partition, so "advance the counter" and
+/// Sequence numbers (credit code serials, status list indices). A sequence's counter and every claim live in one partition (the sequence's name), so "advance the counter" and
 /// "record who got the number" commit together in one entity-group transaction guarded by the counter's ETag:
 /// a number is never handed out twice, and a claimant asking again gets its own number back.
 /// </summary>
 public sealed class SequenceAllocator(StorageClients storage) : ISequenceAllocator
 {
-    private const string Partition = "registry";
     private const string CounterRow = "counter";
     private readonly TableClient _table = storage.Table(StorageNames.SequenceTable);
 
-    public async Task<long> AllocateAsync(string claimant, CancellationToken cancellationToken)
+    public async Task<long> AllocateAsync(string sequence, string claimant, CancellationToken cancellationToken)
     {
-        var claimRow = "claim-" + claimant;
+        var partition = sequence;
+        var claimRow = "claim-" + claimant.Replace('/', '~');
         for (var attempt = 0; ; attempt++)
         {
-            var claim = await _table.FindAsync<TableEntity>(Partition, claimRow, cancellationToken);
+            var claim = await _table.FindAsync<TableEntity>(partition, claimRow, cancellationToken);
             if (claim is not null)
             {
                 return claim.GetInt64("Number") ?? throw new InvalidDataException($"Claim {claimRow} has no number.");
             }
 
-            var counter = await _table.FindAsync<TableEntity>(Partition, CounterRow, cancellationToken);
+            var counter = await _table.FindAsync<TableEntity>(partition, CounterRow, cancellationToken);
             var next = counter?.GetInt64("Next") ?? 0L;
             var actions = new List<TableTransactionAction>
             {
                 counter is null
-                    ? new(TableTransactionActionType.Add, new TableEntity(Partition, CounterRow) { ["Next"] = next + 1 })
-                    : new(TableTransactionActionType.UpdateReplace, new TableEntity(Partition, CounterRow) { ["Next"] = next + 1 }, counter.ETag),
-                new(TableTransactionActionType.Add, new TableEntity(Partition, claimRow) { ["Number"] = next }),
+                    ? new(TableTransactionActionType.Add, new TableEntity(partition, CounterRow) { ["Next"] = next + 1 })
+                    : new(TableTransactionActionType.UpdateReplace, new TableEntity(partition, CounterRow) { ["Next"] = next + 1 }, counter.ETag),
+                new(TableTransactionActionType.Add, new TableEntity(partition, claimRow) { ["Number"] = next }),
             };
             try
             {

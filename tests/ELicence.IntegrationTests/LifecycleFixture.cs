@@ -1,0 +1,82 @@
+using System.Net;
+using System.Text.Json;
+using ELicence.Core.Licences;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ELicence.IntegrationTests;
+
+/// <summary>
+/// The service on a fake clock, so 20-day notices and term ends are driven without waiting: advancing the clock fires
+/// the timer triggers through the local host's timer pump, as their schedules say.
+/// </summary>
+public sealed class LifecycleFixture : ServiceFixture
+{
+    /// <summary>Monday 2 November 2026, 09:00 in Atushi (China Standard Time).</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 2, 1, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    public DateOnly Today => ChinaTime.DateOf(Clock.GetUtcNow());
+
+    protected override void Configure(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(Clock);
+
+    /// <summary>Advances the clock, then keeps nudging it five minutes at a time until the condition holds (timers run asynchronously).</summary>
+    public async Task AdvanceUntilAsync(TimeSpan by, Func<Task<bool>> condition)
+    {
+        Clock.Advance(by);
+        for (var attempt = 0; attempt < 400; attempt++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            if (attempt % 20 == 19)
+            {
+                Clock.Advance(TimeSpan.FromMinutes(5));
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail("The condition did not hold after advancing the clock.");
+    }
+
+    public async Task<JsonElement> VerifyAsync(object body)
+    {
+        var (status, result, _) = await SendAsync(HttpMethod.Post, "/api/v1/verifications", VerifierKey, body);
+        Assert.Equal(HttpStatusCode.OK, status);
+        return result;
+    }
+
+    public async Task<JsonElement> ActAsync(string code, string action, object body, HttpStatusCode expected = HttpStatusCode.OK, string? ifMatch = null)
+    {
+        using var request = Request(HttpMethod.Post, $"/api/v1/licences/{code}/{action}", RegistrarKey, body);
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        var response = await Http.SendAsync(request);
+        var json = await Json.ReadAsync(response);
+        Assert.True(expected == response.StatusCode, $"{action}: expected {expected}, got {(int)response.StatusCode} {json}");
+        return json;
+    }
+
+    public async Task<string> CredentialAsync(string code)
+    {
+        var (_, _, response) = await SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/credential", RegistrarKey);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    public async Task<string> StoredStatusAsync(string code) =>
+        (await SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}", RegistrarKey)).Body.GetProperty("status").GetString()!;
+}
+
+[CollectionDefinition(Name)]
+public sealed class LifecycleCollection : ICollectionFixture<LifecycleFixture>
+{
+    public const string Name = "lifecycle";
+}
