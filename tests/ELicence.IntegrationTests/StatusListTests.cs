@@ -152,6 +152,35 @@ public class StatusListTests(LifecycleFixture service)
         });
     }
 
+    [Fact]
+    public async Task An_amendment_whose_credential_write_was_lost_in_a_crash_gets_its_credential_when_it_is_fetched()
+    {
+        var code = await service.IssueAsync();
+        var licences = service.Services.GetRequiredService<Core.Licences.ILicenceStore>();
+        var current = (await licences.FindCurrentAsync(Core.CreditCodes.CreditCode.Parse(code), default))!;
+        var now = service.Clock.GetUtcNow();
+        var amended = current with
+        {
+            Version = 2,
+            Details = current.Details with { Domicile = "阿图什市崩溃测试路 1 号" },
+            CredentialId = "urn:uuid:" + Guid.CreateVersion7(),
+            StatusListIndex = await service.Services.GetRequiredService<Core.Licences.ISequenceAllocator>().AllocateAsync(Core.Licences.Sequences.StatusListIndices, $"{code}/v2", default),
+            IssuedAt = now,
+            EventCount = current.EventCount + 1,
+        };
+        var evt = new Core.Licences.LicenceEvent(current.EventCount + 1, "amended", now, "registrar:test", "Test", 2,
+            Core.Licences.LicenceStatus.Active, Core.Licences.LicenceStatus.Active, [], "crash after commit");
+
+        // The amendment commits, then the process dies before the credential blob is written.
+        Assert.True(await licences.TrySaveAsync(new Core.Licences.LicenceChange(amended, evt, AddsVersion: true), default));
+        var credential = await service.CredentialAsync(code);
+        var result = await service.VerifyAsync(new { credential });
+
+        Assert.True(result.GetProperty("valid").GetBoolean());
+        Assert.Equal(2, result.GetProperty("licence").GetProperty("version").GetInt32());
+        Assert.Equal(credential, await service.CredentialAsync(code));
+    }
+
     private static string Category(JsonElement verification)
     {
         if (verification.GetProperty("valid").GetBoolean())

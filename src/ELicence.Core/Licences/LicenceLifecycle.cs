@@ -2,7 +2,7 @@ using ELicence.Core.Problems;
 
 namespace ELicence.Core.Licences;
 
-/// <summary>What can be done to a licence.</summary>
+/// <summary>What registrars and the public can do to a licence. The timers' transitions (deregistered, expired) are not requests: they follow from dates.</summary>
 public enum LicenceAction
 {
     Amend,
@@ -11,8 +11,6 @@ public enum LicenceAction
     Revoke,
     OpenDeregistration,
     LodgeObjection,
-    FinaliseDeregistration,
-    Expire,
     AttachPermit,
 }
 
@@ -21,11 +19,11 @@ public static class LicenceLifecycle
 {
     public static IReadOnlyList<LicenceAction> AllowedActions(LicenceStatus status) => status switch
     {
-        LicenceStatus.Active => [LicenceAction.Amend, LicenceAction.Suspend, LicenceAction.Revoke, LicenceAction.OpenDeregistration, LicenceAction.AttachPermit, LicenceAction.Expire],
+        LicenceStatus.Active => [LicenceAction.Amend, LicenceAction.Suspend, LicenceAction.Revoke, LicenceAction.OpenDeregistration, LicenceAction.AttachPermit],
         // A business on the abnormal-operations list may still file changes (often how it gets off the list), but
         // simplified deregistration is not open to it.
         LicenceStatus.Suspended => [LicenceAction.Amend, LicenceAction.Reinstate, LicenceAction.Revoke, LicenceAction.AttachPermit],
-        LicenceStatus.InDeregistrationNotice => [LicenceAction.LodgeObjection, LicenceAction.FinaliseDeregistration, LicenceAction.Revoke],
+        LicenceStatus.InDeregistrationNotice => [LicenceAction.LodgeObjection, LicenceAction.Revoke],
         LicenceStatus.Expired => [LicenceAction.Amend, LicenceAction.Revoke],
         LicenceStatus.Revoked or LicenceStatus.Deregistered => [],
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
