@@ -164,6 +164,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'AzureWebJobsStorage__tableServiceUri', value: storage.properties.primaryEndpoints.table }
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
+        { name: 'Deregistration__NoticeDays', value: '20' }
         { name: 'Issuer__Id', value: empty(issuerId) ? 'https://${functionAppName}.azurewebsites.net' : issuerId }
         { name: 'Signing__KeyVaultUri', value: vault.properties.vaultUri }
         { name: 'Signing__KeyRingSecretName', value: 'elicence-key-ring' }

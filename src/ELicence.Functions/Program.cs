@@ -1,8 +1,23 @@
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using ELicence.Functions.Composition;
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddELicence(builder.Configuration);
+
+// Telemetry to Application Insights through OpenTelemetry, only where it is configured (in Azure).
+if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+{
+    // Local auth is off on the Application Insights resource: the app's managed identity sends the telemetry.
+    var clientId = builder.Configuration["AzureWebJobsStorage:clientId"];
+    builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults().UseAzureMonitorExporter(options =>
+        options.Credential = string.IsNullOrEmpty(clientId) ? new DefaultAzureCredential() : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId)));
+}
+
 builder.Build().Run();
