@@ -183,6 +183,16 @@ public interface ICreditCodeExceptions
     bool Contains(string normalizedCode);
 }
 
+public static class CreditCodeInput
+{
+    /// <summary>Parses a code a caller sent, or throws a validation problem on <paramref name="field"/> with the reason.</summary>
+    public static CreditCode ParseField(this ICreditCodeExceptions exceptions, string? input, string field = "code")
+    {
+        var validation = CreditCode.Validate(input, exceptions);
+        return validation.IsValid ? validation.Code.Value : throw Problems.ProblemException.Invalid(field, validation.Message);
+    }
+}
+
 public sealed class CreditCodeExceptionList(IEnumerable<string> codes) : ICreditCodeExceptions
 {
     private readonly HashSet<string> _codes = codes.Select(CreditCode.Normalize).ToHashSet(StringComparer.Ordinal);

@@ -233,7 +233,7 @@ public sealed class LicenceLifecycleService(
     public async Task<IReadOnlyList<LicenceEvent>> GetHistoryAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var creditCode = ParseCode(code);
+        var creditCode = codeExceptions.ParseField(code);
         caller.EnsureMayReadLicence(creditCode);
         _ = await licences.FindCurrentAsync(creditCode, cancellationToken) ?? throw ProblemException.NotFound($"The register has no licence {creditCode}.");
         return await licences.GetHistoryAsync(creditCode, cancellationToken);
@@ -257,7 +257,7 @@ public sealed class LicenceLifecycleService(
 
     private async Task<Licence> LoadAsync(string code, string? ifMatch, LicenceAction action, CancellationToken cancellationToken)
     {
-        var creditCode = ParseCode(code);
+        var creditCode = codeExceptions.ParseField(code);
         var licence = await licences.FindCurrentAsync(creditCode, cancellationToken) ?? throw ProblemException.NotFound($"The register has no licence {creditCode}.");
         if (ifMatch is not null && ifMatch != "*" && ifMatch.Trim('"') != licence.ETag?.Trim('"'))
         {
@@ -314,11 +314,6 @@ public sealed class LicenceLifecycleService(
         }
     }
 
-    private CreditCode ParseCode(string code)
-    {
-        var validation = CreditCode.Validate(code, codeExceptions);
-        return validation.IsValid ? validation.Code.Value : throw ProblemException.Invalid("code", validation.Message);
-    }
 
     private static List<FieldChange> Diff(LicenceDetails before, LicenceDetails after)
     {

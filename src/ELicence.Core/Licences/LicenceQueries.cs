@@ -13,7 +13,7 @@ public sealed class LicenceQueries(ILicenceStore licences, ICredentialStore cred
     public async Task<Licence> GetLicenceAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var creditCode = ParseCode(code);
+        var creditCode = codeExceptions.ParseField(code);
         caller.EnsureMayReadLicence(creditCode);
         return await licences.FindCurrentAsync(creditCode, cancellationToken) ?? throw ProblemException.NotFound($"The register has no licence {creditCode}.");
     }
@@ -59,11 +59,5 @@ public sealed class LicenceQueries(ILicenceStore licences, ICredentialStore cred
         }
 
         return receipt;
-    }
-
-    public CreditCode ParseCode(string code)
-    {
-        var validation = CreditCode.Validate(code, codeExceptions);
-        return validation.IsValid ? validation.Code.Value : throw ProblemException.Invalid("code", validation.Message);
     }
 }

@@ -147,14 +147,9 @@ public sealed partial class VerificationService(
 
     private async Task<(ReceiptTarget, Licence?, List<VerificationReason>)> CheckCodeAsync(string input, CancellationToken cancellationToken)
     {
-        var validation = CreditCode.Validate(input, codeExceptions);
-        if (!validation.IsValid)
-        {
-            throw ProblemException.Invalid("creditCode", validation.Message);
-        }
-
-        var licence = await licences.FindCurrentAsync(validation.Code.Value, cancellationToken)
-            ?? throw ProblemException.NotFound($"The register has no licence {validation.Code.Value}.");
+        var code = codeExceptions.ParseField(input, "creditCode");
+        var licence = await licences.FindCurrentAsync(code, cancellationToken)
+            ?? throw ProblemException.NotFound($"The register has no licence {code}.");
         var reasons = new List<VerificationReason>();
         AddStatusReasons(licence, reasons);
         return (new ReceiptTarget("credit-code", licence.Code.Value, null, licence.Version, null, null), licence, reasons);
