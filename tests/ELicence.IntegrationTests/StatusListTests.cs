@@ -141,7 +141,7 @@ public class StatusListTests(LifecycleFixture service)
         };
         var evt = new Core.Licences.LicenceEvent(current.EventCount + 1, "suspended", now, "registrar:test", "Test", current.Version,
             Core.Licences.LicenceStatus.Active, Core.Licences.LicenceStatus.Suspended, [], "crash test");
-        Assert.True(await licences.TrySaveAsync(new Core.Licences.LicenceChange(suspended, evt, false), default));
+        Assert.NotNull(await licences.TrySaveAsync(new Core.Licences.LicenceChange(suspended, evt, false), default));
 
         await service.AdvanceUntilAsync(TimeSpan.FromMinutes(1), async () =>
         {
@@ -183,7 +183,7 @@ public class StatusListTests(LifecycleFixture service)
             Core.Licences.LicenceStatus.Active, Core.Licences.LicenceStatus.Active, [], "crash after commit");
 
         // The amendment commits, then the process dies before the credential blob is written.
-        Assert.True(await licences.TrySaveAsync(new Core.Licences.LicenceChange(amended, evt, AddsVersion: true), default));
+        Assert.NotNull(await licences.TrySaveAsync(new Core.Licences.LicenceChange(amended, evt, AddsVersion: true), default));
         var credential = await service.CredentialAsync(code);
         var result = await service.VerifyAsync(new { credential });
 

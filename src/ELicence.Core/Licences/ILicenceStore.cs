@@ -8,6 +8,9 @@ namespace ELicence.Core.Licences;
 /// </summary>
 public sealed record LicenceChange(Licence Updated, LicenceEvent Event, bool AddsVersion, OperatingPermit? Permit = null, Objection? Objection = null);
 
+/// <summary>A licence as it stands with its operating permits.</summary>
+public sealed record LicenceWithPermits(Licence Licence, IReadOnlyList<OperatingPermit> Permits);
+
 /// <summary>An objection to a deregistration notice. The contact is personal data: kept for the registrar, not in the history.</summary>
 public sealed record Objection(string Name, string Contact, string Grounds, DateTimeOffset At);
 
@@ -19,12 +22,18 @@ public interface ILicenceStore
 
     Task<Licence?> FindCurrentAsync(CreditCode code, CancellationToken cancellationToken);
 
+    /// <summary>The current licence and its permits in one read (they share a partition): the verification path.</summary>
+    Task<LicenceWithPermits?> FindCurrentWithPermitsAsync(CreditCode code, CancellationToken cancellationToken);
+
     Task<Licence?> FindVersionAsync(CreditCode code, int version, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<Licence>> FindVersionsAsync(CreditCode code, CancellationToken cancellationToken);
 
-    /// <summary>Commits the change if the licence is unchanged since it was read (ETag); false when someone else changed it first.</summary>
-    Task<bool> TrySaveAsync(LicenceChange change, CancellationToken cancellationToken);
+    /// <summary>
+    /// Commits the change if the licence is unchanged since it was read (ETag). Returns the licence exactly as committed,
+    /// with the ETag the commit gave it; null when someone else changed it first.
+    /// </summary>
+    Task<Licence?> TrySaveAsync(LicenceChange change, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<LicenceEvent>> GetHistoryAsync(CreditCode code, CancellationToken cancellationToken);
 

@@ -285,10 +285,8 @@ public sealed class LicenceLifecycleService(
         var statusChanges = before.Status == after.Status ? [] : new[] { new FieldChange("status", LicenceLifecycle.Kebab(before.Status), LicenceLifecycle.Kebab(after.Status)) };
         var evt = new LicenceEvent(sequenceNumber, type, time.GetUtcNow(), actorId, actorName, after.Version, before.Status, after.Status, [.. statusChanges, .. changes], reason);
         var change = new LicenceChange(after with { EventCount = sequenceNumber, ETag = before.ETag }, evt, addsVersion, permit, objection);
-        if (!await licences.TrySaveAsync(change, cancellationToken))
-        {
-            throw new ProblemException(ProblemType.Conflict, $"Licence {before.Code} was changed by someone else at the same time; nothing of this request was stored. Read it again and retry.");
-        }
+        var committed = await licences.TrySaveAsync(change, cancellationToken)
+            ?? throw new ProblemException(ProblemType.Conflict, $"Licence {before.Code} was changed by someone else at the same time; nothing of this request was stored. Read it again and retry.");
 
         // After the commit: the new version's credential (deterministic; GetCredential re-creates it if this is lost) and the status list.
         if (addsVersion)
@@ -298,7 +296,8 @@ public sealed class LicenceLifecycleService(
         }
 
         await statusQueue.EnqueueSyncAsync(after.Code, cancellationToken);
-        return await licences.FindCurrentAsync(after.Code, cancellationToken) ?? after;
+        return committed; // exactly the version this request committed, never a later one read back
+
     }
 
     private async Task<bool> TryCommitAsync((string Id, string Name) actor, Licence before, Licence after, string type, string reason, CancellationToken cancellationToken)

@@ -17,6 +17,8 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
 {
     private const string CurrentRow = "current";
     private const string StatusSyncRow = "status-sync";
+    private const string PermitRowPrefix = "permit-";
+    private const string PermitRowEnd = "permit.";
     private readonly TableClient _table = storage.Table(StorageNames.LicencesTable);
 
     public static string VersionRow(int version) => "v" + version.ToString("D6", CultureInfo.InvariantCulture);
@@ -50,6 +52,28 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
         return entity is null ? null : FromEntity(entity);
     }
 
+    public async Task<LicenceWithPermits?> FindCurrentWithPermitsAsync(CreditCode code, CancellationToken cancellationToken)
+    {
+        Licence? licence = null;
+        var permits = new List<OperatingPermit>();
+        var partition = code.Value;
+        await foreach (var e in _table.QueryAsync<TableEntity>(
+            x => x.PartitionKey == partition && (x.RowKey == CurrentRow || (x.RowKey.CompareTo(PermitRowPrefix) >= 0 && x.RowKey.CompareTo(PermitRowEnd) < 0)),
+            cancellationToken: cancellationToken))
+        {
+            if (e.RowKey == CurrentRow)
+            {
+                licence = FromEntity(e);
+            }
+            else
+            {
+                permits.Add(Permit(e));
+            }
+        }
+
+        return licence is null ? null : new LicenceWithPermits(licence, [.. permits.OrderBy(p => p.AttachedAt)]);
+    }
+
     public async Task<Licence?> FindVersionAsync(CreditCode code, int version, CancellationToken cancellationToken)
     {
         var entity = await _table.FindAsync<TableEntity>(code.Value, VersionRow(version), cancellationToken);
@@ -59,7 +83,7 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
     public async Task<IReadOnlyList<Licence>> FindVersionsAsync(CreditCode code, CancellationToken cancellationToken) =>
         (await RowsAsync(code, "v", "w", cancellationToken)).Select(FromEntity).ToList();
 
-    public async Task<bool> TrySaveAsync(LicenceChange change, CancellationToken cancellationToken)
+    public async Task<Licence?> TrySaveAsync(LicenceChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
         var licence = change.Updated;
@@ -77,7 +101,7 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
 
         if (change.Permit is { } p)
         {
-            actions.Add(new(TableTransactionActionType.Add, new TableEntity(licence.Code.Value, "permit-" + p.Id) { ["Permit"] = ElicenceJson.Serialize(p) }));
+            actions.Add(new(TableTransactionActionType.Add, new TableEntity(licence.Code.Value, PermitRowPrefix + p.Id) { ["Permit"] = ElicenceJson.Serialize(p) }));
         }
 
         if (change.Objection is { } o)
@@ -93,12 +117,14 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
 
         try
         {
-            await _table.SubmitTransactionAsync(actions, cancellationToken);
-            return true;
+            // The first action replaces "current": its sub-response carries the ETag the commit gave the licence.
+            var responses = await _table.SubmitTransactionAsync(actions, cancellationToken);
+            var committedETag = responses.Value[0].Headers.ETag ?? throw new InvalidOperationException($"The commit of {licence.Code} returned no ETag.");
+            return licence with { ETag = committedETag.ToString() };
         }
         catch (TableTransactionFailedException e) when (e.Status is 412 or 409 or 404)
         {
-            return false;
+            return null;
         }
     }
 
@@ -108,8 +134,8 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
             .ToList();
 
     public async Task<IReadOnlyList<OperatingPermit>> GetPermitsAsync(CreditCode code, CancellationToken cancellationToken) =>
-        (await RowsAsync(code, "permit-", "permit.", cancellationToken))
-            .Select(e => ElicenceJson.Deserialize<OperatingPermit>(e.GetString("Permit")) ?? throw new InvalidDataException($"Permit {e.RowKey} of {code} is empty."))
+        (await RowsAsync(code, PermitRowPrefix, PermitRowEnd, cancellationToken))
+            .Select(Permit)
             .OrderBy(p => p.AttachedAt)
             .ToList();
 
@@ -158,6 +184,9 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
 
         return rows;
     }
+
+    private static OperatingPermit Permit(TableEntity e) =>
+        ElicenceJson.Deserialize<OperatingPermit>(e.GetString("Permit")) ?? throw new InvalidDataException($"Permit {e.RowKey} of {e.PartitionKey} is empty.");
 
     private static TableEntity SyncEntity(CreditCode code, int sequence) => new(code.Value, StatusSyncRow) { ["ChangeSequence"] = sequence };
 

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using ELicence.Core.Applications;
+using ELicence.Core.Callers;
+using ELicence.Core.CreditCodes;
+using ELicence.Core.Keys;
+using ELicence.Core.Licences;
+using ELicence.Core.Receipts;
+
+namespace ELicence.Core.UnitTests.Fakes;
+
+/// <summary>Credentials by code and version, written once.</summary>
+internal sealed class InMemoryCredentialStore : ICredentialStore
+{
+    private readonly ConcurrentDictionary<(string, int), string> _tokens = new();
+
+    public int Writes { get; private set; }
+
+    public Task PutIfAbsentAsync(CreditCode code, int version, string jws, CancellationToken cancellationToken)
+    {
+        Writes++;
+        _tokens.TryAdd((code.Value, version), jws);
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> FindAsync(CreditCode code, int version, CancellationToken cancellationToken) =>
+        Task.FromResult(_tokens.TryGetValue((code.Value, version), out var jws) ? jws : null);
+
+    /// <summary>Loses a stored credential, as a crash between commit and write would.</summary>
+    public void Lose(CreditCode code, int version) => _tokens.TryRemove((code.Value, version), out _);
+}
+
+/// <summary>Receipts, write-once.</summary>
+internal sealed class InMemoryReceiptStore : IReceiptStore
+{
+    private readonly ConcurrentDictionary<string, StoredReceipt> _receipts = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<StoredReceipt> All => [.. _receipts.Values];
+
+    public Task SaveAsync(StoredReceipt receipt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        return _receipts.TryAdd(receipt.Id, receipt) ? Task.CompletedTask : throw new InvalidOperationException($"Receipt {receipt.Id} exists already.");
+    }
+
+    public Task<StoredReceipt?> FindAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_receipts.TryGetValue(id, out var r) ? r : null);
+}
+
+/// <summary>Named sequences; a claimant asking again gets its number back.</summary>
+internal sealed class InMemorySequenceAllocator : ISequenceAllocator
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, long> _next = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string), long> _claims = [];
+
+    public Task<long> AllocateAsync(string sequence, string claimant, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (!_claims.TryGetValue((sequence, claimant), out var number))
+            {
+                number = _next.GetValueOrDefault(sequence);
+                _next[sequence] = number + 1;
+                _claims[(sequence, claimant)] = number;
+            }
+
+            return Task.FromResult(number);
+        }
+    }
+}
+
+/// <summary>Records what was queued for the status lists.</summary>
+internal sealed class RecordingStatusListQueue : IStatusListQueue
+{
+    public ConcurrentQueue<string> Syncs { get; } = new();
+
+    public int Publishes { get; private set; }
+
+    public Task EnqueueSyncAsync(CreditCode code, CancellationToken cancellationToken)
+    {
+        Syncs.Enqueue(code.Value);
+        return Task.CompletedTask;
+    }
+
+    public Task EnqueuePublishAsync(int listNumber, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        Publishes++;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Applications with ETag semantics.</summary>
+internal sealed class InMemoryApplicationStore : IApplicationStore
+{
+    private readonly ConcurrentDictionary<string, LicenceApplication> _applications = new(StringComparer.Ordinal);
+    private int _etags;
+
+    public Task<LicenceApplication?> TryAddAsync(LicenceApplication application, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        var stored = application with { ETag = NewETag() };
+        return Task.FromResult(_applications.TryAdd(application.Id, stored) ? stored : null);
+    }
+
+    public Task<LicenceApplication?> FindAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_applications.TryGetValue(id, out var a) ? a : null);
+
+    public Task<bool> TryUpdateAsync(LicenceApplication application, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(application);
+        return Task.FromResult(_applications.TryGetValue(application.Id, out var current) && current.ETag == application.ETag
+            && _applications.TryUpdate(application.Id, application with { ETag = NewETag() }, current));
+    }
+
+    private string NewETag() => "a" + Interlocked.Increment(ref _etags).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>Idempotency keys: the first record wins.</summary>
+internal sealed class InMemoryIdempotencyStore : IIdempotencyStore
+{
+    private readonly ConcurrentDictionary<(string, string), IdempotencyRecord> _records = new();
+
+    public Task<IdempotencyRecord> GetOrAddAsync(IdempotencyRecord candidate, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(candidate);
+        return Task.FromResult(_records.GetOrAdd((candidate.CallerId, candidate.Key), candidate));
+    }
+}
+
+/// <summary>Records the applications queued for issuance.</summary>
+internal sealed class RecordingIssuanceQueue : IIssuanceQueue
+{
+    public ConcurrentQueue<string> Queued { get; } = new();
+
+    public Task EnqueueAsync(string applicationId, CancellationToken cancellationToken)
+    {
+        Queued.Enqueue(applicationId);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>API keys by id.</summary>
+internal sealed class InMemoryApiKeyStore : IApiKeyStore
+{
+    private readonly ConcurrentDictionary<string, ApiKeyRecord> _keys = new(StringComparer.Ordinal);
+
+    public int Lookups { get; private set; }
+
+    public Task<ApiKeyRecord?> FindAsync(string keyId, CancellationToken cancellationToken)
+    {
+        Lookups++;
+        return Task.FromResult(_keys.TryGetValue(keyId, out var r) ? r : null);
+    }
+
+    public Task AddAsync(ApiKeyRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return _keys.TryAdd(record.KeyId, record) ? Task.CompletedTask : throw new InvalidOperationException("Duplicate key id.");
+    }
+}
+
+/// <summary>A key ring that is simply there.</summary>
+internal sealed class FixedKeyRing(KeyRing ring) : IKeyRingProvider
+{
+    public KeyRing Ring { get; set; } = ring;
+
+    public ValueTask<KeyRing> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Ring);
+}
