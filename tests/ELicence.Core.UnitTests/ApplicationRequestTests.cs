@@ -10,7 +10,7 @@ public class ApplicationRequestTests
     {
         var details = Builders.Application() with { Name = "  阿图什市天山果业有限公司 " };
 
-        var result = details.ToDetails();
+        var result = details.ToDetails(Builders.Today);
 
         Assert.Equal("阿图什市天山果业有限公司", result.Name);
         Assert.Equal("CNY", result.RegisteredCapital.Currency);
@@ -22,7 +22,7 @@ public class ApplicationRequestTests
     {
         var empty = new LicenceApplicationRequest(null, null, null, null, null, null, null, null, null, null);
 
-        var problem = Assert.Throws<ProblemException>(() => empty.ToDetails());
+        var problem = Assert.Throws<ProblemException>(() => empty.ToDetails(Builders.Today));
 
         Assert.Equal(ProblemType.Validation, problem.Type);
         Assert.Equal(
@@ -47,7 +47,7 @@ public class ApplicationRequestTests
             _ => Builders.Application() with { Name = new string('名', 201) },
         };
 
-        var problem = Assert.Throws<ProblemException>(() => request.ToDetails());
+        var problem = Assert.Throws<ProblemException>(() => request.ToDetails(Builders.Today));
 
         Assert.Equal(field, Assert.Single(problem.Errors).Field);
     }

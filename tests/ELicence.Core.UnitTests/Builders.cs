@@ -21,10 +21,13 @@ internal static class Builders
 
     public static readonly DateTimeOffset IssuedAt = new(2026, 11, 2, 17, 30, 12, 345, TimeSpan.Zero);
 
+    /// <summary>The registry's date in these tests (China time), the day the licence was issued.</summary>
+    public static readonly DateOnly Today = new(2026, 11, 3);
+
     public static Licence Licence(int sequence = 7) => new(
         CreditCodeAllocation.CodeFor(sequence, EntityType.LimitedLiabilityCompany),
         1,
-        Application().ToDetails(),
+        Application().ToDetails(Builders.Today),
         LicenceStatus.Active,
         StatusDetail.ActiveSince(IssuedAt),
         new DateOnly(2026, 11, 3),

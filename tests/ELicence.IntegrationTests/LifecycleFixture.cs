@@ -16,7 +16,12 @@ public sealed class LifecycleFixture : ServiceFixture
     /// <summary>Monday 2 November 2026, 09:00 in Atushi (China Standard Time).</summary>
     public static readonly DateTimeOffset Start = new(2026, 11, 2, 1, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The objection limit these tests run with (the default is 20).</summary>
+    public const int MaxObjections = 3;
+
     public FakeTimeProvider Clock { get; } = new(Start);
+
+    protected override IEnumerable<string> Settings => [.. base.Settings, $"--Deregistration:MaxObjections={MaxObjections}"];
 
     public DateOnly Today => ChinaTime.DateOf(Clock.GetUtcNow());
 

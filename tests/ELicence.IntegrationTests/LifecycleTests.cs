@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -60,14 +61,14 @@ public class LifecycleTests(LifecycleFixture service)
     {
         var code = await service.IssueAsync();
 
-        await service.ActAsync(code, "revocation", new { reason = "提交虚假材料取得登记", effectiveOn = service.Today.ToString("yyyy-MM-dd") });
+        await service.ActAsync(code, "revocation", new { reason = "提交虚假材料取得登记", effectiveOn = service.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) });
         var result = await service.VerifyAsync(new { creditCode = code });
         var refused = await service.ActAsync(code, "amendments", new { name = "新名称", reason = "x" }, HttpStatusCode.Conflict);
 
         Assert.False(result.GetProperty("valid").GetBoolean());
         var reason = Reason(result, "revoked");
         Assert.Contains("提交虚假材料取得登记", reason, StringComparison.Ordinal);
-        Assert.Contains(service.Today.ToString("yyyy-MM-dd"), reason, StringComparison.Ordinal);
+        Assert.Contains(service.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), reason, StringComparison.Ordinal);
         Assert.Equal("urn:elicence:problem:invalid-transition", refused.GetProperty("type").GetString());
         Assert.Equal("revoked", refused.GetProperty("currentStatus").GetString());
         Assert.Equal(0, refused.GetProperty("allowedActions").GetArrayLength());
@@ -108,7 +109,7 @@ public class LifecycleTests(LifecycleFixture service)
 
         var after = await service.VerifyAsync(new { creditCode = code });
         Assert.False(after.GetProperty("valid").GetBoolean());
-        Assert.Contains(service.Today.ToString("yyyy-MM-dd"), Reason(after, "deregistered"), StringComparison.Ordinal);
+        Assert.Contains(service.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Reason(after, "deregistered"), StringComparison.Ordinal);
         var dueBy = DateOnly.Parse(notice.GetProperty("decisionDueBy").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         Assert.True(service.Today <= dueBy, "decided within one working day of the notice's end");
         var late = await service.SendAsync(HttpMethod.Post, $"/api/v1/deregistration-notices/{code}/objections", null, new { name = "张三", contact = "13900000000", grounds = "欠款未结清" });
@@ -117,22 +118,108 @@ public class LifecycleTests(LifecycleFixture service)
     }
 
     [Fact]
-    public async Task An_objection_during_the_notice_ends_it_and_the_licence_is_active_again()
+    public async Task An_objection_puts_the_notice_under_review_and_a_sustained_one_ends_simplified_deregistration()
     {
         var code = await service.IssueAsync();
         await service.ActAsync(code, "deregistration", new { reason = "股东决定解散" });
 
-        var (status, _, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/deregistration-notices/{code}/objections", null,
+        var (status, lodged, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/deregistration-notices/{code}/objections", null,
             new { name = "阿图什市某供应商", contact = "0908-0000000", grounds = "尚有货款 12 万元未结清" });
 
         Assert.Equal(HttpStatusCode.Created, status);
-        Assert.Equal("active", await service.StoredStatusAsync(code));
+        Assert.Equal("under-review", lodged.GetProperty("status").GetString());
+        Assert.Equal("in-deregistration-notice", await service.StoredStatusAsync(code)); // one objection does not end the notice
         var notices = await service.Http.GetFromJsonAsync<JsonElement>("/api/v1/deregistration-notices");
-        Assert.DoesNotContain(notices.GetProperty("notices").EnumerateArray(), n => n.GetProperty("creditCode").GetString() == code);
-        var objected = (await History(code)).Last();
-        Assert.Equal("deregistration-objected", objected.GetProperty("type").GetString());
-        Assert.Equal("尚有货款 12 万元未结清", objected.GetProperty("reason").GetString());
-        Assert.DoesNotContain("0908-0000000", objected.ToString(), StringComparison.Ordinal); // the objector's contact is not in the history
+        var listed = notices.GetProperty("notices").EnumerateArray().Single(n => n.GetProperty("creditCode").GetString() == code);
+        Assert.Equal("objection-under-review", listed.GetProperty("state").GetString());
+        Assert.DoesNotContain("某供应商", notices.ToString(), StringComparison.Ordinal);
+        var during = await service.VerifyAsync(new { creditCode = code });
+        Assert.True(during.GetProperty("valid").GetBoolean());
+        Assert.Contains("objection", Reason(during, "deregistration-notice"), StringComparison.Ordinal);
+
+        var lodgedEvent = (await History(code)).Last();
+        Assert.Equal("deregistration-objection-lodged", lodgedEvent.GetProperty("type").GetString());
+        Assert.DoesNotContain("0908-0000000", lodgedEvent.ToString(), StringComparison.Ordinal); // the objector stays with the registrar
+        Assert.DoesNotContain("某供应商", lodgedEvent.ToString(), StringComparison.Ordinal);
+        var (listStatus, objections, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/objections", service.RegistrarKey);
+        Assert.Equal(HttpStatusCode.OK, listStatus);
+        var objection = Assert.Single(objections.GetProperty("objections").EnumerateArray());
+        Assert.Equal("0908-0000000", objection.GetProperty("contact").GetString());
+        Assert.Equal("under-review", objection.GetProperty("status").GetString());
+        var holder = await service.CreateHolderKeyAsync(code);
+        Assert.Equal(HttpStatusCode.Forbidden, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/objections", holder)).Status);
+
+        var id = lodged.GetProperty("objectionId").GetString()!;
+        var sustained = await service.ActAsync(code, $"objections/{id}/decision", new { outcome = "sustained", reason = "债权人异议成立，终止简易注销" });
+
+        Assert.Equal("active", sustained.GetProperty("status").GetString());
+        Assert.Equal("deregistration-objection-sustained", sustained.GetProperty("statusDetail").GetProperty("reasonCode").GetString());
+        Assert.Equal(["issued", "deregistration-notice-opened", "deregistration-objection-lodged", "deregistration-objection-sustained"], (await History(code)).Select(e => e.GetProperty("type").GetString()));
+        await service.ActAsync(code, $"objections/{id}/decision", new { outcome = "dismissed", reason = "x" }, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_dismissed_objection_lets_the_notice_run_out_and_the_timer_deregisters_within_a_working_day_of_the_dismissal()
+    {
+        var code = await service.IssueAsync();
+        await service.ActAsync(code, "deregistration", new { reason = "股东决定解散" });
+        var (_, lodged, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/deregistration-notices/{code}/objections", null,
+            new { name = "Li Wei", contact = "li.wei@example.com", grounds = "I believe a debt is unpaid." });
+
+        // The notice's 20 days pass, but an objection under review holds the finalisation.
+        service.Clock.Advance(TimeSpan.FromDays(21));
+        await Task.Delay(300);
+        Assert.Equal("in-deregistration-notice", await service.StoredStatusAsync(code));
+
+        var id = lodged.GetProperty("objectionId").GetString()!;
+        var dismissed = await service.ActAsync(code, $"objections/{id}/decision", new { outcome = "dismissed", reason = "债务已清偿，异议不成立" });
+        var dueBy = DateOnly.Parse(dismissed.GetProperty("statusDetail").GetProperty("notice").GetProperty("decisionDueBy").GetString()!, CultureInfo.InvariantCulture);
+        Assert.True(dueBy > service.Today, "the one-working-day decision runs from the dismissal");
+
+        await service.AdvanceUntilAsync(TimeSpan.FromMinutes(6), async () => await service.StoredStatusAsync(code) == "deregistered");
+        Assert.True(service.Today <= dueBy);
+        Assert.Equal("deregistered", (await History(code)).Last().GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData("name", "某\u001b[31m供应商", "U+001B")]
+    [InlineData("name", "Аcme Trading", "Cyrillic")]
+    [InlineData("grounds", "欠款\u202e未结清", "U+202E")]
+    [InlineData("contact", "call me maybe", "telephone")]
+    public async Task A_bad_objection_is_refused_naming_the_field_and_changes_nothing(string field, string value, string expected)
+    {
+        var code = await service.IssueAsync();
+        await service.ActAsync(code, "deregistration", new { reason = "股东决定解散" });
+        var body = new Dictionary<string, string> { ["name"] = "某供应商", ["contact"] = "13900000000", ["grounds"] = "欠款未结清" };
+        body[field] = System.Text.RegularExpressions.Regex.Unescape(value);
+
+        var (status, problem, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/deregistration-notices/{code}/objections", null, body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal(field, error.GetProperty("field").GetString());
+        Assert.Contains(expected, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("deregistration-notice-opened", (await History(code)).Last().GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_notice_accepts_a_bounded_number_of_objections()
+    {
+        var code = await service.IssueAsync();
+        await service.ActAsync(code, "deregistration", new { reason = "股东决定解散" });
+        for (var i = 0; i < LifecycleFixture.MaxObjections; i++)
+        {
+            var (created, _, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/deregistration-notices/{code}/objections", null,
+                new { name = $"供应商{i}", contact = "13900000000", grounds = "欠款未结清" });
+            Assert.Equal(HttpStatusCode.Created, created);
+        }
+
+        var (status, problem, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/deregistration-notices/{code}/objections", null,
+            new { name = "再一个", contact = "13900000000", grounds = "欠款未结清" });
+
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal("urn:elicence:problem:limit-reached", problem.GetProperty("type").GetString());
+        Assert.Equal(LifecycleFixture.MaxObjections, problem.GetProperty("limit").GetInt32());
     }
 
     [Fact]
@@ -146,7 +233,7 @@ public class LifecycleTests(LifecycleFixture service)
         }
 
         var termEnd = service.Today;
-        var code = await service.IssueAsync(Applications.With("operatingTerm", new { from = "2026-11-02", to = termEnd.ToString("yyyy-MM-dd") }));
+        var code = await service.IssueAsync(Applications.With("operatingTerm", new { from = "2026-11-02", to = termEnd.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }));
         Assert.True((await service.VerifyAsync(new { creditCode = code })).GetProperty("valid").GetBoolean());
 
         var endUtc = new DateTimeOffset(termEnd.ToDateTime(new TimeOnly(0, 0)), TimeSpan.FromHours(8)).AddDays(1);
@@ -155,7 +242,7 @@ public class LifecycleTests(LifecycleFixture service)
 
         Assert.Equal("active", await service.StoredStatusAsync(code));
         Assert.False(beforeTimer.GetProperty("valid").GetBoolean());
-        Assert.Contains(termEnd.ToString("yyyy-MM-dd"), Reason(beforeTimer, "expired"), StringComparison.Ordinal);
+        Assert.Contains(termEnd.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Reason(beforeTimer, "expired"), StringComparison.Ordinal);
 
         await service.AdvanceUntilAsync(TimeSpan.FromMinutes(4), async () => await service.StoredStatusAsync(code) == "expired");
         var afterTimer = await service.VerifyAsync(new { creditCode = code });

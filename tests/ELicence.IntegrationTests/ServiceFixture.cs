@@ -38,17 +38,7 @@ public class ServiceFixture : IAsyncLifetime
     {
         var ports = FreePorts(3);
         _azurite = await AzuriteProcess.StartAsync(ports[0], ports[1], ports[2], location: null, log: null);
-        _app = LocalFunctionsHost.Build(
-        [
-            "--AzureWebJobsStorage=" + AzuriteProcess.ConnectionString(ports[0], ports[1], ports[2]),
-            "--LocalHost:Urls=http://127.0.0.1:0",
-            "--LocalHost:StartAzurite=false",
-            "--LocalHost:CreateDevKeys=false",
-            "--LocalHost:QueueRetryDelay=00:00:00.100",
-            "--LocalHost:QueuePollInterval=00:00:00.050",
-            "--Logging:LogLevel:Default=Warning",
-            "--StatusList:PublishDelay=00:00:00.200",
-        ], Configure);
+        _app = LocalFunctionsHost.Build(["--AzureWebJobsStorage=" + AzuriteProcess.ConnectionString(ports[0], ports[1], ports[2]), .. Settings], Configure);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address) };
@@ -73,6 +63,18 @@ public class ServiceFixture : IAsyncLifetime
             await _azurite.DisposeAsync();
         }
     }
+
+    /// <summary>The host's settings as command-line arguments; a derived fixture may add its own.</summary>
+    protected virtual IEnumerable<string> Settings =>
+    [
+        "--LocalHost:Urls=http://127.0.0.1:0",
+        "--LocalHost:StartAzurite=false",
+        "--LocalHost:CreateDevKeys=false",
+        "--LocalHost:QueueRetryDelay=00:00:00.100",
+        "--LocalHost:QueuePollInterval=00:00:00.050",
+        "--Logging:LogLevel:Default=Warning",
+        "--StatusList:PublishDelay=00:00:00.200",
+    ];
 
     /// <summary>Lets a derived fixture change services (e.g. inject faults); the default changes nothing.</summary>
     protected virtual void Configure(WebApplicationBuilder builder)

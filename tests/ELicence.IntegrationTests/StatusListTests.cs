@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text.Json;
 using ELicence.Core.StatusLists;
@@ -53,7 +54,7 @@ public class StatusListTests(LifecycleFixture service)
         credentials["in-notice"] = await service.CredentialAsync(noticed);
         await service.ActAsync(noticed, "deregistration", new { reason = "解散" });
 
-        var expiring = await service.IssueAsync(Applications.With("operatingTerm", new { from = "2026-11-02", to = service.Today.ToString("yyyy-MM-dd") }));
+        var expiring = await service.IssueAsync(Applications.With("operatingTerm", new { from = "2026-11-02", to = service.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }));
         credentials["expired"] = await service.CredentialAsync(expiring);
         await service.AdvanceUntilAsync(TimeSpan.FromDays(1), async () => await service.StoredStatusAsync(expiring) == "expired");
 

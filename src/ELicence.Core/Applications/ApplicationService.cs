@@ -15,7 +15,7 @@ public sealed class ApplicationService(IApplicationStore applications, IIdempote
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
-        var details = request.ToDetails();
+        var details = request.ToDetails(time.Today());
         var id = LicenceApplication.NewId();
 
         if (idempotencyKey is not null)

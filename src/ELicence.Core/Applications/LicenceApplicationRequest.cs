@@ -1,6 +1,10 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ELicence.Core.Licences;
 using ELicence.Core.Problems;
+using ELicence.Core.Serialization;
+using ELicence.Core.Text;
 
 namespace ELicence.Core.Applications;
 
@@ -17,15 +21,40 @@ public sealed record LicenceApplicationRequest(
     string? RegistrationAuthority,
     EnglishRendering? English)
 {
+    /// <summary>The JSON member names of an application (and so of an amendment).</summary>
+    public static IReadOnlyList<string> MemberNames { get; } =
+        [.. typeof(LicenceApplicationRequest).GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).Where(n => n != "equalityContract")];
+
+    // TODO(merge): the request reader's strict options in ElicenceJson.
+    private static readonly JsonSerializerOptions StrictOptions = new(ElicenceJson.Options)
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <summary>Reads an application from JSON already parsed; a member of the wrong type is a validation problem naming it.</summary>
+    public static LicenceApplicationRequest FromJson(JsonObject json)
+    {
+        try
+        {
+            return json.Deserialize<LicenceApplicationRequest>(StrictOptions) ?? throw ProblemException.Invalid("body", "Send a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw ProblemException.Invalid(e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body", "Has the wrong type or an unknown value.");
+        }
+    }
+
     /// <summary>Validates every field and returns the licence details, or throws a validation problem naming each bad field.</summary>
-    public LicenceDetails ToDetails()
+    /// <param name="today">The registry's date (China time): a term that has already ended cannot be registered.</param>
+    public LicenceDetails ToDetails(DateOnly today)
     {
         var errors = new List<FieldError>();
-        var name = Text(errors, "name", Name, 200);
-        var domicile = Text(errors, "domicile", Domicile, 300);
-        var representative = Text(errors, "legalRepresentative", LegalRepresentative, 100);
-        var scope = Text(errors, "businessScope", BusinessScope, 4000);
-        var authority = Text(errors, "registrationAuthority", RegistrationAuthority, 200);
+        var name = FreeText.Check(errors, "name", Name, TextKind.Name, 200);
+        var domicile = FreeText.Check(errors, "domicile", Domicile, TextKind.Line, 300);
+        var representative = FreeText.Check(errors, "legalRepresentative", LegalRepresentative, TextKind.Name, 100);
+        var scope = FreeText.Check(errors, "businessScope", BusinessScope, TextKind.MultiLine, 4000);
+        var authority = FreeText.Check(errors, "registrationAuthority", RegistrationAuthority, TextKind.Name, 200);
         if (EntityType is null)
         {
             errors.Add(new FieldError("entityType", "Required: one of " + string.Join(", ", Enum.GetNames<EntityType>().Select(Kebab)) + "."));
@@ -42,78 +71,29 @@ public sealed record LicenceApplicationRequest(
             errors.Add(new FieldError("establishedOn", "Required: a date (YYYY-MM-DD)."));
         }
 
-        var term = OperatingTerm?.Validate(errors, "operatingTerm", EstablishedOn);
+        var term = OperatingTerm?.Validate(errors, "operatingTerm", EstablishedOn, today);
         if (OperatingTerm is null)
         {
             errors.Add(new FieldError("operatingTerm", "Required: { \"from\": date, \"to\": date or null for open-ended }."));
         }
 
-        if (English is not null)
-        {
-            Optional(errors, "english.name", English.Name, 300);
-            Optional(errors, "english.domicile", English.Domicile, 400);
-            Optional(errors, "english.legalRepresentative", English.LegalRepresentative, 150);
-            Optional(errors, "english.businessScope", English.BusinessScope, 6000);
-            Optional(errors, "english.registrationAuthority", English.RegistrationAuthority, 300);
-        }
+        var english = English is null ? null : new EnglishRendering(
+            FreeText.Check(errors, "english.name", English.Name, TextKind.Name, 300, required: false),
+            FreeText.Check(errors, "english.domicile", English.Domicile, TextKind.Line, 400, required: false),
+            FreeText.Check(errors, "english.legalRepresentative", English.LegalRepresentative, TextKind.Name, 150, required: false),
+            FreeText.Check(errors, "english.businessScope", English.BusinessScope, TextKind.MultiLine, 6000, required: false),
+            FreeText.Check(errors, "english.registrationAuthority", English.RegistrationAuthority, TextKind.Name, 300, required: false));
 
         if (errors.Count > 0)
         {
             throw ProblemException.Invalid(errors);
         }
 
-        return new LicenceDetails(name!, EntityType!.Value, domicile!, representative!, capital!, EstablishedOn!.Value, term!, scope!, authority!, Normalize(English));
+        return new LicenceDetails(name!, EntityType!.Value, domicile!, representative!, capital!, EstablishedOn!.Value, term!, scope!, authority!,
+            english is { Name: null, Domicile: null, LegalRepresentative: null, BusinessScope: null, RegistrationAuthority: null } ? null : english);
     }
 
-    private static EnglishRendering? Normalize(EnglishRendering? english)
-    {
-        if (english is null)
-        {
-            return null;
-        }
-
-        var trimmed = new EnglishRendering(english.Name?.Trim(), english.Domicile?.Trim(), english.LegalRepresentative?.Trim(), english.BusinessScope?.Trim(), english.RegistrationAuthority?.Trim());
-        return trimmed is { Name: null or "", Domicile: null or "", LegalRepresentative: null or "", BusinessScope: null or "", RegistrationAuthority: null or "" } ? null : trimmed;
-    }
-
-    private static string? Text(List<FieldError> errors, string field, string? value, int maxLength)
-    {
-        var trimmed = value?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            errors.Add(new FieldError(field, "Required and must not be blank."));
-            return null;
-        }
-
-        return Check(errors, field, trimmed, maxLength);
-    }
-
-    private static void Optional(List<FieldError> errors, string field, string? value, int maxLength)
-    {
-        if (value is not null)
-        {
-            Check(errors, field, value.Trim(), maxLength);
-        }
-    }
-
-    private static string? Check(List<FieldError> errors, string field, string value, int maxLength)
-    {
-        if (value.Length > maxLength)
-        {
-            errors.Add(new FieldError(field, $"At most {maxLength} characters; got {value.Length}."));
-            return null;
-        }
-
-        if (value.Any(c => char.IsControl(c) && c is not '\n'))
-        {
-            errors.Add(new FieldError(field, "Must not contain control characters."));
-            return null;
-        }
-
-        return value;
-    }
-
-    internal static string Kebab(string pascal) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(pascal);
+    internal static string Kebab(string pascal) => JsonNamingPolicy.KebabCaseLower.ConvertName(pascal);
 }
 
 public sealed record MoneyRequest(decimal? Amount, string? Currency)
@@ -145,7 +125,7 @@ public sealed record MoneyRequest(decimal? Amount, string? Currency)
 
 public sealed record OperatingTermRequest(DateOnly? From, DateOnly? To)
 {
-    internal OperatingTerm? Validate(List<FieldError> errors, string field, DateOnly? establishedOn)
+    internal OperatingTerm? Validate(List<FieldError> errors, string field, DateOnly? establishedOn, DateOnly today)
     {
         if (From is null)
         {
@@ -162,6 +142,12 @@ public sealed record OperatingTermRequest(DateOnly? From, DateOnly? To)
         if (To is { } to && to < From)
         {
             errors.Add(new FieldError(field + ".to", "Cannot end before it starts; use null for an open-ended (长期) term."));
+            return null;
+        }
+
+        if (To is { } end && end < today)
+        {
+            errors.Add(new FieldError(field + ".to", $"The term ended on {end.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}; a licence cannot be registered for a term that has already ended."));
             return null;
         }
 

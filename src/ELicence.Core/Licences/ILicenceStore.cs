@@ -4,15 +4,13 @@ namespace ELicence.Core.Licences;
 
 /// <summary>
 /// One committed change of a licence: the licence as it becomes (carrying the ETag it was read with), its history event,
-/// and, for an amendment, the new version; for a permit, the permit. Stored all or nothing.
+/// and, for an amendment, the new version; for a permit, the permit; objection rows added or updated. Stored all or nothing.
 /// </summary>
-public sealed record LicenceChange(Licence Updated, LicenceEvent Event, bool AddsVersion, OperatingPermit? Permit = null, Objection? Objection = null);
+public sealed record LicenceChange(Licence Updated, LicenceEvent Event, bool AddsVersion, OperatingPermit? Permit = null, IReadOnlyList<Objection>? Objections = null);
 
 /// <summary>A licence as it stands with its operating permits.</summary>
 public sealed record LicenceWithPermits(Licence Licence, IReadOnlyList<OperatingPermit> Permits);
 
-/// <summary>An objection to a deregistration notice. The contact is personal data: kept for the registrar, not in the history.</summary>
-public sealed record Objection(string Name, string Contact, string Grounds, DateTimeOffset At);
 
 /// <summary>Licences by credit code: the current state, every version, the history and the permits.</summary>
 public interface ILicenceStore
@@ -38,6 +36,9 @@ public interface ILicenceStore
     Task<IReadOnlyList<LicenceEvent>> GetHistoryAsync(CreditCode code, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<OperatingPermit>> GetPermitsAsync(CreditCode code, CancellationToken cancellationToken);
+
+    /// <summary>The objections lodged against the licence's deregistration notices, oldest first.</summary>
+    Task<IReadOnlyList<Objection>> GetObjectionsAsync(CreditCode code, CancellationToken cancellationToken);
 
     /// <summary>Current licences with this status (timers and the public notice list).</summary>
     IAsyncEnumerable<Licence> FindByStatusAsync(LicenceStatus status, CancellationToken cancellationToken);

@@ -11,6 +11,7 @@ public enum LicenceAction
     Revoke,
     OpenDeregistration,
     LodgeObjection,
+    DecideObjection,
     AttachPermit,
 }
 
@@ -23,7 +24,7 @@ public static class LicenceLifecycle
         // A business on the abnormal-operations list may still file changes (often how it gets off the list), but
         // simplified deregistration is not open to it.
         LicenceStatus.Suspended => [LicenceAction.Amend, LicenceAction.Reinstate, LicenceAction.Revoke, LicenceAction.AttachPermit],
-        LicenceStatus.InDeregistrationNotice => [LicenceAction.LodgeObjection, LicenceAction.Revoke],
+        LicenceStatus.InDeregistrationNotice => [LicenceAction.LodgeObjection, LicenceAction.DecideObjection, LicenceAction.Revoke],
         LicenceStatus.Expired => [LicenceAction.Amend, LicenceAction.Revoke],
         LicenceStatus.Revoked or LicenceStatus.Deregistered => [],
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
@@ -84,6 +85,10 @@ public sealed class DeregistrationOptions
 
     /// <summary>Weekend days that are working days (调休), comma-separated.</summary>
     public string ExtraWorkingDays { get; set; } = "";
+
+    /// <summary>How many objections one notice accepts: enough for every real creditor, too few to flood the registrar.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1000)]
+    public int MaxObjections { get; set; } = 20;
 
     public WorkingDayCalendar Calendar() => new(Dates(Holidays), Dates(ExtraWorkingDays));
 

@@ -15,7 +15,14 @@ public sealed class LicenceQueries(ILicenceStore licences, ICredentialStore cred
         ArgumentNullException.ThrowIfNull(caller);
         var creditCode = codeExceptions.ParseField(code);
         caller.EnsureMayReadLicence(creditCode);
-        return await licences.FindCurrentAsync(creditCode, cancellationToken) ?? throw ProblemException.NotFound($"The register has no licence {creditCode}.");
+        return await licences.GetCurrentAsync(creditCode, cancellationToken);
+    }
+
+    /// <summary>The licence's append-only history, oldest first.</summary>
+    public async Task<IReadOnlyList<LicenceEvent>> GetHistoryAsync(Caller caller, string code, CancellationToken cancellationToken)
+    {
+        var licence = await GetLicenceAsync(caller, code, cancellationToken);
+        return await licences.GetHistoryAsync(licence.Code, cancellationToken);
     }
 
     /// <summary>

@@ -1,5 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using ELicence.Core.Applications;
 using ELicence.Core.Problems;
+using ELicence.Core.Serialization;
+using ELicence.Core.Text;
 
 namespace ELicence.Core.Licences;
 
@@ -19,35 +24,59 @@ public enum AbnormalOperationsReason
     UnreachableAtDomicile,
 }
 
-/// <summary>An amendment (变更登记): only the fields that change, and why.</summary>
-public sealed record AmendmentRequest(
-    string? Name,
-    Licences.EntityType? EntityType,
-    string? Domicile,
-    string? LegalRepresentative,
-    MoneyRequest? RegisteredCapital,
-    DateOnly? EstablishedOn,
-    OperatingTermRequest? OperatingTerm,
-    string? BusinessScope,
-    string? RegistrationAuthority,
-    EnglishRendering? English,
-    string? Reason)
+/// <summary>
+/// An amendment (变更登记): the reason, and the registered fields that change, named as in an application. The fields are
+/// a JSON Merge Patch (RFC 7386) over the licence's particulars, validated as a whole as an application would be, so a
+/// field added to the application is amendable without touching this type.
+/// </summary>
+public sealed record AmendmentRequest(string? Reason)
 {
-    /// <summary>The details after the amendment, validated as a whole as an application would be.</summary>
-    public LicenceDetails Apply(LicenceDetails current)
+    /// <summary>Every member other than <c>reason</c>: the changed fields.</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement>? Changes { get; init; }
+
+    /// <summary>The details after the amendment; a validation problem names each bad or unknown field.</summary>
+    public LicenceDetails Apply(LicenceDetails current, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(current);
-        return new LicenceApplicationRequest(
-            Name ?? current.Name,
-            EntityType ?? current.EntityType,
-            Domicile ?? current.Domicile,
-            LegalRepresentative ?? current.LegalRepresentative,
-            RegisteredCapital ?? new MoneyRequest(current.RegisteredCapital.Amount, current.RegisteredCapital.Currency),
-            EstablishedOn ?? current.EstablishedOn,
-            OperatingTerm ?? new OperatingTermRequest(current.OperatingTerm.From, current.OperatingTerm.To),
-            BusinessScope ?? current.BusinessScope,
-            RegistrationAuthority ?? current.RegistrationAuthority,
-            English ?? current.English).ToDetails();
+        var merged = JsonSerializer.SerializeToNode(current, ElicenceJson.Options)!.AsObject();
+        var known = merged.Select(m => m.Key).Concat(LicenceApplicationRequest.MemberNames).ToHashSet(StringComparer.Ordinal);
+        var unknown = (Changes ?? new Dictionary<string, JsonElement>()).Keys.Where(k => !known.Contains(k)).Select(k => new FieldError(k, "Is not a field of a licence.")).ToList();
+        if (unknown.Count > 0)
+        {
+            throw ProblemException.Invalid(unknown);
+        }
+
+        foreach (var (name, value) in Changes ?? new Dictionary<string, JsonElement>())
+        {
+            merged[name] = MergePatch(merged[name], JsonSerializer.SerializeToNode(value));
+        }
+
+        return LicenceApplicationRequest.FromJson(merged).ToDetails(today);
+    }
+
+    /// <summary>RFC 7386: objects merge member by member, null removes, anything else replaces.</summary>
+    private static JsonNode? MergePatch(JsonNode? target, JsonNode? patch)
+    {
+        if (patch is not JsonObject patchObject)
+        {
+            return patch?.DeepClone();
+        }
+
+        var result = target is JsonObject t ? t.DeepClone().AsObject() : [];
+        foreach (var (name, value) in patchObject)
+        {
+            if (value is null)
+            {
+                result.Remove(name);
+            }
+            else
+            {
+                result[name] = MergePatch(result[name], value);
+            }
+        }
+
+        return result;
     }
 }
 
@@ -57,9 +86,6 @@ public sealed record ReasonRequest(string? Reason);
 
 /// <summary>Revocation (吊销): the reason and the date it takes effect (today when omitted).</summary>
 public sealed record RevocationRequest(string? Reason, DateOnly? EffectiveOn);
-
-/// <summary>An objection to a deregistration notice, by anyone: who, how to reach them, and the grounds.</summary>
-public sealed record ObjectionRequest(string? Name, string? Contact, string? Grounds);
 
 public sealed record PermitRequest(
     string? PermitType,
@@ -73,19 +99,12 @@ public sealed record PermitRequest(
 /// <summary>Field checks shared by the life-cycle requests.</summary>
 internal static class RequestText
 {
-    public static string Required(string field, string? value, int maxLength)
-    {
-        var trimmed = value?.Trim();
-        if (string.IsNullOrEmpty(trimmed))
-        {
-            throw ProblemException.Invalid(field, "Required and must not be blank.");
-        }
+    public const int ReasonLength = 500;
 
-        if (trimmed.Length > maxLength)
-        {
-            throw ProblemException.Invalid(field, $"At most {maxLength} characters; got {trimmed.Length}.");
-        }
+    /// <summary>A reason for a change, as the history and verifiers will show it.</summary>
+    public static string Reason(string? value, string field = "reason") => FreeText.Required(field, value, TextKind.MultiLine, ReasonLength);
 
-        return trimmed;
-    }
+    /// <summary>"Required: one of a, b, c." for an enum field.</summary>
+    public static string OneOf<T>()
+        where T : struct, Enum => "Required: one of " + string.Join(", ", Enum.GetValues<T>().Select(LicenceLifecycle.Kebab)) + ".";
 }

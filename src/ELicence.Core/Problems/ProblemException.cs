@@ -17,11 +17,12 @@ public sealed record ProblemType(string Slug, int Status, string Title)
     public static readonly ProblemType PreconditionFailed = new("precondition-failed", 412, "The resource has changed since the version named in If-Match.");
     public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "The request body is too large.");
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "The request body has an unsupported content type.");
+    public static readonly ProblemType LimitReached = new("limit-reached", 409, "A limit on this resource has been reached.");
     public static readonly ProblemType IdempotencyKeyReused = new("idempotency-key-reused", 422, "The Idempotency-Key was already used with a different request.");
     public static readonly ProblemType Internal = new("internal", 500, "An unexpected error occurred.");
 
     public static IReadOnlyList<ProblemType> All { get; } =
-        [Validation, MalformedJson, Unauthenticated, Forbidden, NotFound, Conflict, InvalidTransition, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, Internal];
+        [Validation, MalformedJson, Unauthenticated, Forbidden, NotFound, Conflict, InvalidTransition, LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, Internal];
 }
 
 /// <summary>One invalid field: a JSON pointer-like path (e.g. <c>registeredCapital.currency</c>) and what is wrong with it.</summary>

@@ -21,6 +21,9 @@ public static class ReasonCodes
     public const string Deregistered = "deregistered";
     public const string Expired = "expired";
 
+    /// <summary>The operating term starts in the future.</summary>
+    public const string NotYetInForce = "not-yet-in-force";
+
     /// <summary>Informative: the licence is valid, but a deregistration notice is running.</summary>
     public const string DeregistrationNotice = "deregistration-notice";
 

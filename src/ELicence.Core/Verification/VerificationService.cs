@@ -155,30 +155,8 @@ public sealed partial class VerificationService(
         return (new ReceiptTarget("credit-code", licence.Code.Value, null, licence.Version, null, null), licence, reasons);
     }
 
-    private void AddStatusReasons(Licence licence, List<VerificationReason> reasons)
-    {
-        var today = ChinaTime.DateOf(time.GetUtcNow());
-        var detail = licence.EffectiveStatusDetail(today);
-        var reason = detail.Reason is null ? "" : $" Reason: {detail.Reason}";
-        VerificationReason? status = licence.EffectiveStatus(today) switch
-        {
-            LicenceStatus.Active => null,
-            LicenceStatus.InDeregistrationNotice => new(ReasonCodes.DeregistrationNotice,
-                $"The licence is valid, but simplified deregistration is under public notice until {detail.Notice?.EndsAt:O}; the business may cease to exist after it."),
-            LicenceStatus.Suspended => new(ReasonCodes.Suspended,
-                $"The licence is genuine but not in good standing: listed in the abnormal-operations list ({detail.ReasonCode}) since {Date(detail.EffectiveOn)}.{reason}"),
-            LicenceStatus.Revoked => new(ReasonCodes.Revoked, $"The licence was revoked with effect from {Date(detail.EffectiveOn)}.{reason}"),
-            LicenceStatus.Deregistered => new(ReasonCodes.Deregistered, $"The business was deregistered on {Date(detail.EffectiveOn)}; it no longer exists."),
-            LicenceStatus.Expired => new(ReasonCodes.Expired, $"The operating term ended on {Date(licence.Details.OperatingTerm.To)}."),
-            _ => throw new InvalidOperationException($"Unknown status {licence.Status}."),
-        };
-        if (status is not null)
-        {
-            reasons.Add(status);
-        }
-    }
-
-    private static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "an unrecorded date";
+    private void AddStatusReasons(Licence licence, List<VerificationReason> reasons) =>
+        reasons.AddRange(StatusReasons.For(licence, ChinaTime.DateOf(time.GetUtcNow())));
 
     private static string? ValidatePurpose(string? purpose)
     {

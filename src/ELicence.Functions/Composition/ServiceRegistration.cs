@@ -75,7 +75,10 @@ public static class ServiceRegistration
         services.AddSingleton<IssuanceService>();
         services.AddSingleton<VerificationService>();
         services.AddSingleton<LicenceQueries>();
-        services.AddSingleton<LicenceLifecycleService>();
+        services.AddSingleton<LicenceChangeCommitter>();
+        services.AddSingleton<RegistrarActions>();
+        services.AddSingleton<SimplifiedDeregistration>();
+        services.AddSingleton<OperatingTermTimer>();
         services.AddSingleton<StatusListService>();
         services.AddSingleton<ApiKeyService>();
 

@@ -1,6 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.Licences;
+using ELicence.Core.Serialization;
 using ELicence.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -42,39 +45,40 @@ public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, ApiKey
         });
 }
 
-/// <summary>A licence as the API shows it: every registered field, with the English rendering where there is one.</summary>
-public sealed record LicenceView(
-    string CreditCode,
-    int Version,
-    LicenceStatus Status,
-    StatusDetail StatusDetail,
-    IReadOnlyList<LicenceAction> AllowedActions,
-    string Name,
-    EntityType EntityType,
-    string EntityTypeName,
-    string Domicile,
-    string LegalRepresentative,
-    Money RegisteredCapital,
-    DateOnly EstablishedOn,
-    OperatingTerm OperatingTerm,
-    string BusinessScope,
-    string RegistrationAuthority,
-    DateOnly IssuedOn,
-    EnglishRendering? English,
-    string CredentialId,
-    string CredentialUrl)
+/// <summary>
+/// A licence as the API shows it: its state, then every registered field exactly as <see cref="LicenceDetails"/> serialises
+/// it (with the English rendering where there is one), so a new field appears here without code.
+/// </summary>
+public static class LicenceView
 {
     /// <summary>The licence with its ETag, for a later If-Match.</summary>
     public static BodyResult Result(Licence licence, int status = StatusCodes.Status200OK) =>
         ApiResults.Json(From(licence), status, licence.ETag is null ? null : new Dictionary<string, string> { ["ETag"] = Quoted(licence.ETag) });
 
-    public static LicenceView From(Licence l)
+    public static JsonObject From(Licence l)
     {
         ArgumentNullException.ThrowIfNull(l);
-        var d = l.Details;
-        return new(l.Code.Value, l.Version, l.Status, l.StatusDetail, LicenceLifecycle.AllowedActions(l.Status), d.Name, d.EntityType, d.EntityType.ChineseName(), d.Domicile, d.LegalRepresentative, d.RegisteredCapital,
-            d.EstablishedOn, d.OperatingTerm, d.BusinessScope, d.RegistrationAuthority, l.IssuedOn, d.English, l.CredentialId, $"/api/v1/licences/{l.Code.Value}/credential");
+        var view = new JsonObject
+        {
+            ["creditCode"] = l.Code.Value,
+            ["version"] = l.Version,
+            ["status"] = Node(l.Status),
+            ["statusDetail"] = Node(l.StatusDetail),
+            ["allowedActions"] = Node(LicenceLifecycle.AllowedActions(l.Status)),
+        };
+        foreach (var (field, value) in Node(l.Details)!.AsObject())
+        {
+            view[field] = value?.DeepClone();
+        }
+
+        view["entityTypeName"] = l.Details.EntityType.ChineseName();
+        view["issuedOn"] = Node(l.IssuedOn);
+        view["credentialId"] = l.CredentialId;
+        view["credentialUrl"] = $"/api/v1/licences/{l.Code.Value}/credential";
+        return view;
     }
+
+    private static JsonNode? Node<T>(T value) => JsonSerializer.SerializeToNode(value, ElicenceJson.Options);
 
     private static string Quoted(string etag) => etag.StartsWith('"') || etag.StartsWith("W/", StringComparison.Ordinal) ? etag : $"\"{etag}\"";
 }

@@ -11,7 +11,7 @@ namespace ELicence.Storage.Licences;
 /// <summary>
 /// Licences in Table Storage, one partition per credit code, so that every change commits atomically in one
 /// entity-group transaction: row "current" (the licence as it stands, guarded by its ETag), "v000001"… (every version),
-/// "e000001"… (the append-only history), "permit-…", "objection-…", and "status-sync" (a change not yet in the status list).
+/// "e000001"… (the append-only history), "permit-…", "objection-{id}", and "status-sync" (a change not yet in the status list).
 /// </summary>
 public sealed class LicenceStore(StorageClients storage) : ILicenceStore
 {
@@ -19,6 +19,8 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
     private const string StatusSyncRow = "status-sync";
     private const string PermitRowPrefix = "permit-";
     private const string PermitRowEnd = "permit.";
+    private const string ObjectionRowPrefix = "objection-";
+    private const string ObjectionRowEnd = "objection.";
     private readonly TableClient _table = storage.Table(StorageNames.LicencesTable);
 
     public static string VersionRow(int version) => "v" + version.ToString("D6", CultureInfo.InvariantCulture);
@@ -104,15 +106,10 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
             actions.Add(new(TableTransactionActionType.Add, new TableEntity(licence.Code.Value, PermitRowPrefix + p.Id) { ["Permit"] = ElicenceJson.Serialize(p) }));
         }
 
-        if (change.Objection is { } o)
+        foreach (var objection in change.Objections ?? [])
         {
-            actions.Add(new(TableTransactionActionType.Add, new TableEntity(licence.Code.Value, "objection-" + change.Event.Sequence.ToString("D6", CultureInfo.InvariantCulture))
-            {
-                ["Name"] = o.Name,
-                ["Contact"] = o.Contact,
-                ["Grounds"] = o.Grounds,
-                ["At"] = o.At,
-            }));
+            // Guarded by the licence's ETag above: the whole transaction fails if the licence changed.
+            actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(licence.Code.Value, ObjectionRowPrefix + objection.Id) { ["Objection"] = ElicenceJson.Serialize(objection) }));
         }
 
         try
@@ -137,6 +134,12 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
         (await RowsAsync(code, PermitRowPrefix, PermitRowEnd, cancellationToken))
             .Select(Permit)
             .OrderBy(p => p.AttachedAt)
+            .ToList();
+
+    public async Task<IReadOnlyList<Objection>> GetObjectionsAsync(CreditCode code, CancellationToken cancellationToken) =>
+        (await RowsAsync(code, ObjectionRowPrefix, ObjectionRowEnd, cancellationToken))
+            .Select(e => ElicenceJson.Deserialize<Objection>(e.GetString("Objection")) ?? throw new InvalidDataException($"Objection {e.RowKey} of {code} is empty."))
+            .OrderBy(o => o.LodgedAt)
             .ToList();
 
     public async IAsyncEnumerable<Licence> FindByStatusAsync(LicenceStatus status, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -130,8 +130,9 @@ internal sealed class InMemoryLicenceStore : ILicenceStore
                 entry.Permits.Add(permit);
             }
 
-            if (change.Objection is { } objection)
+            foreach (var objection in change.Objections ?? [])
             {
+                entry.Objections.RemoveAll(o => o.Id == objection.Id);
                 entry.Objections.Add(objection);
             }
 
@@ -155,12 +156,11 @@ internal sealed class InMemoryLicenceStore : ILicenceStore
         }
     }
 
-    /// <summary>The objections recorded for a licence (what the registrar sees).</summary>
-    public IReadOnlyList<Objection> ObjectionsOf(CreditCode code)
+    public Task<IReadOnlyList<Objection>> GetObjectionsAsync(CreditCode code, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return _entries.TryGetValue(code.Value, out var e) ? [.. e.Objections] : [];
+            return Task.FromResult<IReadOnlyList<Objection>>(_entries.TryGetValue(code.Value, out var e) ? [.. e.Objections.OrderBy(o => o.LodgedAt)] : []);
         }
     }
 
