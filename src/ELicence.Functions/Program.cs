@@ -1,6 +1,6 @@
-using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using ELicence.Functions.Composition;
+using ELicence.Storage;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
@@ -15,9 +15,8 @@ builder.Services.AddELicence(builder.Configuration);
 if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
 {
     // Local auth is off on the Application Insights resource: the app's managed identity sends the telemetry.
-    var clientId = builder.Configuration["AzureWebJobsStorage:clientId"];
     builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults().UseAzureMonitorExporter(options =>
-        options.Credential = string.IsNullOrEmpty(clientId) ? new DefaultAzureCredential() : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId)));
+        options.Credential = AzureIdentity.Create(builder.Configuration["AzureWebJobsStorage:clientId"]));
 }
 
 builder.Build().Run();

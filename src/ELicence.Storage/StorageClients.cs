@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
 
 namespace ELicence.Storage;
 
@@ -44,9 +45,11 @@ public static class StorageNames
 /// </summary>
 public sealed class StorageClients
 {
-    public StorageClients(StorageOptions options)
+    /// <param name="credential">The Azure identity for service URIs; asked for only when there is no connection string.</param>
+    public StorageClients(StorageOptions options, Func<TokenCredential> credential)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(credential);
         // The Functions queue trigger reads base64 by default; messages we send must be base64 too.
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
@@ -57,12 +60,10 @@ public sealed class StorageClients
         }
         else if (options.BlobServiceUri is not null && options.QueueServiceUri is not null && options.TableServiceUri is not null)
         {
-            TokenCredential credential = string.IsNullOrEmpty(options.ClientId)
-                ? new DefaultAzureCredential()
-                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ClientId));
-            Tables = new TableServiceClient(options.TableServiceUri, credential);
-            Blobs = new BlobServiceClient(options.BlobServiceUri, credential);
-            Queues = new QueueServiceClient(options.QueueServiceUri, credential, queueOptions);
+            var identity = credential();
+            Tables = new TableServiceClient(options.TableServiceUri, identity);
+            Blobs = new BlobServiceClient(options.BlobServiceUri, identity);
+            Queues = new QueueServiceClient(options.QueueServiceUri, identity, queueOptions);
         }
         else
         {
@@ -115,4 +116,28 @@ public sealed class StorageOptions
 
     /// <summary>Client id of a user-assigned managed identity; empty for the system-assigned one.</summary>
     public string? ClientId { get; set; }
+
+    /// <summary>Reads <c>AzureWebJobsStorage</c> the way the Functions host does: a connection string, or a section of service URIs for managed identity.</summary>
+    public static StorageOptions FromConfiguration(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection("AzureWebJobsStorage");
+        return new StorageOptions
+        {
+            ConnectionString = section.Value,
+            BlobServiceUri = Uri(section["blobServiceUri"]),
+            QueueServiceUri = Uri(section["queueServiceUri"]),
+            TableServiceUri = Uri(section["tableServiceUri"]),
+            ClientId = section["clientId"],
+        };
+
+        static Uri? Uri(string? value) => string.IsNullOrWhiteSpace(value) ? null : new Uri(value);
+    }
+}
+
+/// <summary>The one Azure identity of the app (storage, Key Vault, telemetry): the user-assigned managed identity when its client id is set.</summary>
+public static class AzureIdentity
+{
+    public static TokenCredential Create(string? clientId) =>
+        string.IsNullOrEmpty(clientId) ? new DefaultAzureCredential() : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
 }

@@ -57,8 +57,8 @@ public class IssuanceTests(ServiceFixture service)
         var queue = service.Storage.Queue(StorageNames.IssuanceQueue);
 
         // The queue delivers the same message again, twice (at-least-once delivery).
-        await queue.SendMessageAsync(ElicenceJson.Serialize(new IssueLicenceMessage(id)));
-        await queue.SendMessageAsync(ElicenceJson.Serialize(new IssueLicenceMessage(id)));
+        await queue.SendMessageAsync(ElicenceJson.Serialize(new Core.Applications.IssueLicenceMessage(id)));
+        await queue.SendMessageAsync(ElicenceJson.Serialize(new Core.Applications.IssueLicenceMessage(id)));
         await WaitUntilQueueIsDrainedAsync();
 
         var after = await service.WaitUntilSettledAsync(id);

@@ -2,6 +2,7 @@ using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
+using ELicence.Core.StatusLists;
 
 namespace ELicence.Core.Applications;
 

@@ -49,6 +49,14 @@ public interface IIssuanceQueue
     Task EnqueueAsync(string applicationId, CancellationToken cancellationToken);
 }
 
+/// <summary>The message of the issuance queue.</summary>
+public sealed record IssueLicenceMessage(string ApplicationId)
+{
+    /// <summary>The message's application id, or null when the message is not one.</summary>
+    public static string? TryParse(string message) =>
+        QueueMessages.TryRead<IssueLicenceMessage>(message)?.ApplicationId is { } id && LicenceApplication.IsWellFormedId(id) ? id : null;
+}
+
 /// <summary>An Idempotency-Key as first used: by whom, with which request (its hash) and what it created.</summary>
 public sealed record IdempotencyRecord(string CallerId, string Key, string RequestHash, string ResourceId, DateTimeOffset CreatedAt);
 

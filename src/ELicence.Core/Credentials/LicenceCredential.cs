@@ -73,7 +73,7 @@ public static class LicenceCredential
                 d.RegistrationAuthority,
                 licence.IssuedOn,
                 english),
-            StatusLists.StatusLists.EntriesFor(issuer, licence.StatusListIndex));
+            StatusListCredentials.EntriesFor(issuer, licence.StatusListIndex));
     }
 
     /// <summary>The end of the operating term: the credential is valid until the start of the day after it, China time.</summary>

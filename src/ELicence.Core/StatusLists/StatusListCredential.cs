@@ -32,7 +32,8 @@ public sealed record StatusListCredentialPayload(
 /// <summary><see cref="Ttl"/> is in milliseconds, as the spec defines it.</summary>
 public sealed record StatusListSubject(string Id, string Type, StatusPurpose StatusPurpose, string EncodedList, long Ttl);
 
-public static class StatusLists
+/// <summary>Where a credential's status entries point, and the signed status list credentials themselves.</summary>
+public static class StatusListCredentials
 {
     public static string ListUrl(IssuerOptions issuer, StatusPurpose purpose, int listNumber)
     {

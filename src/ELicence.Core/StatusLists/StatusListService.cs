@@ -39,9 +39,11 @@ public sealed class StatusListOptions
     public const string Section = "StatusList";
 
     /// <summary>How long a burst of changes is gathered before the list is republished once.</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:00", "01:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan PublishDelay { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long verifiers may cache a list (the credential's ttl and the HTTP max-age).</summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public TimeSpan TimeToLive { get; set; } = TimeSpan.FromMinutes(5);
 }
 
@@ -76,7 +78,7 @@ public sealed class StatusListService(
             Revoked: final || v.Version < current.Version,
             Suspended: v.Version == current.Version && current.Status == LicenceStatus.Suspended)).ToList();
         await store.UpsertEntriesAsync(entries, cancellationToken);
-        foreach (var list in entries.Select(e => StatusLists.ListNumber(e.Index)).Distinct())
+        foreach (var list in entries.Select(e => StatusListCredentials.ListNumber(e.Index)).Distinct())
         {
             if (await store.MarkChangedAsync(list, cancellationToken))
             {
@@ -99,14 +101,14 @@ public sealed class StatusListService(
         var suspension = new BitstringStatusList();
         foreach (var entry in await store.GetEntriesAsync(listNumber, cancellationToken))
         {
-            revocation[StatusLists.Position(entry.Index)] = entry.Revoked;
-            suspension[StatusLists.Position(entry.Index)] = entry.Suspended;
+            revocation[StatusListCredentials.Position(entry.Index)] = entry.Revoked;
+            suspension[StatusListCredentials.Position(entry.Index)] = entry.Suspended;
         }
 
         var ring = await keys.GetAsync(cancellationToken);
         var now = time.GetUtcNow();
-        await store.SavePublishedAsync(StatusPurpose.Revocation, listNumber, StatusLists.Sign(issuer, StatusPurpose.Revocation, listNumber, revocation, options.TimeToLive, now, ring.Signing), cancellationToken);
-        await store.SavePublishedAsync(StatusPurpose.Suspension, listNumber, StatusLists.Sign(issuer, StatusPurpose.Suspension, listNumber, suspension, options.TimeToLive, now, ring.Signing), cancellationToken);
+        await store.SavePublishedAsync(StatusPurpose.Revocation, listNumber, StatusListCredentials.Sign(issuer, StatusPurpose.Revocation, listNumber, revocation, options.TimeToLive, now, ring.Signing), cancellationToken);
+        await store.SavePublishedAsync(StatusPurpose.Suspension, listNumber, StatusListCredentials.Sign(issuer, StatusPurpose.Suspension, listNumber, suspension, options.TimeToLive, now, ring.Signing), cancellationToken);
         var after = await store.MarkPublishedAsync(listNumber, state.Counter, cancellationToken);
         if (after.Counter > after.Published)
         {
@@ -131,7 +133,7 @@ public sealed class StatusListService(
 
     public async Task<string> GetPublishedAsync(string purpose, string listNumber, CancellationToken cancellationToken)
     {
-        var parsedPurpose = StatusLists.ParsePurpose(purpose) ?? throw ProblemException.NotFound($"There is no status list purpose '{purpose}' (revocation, suspension).");
+        var parsedPurpose = StatusListCredentials.ParsePurpose(purpose) ?? throw ProblemException.NotFound($"There is no status list purpose '{purpose}' (revocation, suspension).");
         if (!int.TryParse(listNumber, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
         {
             throw ProblemException.NotFound($"There is no status list '{listNumber}'.");

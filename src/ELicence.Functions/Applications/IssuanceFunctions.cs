@@ -40,17 +40,7 @@ public sealed class IssuanceFunctions(IssuanceService issuance, ILogger<Issuance
     }
 
     private static string Parse(string message) =>
-        TryParse(message) ?? throw new FormatException("The issuance message has no valid applicationId.");
+        IssueLicenceMessage.TryParse(message) ?? throw new FormatException("The issuance message has no valid applicationId.");
 
-    private static string? TryParse(string message)
-    {
-        try
-        {
-            return ElicenceJson.Deserialize<IssueLicenceMessage>(message)?.ApplicationId is { } id && LicenceApplication.IsWellFormedId(id) ? id : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
+    private static string? TryParse(string message) => IssueLicenceMessage.TryParse(message);
 }

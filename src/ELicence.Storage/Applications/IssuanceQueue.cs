@@ -3,9 +3,6 @@ using ELicence.Core.Serialization;
 
 namespace ELicence.Storage.Applications;
 
-/// <summary>The message the issuance queue trigger receives.</summary>
-public sealed record IssueLicenceMessage(string ApplicationId);
-
 public sealed class IssuanceQueue(StorageClients storage) : IIssuanceQueue
 {
     public Task EnqueueAsync(string applicationId, CancellationToken cancellationToken) =>

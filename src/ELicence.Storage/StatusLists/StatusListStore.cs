@@ -28,7 +28,7 @@ public sealed class StatusListStore(StorageClients storage) : IStatusListStore
         foreach (var entry in entries)
         {
             await _entries.UpsertEntityAsync(
-                new TableEntity(Key(Core.StatusLists.StatusLists.ListNumber(entry.Index)), Key(Core.StatusLists.StatusLists.Position(entry.Index)))
+                new TableEntity(Key(StatusListCredentials.ListNumber(entry.Index)), Key(StatusListCredentials.Position(entry.Index)))
                 {
                     ["Index"] = entry.Index,
                     ["Code"] = entry.Code,
@@ -139,21 +139,7 @@ public sealed class StatusListStore(StorageClients storage) : IStatusListStore
         new(int.Parse(row.RowKey, CultureInfo.InvariantCulture), row.GetInt64("Counter") ?? 0, row.GetInt64("Published") ?? 0);
 
     private static string BlobName(StatusPurpose purpose, int listNumber) =>
-        string.Create(CultureInfo.InvariantCulture, $"{Core.StatusLists.StatusLists.StatusPurposeName(purpose)}/{listNumber}.jwt");
+        string.Create(CultureInfo.InvariantCulture, $"{StatusListCredentials.StatusPurposeName(purpose)}/{listNumber}.jwt");
 
     private static string Key(int number) => number.ToString("D6", CultureInfo.InvariantCulture);
-}
-
-public sealed record StatusSyncMessage(string Code);
-
-public sealed record StatusPublishMessage(int ListNumber);
-
-/// <summary>The two status list queues; a publish is sent invisible for the debounce delay.</summary>
-public sealed class StatusListQueue(StorageClients storage) : IStatusListQueue
-{
-    public Task EnqueueSyncAsync(CreditCode code, CancellationToken cancellationToken) =>
-        storage.Queue(StorageNames.StatusSyncQueue).SendMessageAsync(ElicenceJson.Serialize(new StatusSyncMessage(code.Value)), cancellationToken);
-
-    public Task EnqueuePublishAsync(int listNumber, TimeSpan delay, CancellationToken cancellationToken) =>
-        storage.Queue(StorageNames.StatusPublishQueue).SendMessageAsync(ElicenceJson.Serialize(new StatusPublishMessage(listNumber)), visibilityTimeout: delay, cancellationToken: cancellationToken);
 }

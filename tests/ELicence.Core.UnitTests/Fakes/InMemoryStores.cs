@@ -5,6 +5,7 @@ using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
+using ELicence.Core.StatusLists;
 
 namespace ELicence.Core.UnitTests.Fakes;
 

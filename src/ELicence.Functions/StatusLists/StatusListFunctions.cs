@@ -9,11 +9,12 @@ using ELicence.Storage.StatusLists;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 
-namespace ELicence.Functions.Licences;
+namespace ELicence.Functions.StatusLists;
 
 /// <summary>The Bitstring Status Lists: served to anyone, kept in step by two queues and a sweep timer.</summary>
-public sealed class StatusListFunctions(HttpApi api, StatusListService statusLists, StatusListOptions options, ICreditCodeExceptions codeExceptions)
+public sealed class StatusListFunctions(HttpApi api, StatusListService statusLists, StatusListOptions options, ICreditCodeExceptions codeExceptions, ILogger<StatusListFunctions> logger)
 {
     [Function("GetStatusList")]
     public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/status-lists/{purpose}/{list}")] HttpRequest req, string purpose, string list) =>
@@ -28,28 +29,21 @@ public sealed class StatusListFunctions(HttpApi api, StatusListService statusLis
 
     [Function("SyncStatusList")]
     public Task Sync([QueueTrigger(StorageNames.StatusSyncQueue)] string message, CancellationToken cancellationToken) =>
-        statusLists.SyncAsync(CreditCode.Parse(ElicenceJson.Deserialize<StatusSyncMessage>(message)!.Code, codeExceptions), cancellationToken);
+        statusLists.SyncAsync(StatusSyncMessage.TryParse(message, codeExceptions) ?? throw Malformed(StorageNames.StatusSyncQueue, message), cancellationToken);
 
     [Function("PublishStatusList")]
     public Task Publish([QueueTrigger(StorageNames.StatusPublishQueue)] string message, CancellationToken cancellationToken) =>
-        statusLists.PublishAsync(ElicenceJson.Deserialize<StatusPublishMessage>(message)!.ListNumber, cancellationToken);
+        statusLists.PublishAsync(StatusPublishMessage.TryParse(message) ?? throw Malformed(StorageNames.StatusPublishQueue, message), cancellationToken);
 
     /// <summary>Every minute: repairs a sync or publish that a crash interrupted.</summary>
     [Function("SweepStatusLists")]
     public Task Sweep([TimerTrigger("0 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
         statusLists.SweepAsync(cancellationToken);
-}
 
-/// <summary>The life-cycle deadlines, driven by timers.</summary>
-public sealed class LifecycleTimers(SimplifiedDeregistration deregistration, OperatingTermTimer operatingTerm)
-{
-    /// <summary>Every five minutes, so a notice that ended is decided long before its one-working-day deadline.</summary>
-    [Function("FinaliseDeregistrations")]
-    public Task Finalise([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
-        deregistration.FinaliseDueAsync(cancellationToken);
-
-    /// <summary>Daily at 00:05 China time (16:05 UTC): licences whose operating term ended yesterday become expired.</summary>
-    [Function("ExpireLicences")]
-    public Task Expire([TimerTrigger("0 5 16 * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
-        operatingTerm.ExpireEndedTermsAsync(cancellationToken);
+    /// <summary>A message that is not what the queue carries: said clearly, then retried into the poison queue like any failure.</summary>
+    private FormatException Malformed(string queue, string message)
+    {
+        logger.LogError("A malformed message on {Queue}: {Message}", queue, message.Length > 200 ? message[..200] : message);
+        return new FormatException($"The {queue} message is not valid.");
+    }
 }

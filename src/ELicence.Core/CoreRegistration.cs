@@ -1,0 +1,52 @@
+using ELicence.Core.Applications;
+using ELicence.Core.Callers;
+using ELicence.Core.Credentials;
+using ELicence.Core.CreditCodes;
+using ELicence.Core.Keys;
+using ELicence.Core.Licences;
+using ELicence.Core.StatusLists;
+using ELicence.Core.Verification;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ELicence.Core;
+
+/// <summary>The core registers itself: its use cases, and its settings bound and validated when the host starts.</summary>
+public static class CoreRegistration
+{
+    public static IServiceCollection AddELicenceCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IIssuanceObserver, NoIssuanceObserver>();
+        services.AddValidatedOptions<IssuerOptions>(configuration, IssuerOptions.Section);
+        services.AddValidatedOptions<DeregistrationOptions>(configuration, DeregistrationOptions.Section);
+        services.AddValidatedOptions<StatusListOptions>(configuration, StatusListOptions.Section);
+        services.AddValidatedOptions<CreditCodeOptions>(configuration, CreditCodeOptions.Section);
+        services.AddSingleton<ICreditCodeExceptions>(sp => sp.GetRequiredService<CreditCodeOptions>().ExceptionList());
+
+        services.AddSingleton<IKeyRingProvider, KeyRingProvider>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<ApplicationService>();
+        services.AddSingleton<IssuanceService>();
+        services.AddSingleton<LicenceQueries>();
+        services.AddSingleton<LicenceChangeCommitter>();
+        services.AddSingleton<RegistrarActions>();
+        services.AddSingleton<SimplifiedDeregistration>();
+        services.AddSingleton<OperatingTermTimer>();
+        services.AddSingleton<StatusListService>();
+        services.AddSingleton<VerificationService>();
+        return services;
+    }
+
+    /// <summary>Binds <typeparamref name="T"/> to its section, validates its data annotations when the host starts, and registers the value.</summary>
+    public static IServiceCollection AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
+        return services;
+    }
+}

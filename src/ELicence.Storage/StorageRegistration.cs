@@ -1,0 +1,82 @@
+using System.ComponentModel.DataAnnotations;
+using Azure.Core;
+using Azure.Security.KeyVault.Secrets;
+using ELicence.Core;
+using ELicence.Core.Applications;
+using ELicence.Core.Callers;
+using ELicence.Core.Keys;
+using ELicence.Core.Licences;
+using ELicence.Core.Receipts;
+using ELicence.Core.StatusLists;
+using ELicence.Storage.Applications;
+using ELicence.Storage.Callers;
+using ELicence.Storage.Keys;
+using ELicence.Storage.Licences;
+using ELicence.Storage.Receipts;
+using ELicence.Storage.StatusLists;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ELicence.Storage;
+
+/// <summary>Where the signing key ring is kept (section <c>Signing</c>): a Key Vault secret in Azure, a private blob when no vault is set.</summary>
+public sealed class SigningOptions : IValidatableObject
+{
+    public const string Section = "Signing";
+
+    /// <summary>The vault's https URI; empty to keep the ring in a private blob (local use).</summary>
+    public string? KeyVaultUri { get; set; }
+
+    [Required]
+    [RegularExpression("^[0-9A-Za-z-]{1,127}$", ErrorMessage = "A Key Vault secret name: letters, digits and hyphens.")]
+    public string KeyRingSecretName { get; set; } = "elicence-key-ring";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(KeyVaultUri) && !(Uri.TryCreate(KeyVaultUri, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps))
+        {
+            yield return new ValidationResult("Signing:KeyVaultUri must be the vault's https URI, or empty.", [nameof(KeyVaultUri)]);
+        }
+    }
+}
+
+/// <summary>The storage adapters register themselves: the clients with one Azure identity, every port of the core, and the start-up creation of tables, containers and queues.</summary>
+public static class StorageRegistration
+{
+    public static IServiceCollection AddELicenceStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        var storage = StorageOptions.FromConfiguration(configuration);
+        services.AddSingleton(storage);
+        services.AddSingleton<TokenCredential>(_ => AzureIdentity.Create(storage.ClientId));
+        services.AddSingleton(sp => new StorageClients(storage, sp.GetRequiredService<TokenCredential>));
+        services.AddHostedService<StorageInitializer>();
+        services.AddValidatedOptions<SigningOptions>(configuration, SigningOptions.Section);
+
+        services.AddSingleton<IApplicationStore, ApplicationStore>();
+        services.AddSingleton<IIdempotencyStore, IdempotencyStore>();
+        services.AddSingleton<IIssuanceQueue, IssuanceQueue>();
+        services.AddSingleton<ISequenceAllocator, SequenceAllocator>();
+        services.AddSingleton<ILicenceStore, LicenceStore>();
+        services.AddSingleton<ICredentialStore, CredentialStore>();
+        services.AddSingleton<IReceiptStore, ReceiptStore>();
+        services.AddSingleton<IApiKeyStore, ApiKeyStore>();
+        services.AddSingleton<IStatusListStore, StatusListStore>();
+        services.AddSingleton<IStatusListQueue, StatusListQueue>();
+        services.AddSingleton<IKeyRingStore>(sp =>
+        {
+            var signing = sp.GetRequiredService<SigningOptions>();
+            return string.IsNullOrWhiteSpace(signing.KeyVaultUri)
+                ? new KeyRingBlobStore(sp.GetRequiredService<StorageClients>())
+                : new KeyRingKeyVaultStore(new SecretClient(new Uri(signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()), signing.KeyRingSecretName);
+        });
+        return services;
+    }
+
+    private sealed class StorageInitializer(StorageClients storage) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => storage.EnsureCreatedAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

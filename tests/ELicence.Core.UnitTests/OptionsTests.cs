@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+using ELicence.Core.CreditCodes;
+using ELicence.Core.StatusLists;
+
+namespace ELicence.Core.UnitTests;
+
+/// <summary>Settings are checked when the host starts, so a typo stops it instead of misbehaving later.</summary>
+public class OptionsTests
+{
+    [Fact]
+    public void A_legacy_exception_that_is_not_a_code_but_for_position_17_stops_the_start()
+    {
+        Assert.Empty(Validate(new CreditCodeOptions { LegacyExceptions = "" }));
+        var errors = Validate(new CreditCodeOptions { LegacyExceptions = "91653001MA0000015P, 91653001MA0000015Q" });
+
+        Assert.Contains("91653001MA0000015Q", Assert.Single(errors).ErrorMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Status_list_timings_outside_their_range_stop_the_start()
+    {
+        Assert.Empty(Validate(new StatusListOptions()));
+        Assert.NotEmpty(Validate(new StatusListOptions { TimeToLive = TimeSpan.Zero }));
+        Assert.NotEmpty(Validate(new StatusListOptions { PublishDelay = TimeSpan.FromHours(2) }));
+    }
+
+    private static List<ValidationResult> Validate(object options)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), results, validateAllProperties: true);
+        return results;
+    }
+}
