@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.Keys;
@@ -56,4 +57,60 @@ internal static class Forge
 
     public static byte[] Decode(string part) =>
         B64Url.TryDecode(part, out var bytes) ? bytes : throw new FormatException($"Not base64url: {part}");
+
+    /// <summary>The group order of edwards25519, L = 2^252 + 27742317777372353535851937790883648493.</summary>
+    public static readonly BigInteger L = BigInteger.Pow(2, 252) + BigInteger.Parse("27742317777372353535851937790883648493", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The signature with <paramref name="addend"/> added to S (little-endian, the second 32 bytes): S + L verifies in a verifier that skips the S &lt; L check.</summary>
+    public static byte[] AddToS(byte[] signature, BigInteger addend)
+    {
+        ArgumentNullException.ThrowIfNull(signature);
+        var s = new BigInteger(signature.AsSpan(32, 32), isUnsigned: true, isBigEndian: false) + addend;
+        var bytes = s.ToByteArray(isUnsigned: true, isBigEndian: false);
+        if (bytes.Length > 32)
+        {
+            throw new ArgumentOutOfRangeException(nameof(addend), "S + addend must still fit 32 bytes.");
+        }
+
+        var result = signature.ToArray();
+        Array.Clear(result, 32, 32);
+        bytes.CopyTo(result, 32);
+        return result;
+    }
+
+    /// <summary>The same text with the unused low bits of its last character set: a lenient decoder reads the same bytes.</summary>
+    public static string WithTrailingBits(string part)
+    {
+        ArgumentNullException.ThrowIfNull(part);
+        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        if (part.Length % 4 is not (2 or 3))
+        {
+            throw new ArgumentException("This part has no unused bits: pick another.", nameof(part));
+        }
+
+        return part[..^1] + alphabet[alphabet.IndexOf(part[^1], StringComparison.Ordinal) | 1];
+    }
+
+    /// <summary>A token signed by <paramref name="key"/> of exactly <paramref name="length"/> characters: the genuine payload (plus spaces) under a padded header.</summary>
+    public static string AtLength(SigningKey key, string genuine, int length)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var payload = Encoding.UTF8.GetString(PayloadOf(genuine));
+        for (var spaces = 0; spaces < 4; spaces++)
+        {
+            var padded = Encoding.UTF8.GetBytes(payload + new string(' ', spaces));
+            var headerChars = length - B64Url.Encode(padded).Length - 2 - 86;
+            var bare = Header(key.KeyId, extra: ",\"pad\":\"\"").Length;
+            for (var fill = Math.Max(0, (headerChars * 3 / 4) - bare - 3); fill <= (headerChars * 3 / 4) - bare + 3; fill++)
+            {
+                var header = Header(key.KeyId, extra: $",\"pad\":\"{new string('x', fill)}\"");
+                if (Part(header).Length == headerChars)
+                {
+                    return Signed(key, header, padded);
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"No padding reaches {length} characters exactly.");
+    }
 }
