@@ -47,6 +47,13 @@ internal static class Forge
         return $"{parts[0]}.{parts[1]}.{B64Url.Encode(signature)}";
     }
 
+    /// <summary>The same token with another payload (the header and signature kept).</summary>
+    public static string WithPayload(string jws, string payload)
+    {
+        var parts = jws.Split('.');
+        return $"{parts[0]}.{Part(payload)}.{parts[2]}";
+    }
+
     /// <summary>The same token with one part replaced by raw text (which may be deliberately non-canonical base64url).</summary>
     public static string WithRawPart(string jws, int index, string raw)
     {
