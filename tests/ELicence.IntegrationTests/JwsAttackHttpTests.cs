@@ -112,30 +112,20 @@ public class JwsAttackHttpTests(ServiceFixture service)
         }
     }
 
-    /// <summary>The service's signing key and the credential of a licence issued through the API (one per test class run).</summary>
+    private static readonly OncePerRun<string> Issued = new();
+
+    /// <summary>The service's signing key and the credential of a licence issued through the API (once per run).</summary>
     private async Task<(SigningKey Key, string Credential)> GenuineCredentialAsync()
     {
-        await Gate.WaitAsync();
-        try
+        var credential = await Issued.GetAsync(async () =>
         {
-            if (_issued is null)
-            {
-                var code = await service.IssueAsync(Applications.Valid("阿图什市攻防测试有限公司"));
-                var (_, _, response) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/credential", service.RegistrarKey);
-                _issued = await response.Content.ReadAsStringAsync();
-            }
-        }
-        finally
-        {
-            Gate.Release();
-        }
-
+            var code = await service.IssueAsync(Applications.Valid("阿图什市攻防测试有限公司"));
+            var (_, _, response) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/credential", service.RegistrarKey);
+            return await response.Content.ReadAsStringAsync();
+        });
         var ring = await service.Services.GetRequiredService<IKeyRingProvider>().GetAsync(default);
-        return (ring.Signing, _issued);
+        return (ring.Signing, credential);
     }
-
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static string? _issued;
 
     private static int FreePort()
     {
