@@ -5,6 +5,16 @@ namespace ELicence.Storage;
 
 internal static class TableExtensions
 {
+    /// <summary>
+    /// Whether a value may be a PartitionKey or RowKey: at most 1 KiB of UTF-16 and none of / \ # ? or a control character
+    /// (the Table service refuses them, and in a URL they would change which entity is addressed).
+    /// </summary>
+    public static bool IsKeySafe(string? key) =>
+        key is { Length: > 0 and <= 512 } && !key.AsSpan().ContainsAny(ForbiddenKeyCharacters);
+
+    private static readonly System.Buffers.SearchValues<char> ForbiddenKeyCharacters = System.Buffers.SearchValues.Create(
+        "/\\#?" + new string([.. Enumerable.Range(0, 0x20).Select(i => (char)i)]) + new string([.. Enumerable.Range(0x7F, 0x21).Select(i => (char)i)]));
+
     public static async Task<T?> FindAsync<T>(this TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
         where T : class, ITableEntity
     {

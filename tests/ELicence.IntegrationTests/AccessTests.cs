@@ -27,6 +27,26 @@ public class AccessTests(ServiceFixture service)
         }
     }
 
+    [Theory]
+    [InlineData("elk_abcd/efghijklmno_x")]
+    [InlineData("elk_abcd/efghijklmno_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-AbCdEf")]
+    [InlineData("elk_0123456789abcd'e_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-AbCdEf")]
+    [InlineData("elk_0123456789abcde#_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-AbCdEf")]
+    [InlineData("elk_..%2F..%2Fxxxxxx_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-AbCdEf")]
+    [InlineData("elk_0123456789abcdef_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-AbCd/f")]
+    public async Task A_forged_key_answers_401_problem_and_never_500(string forged)
+    {
+        foreach (var (method, path) in new[] { ("POST", "/api/v1/verifications"), ("GET", "/api/v1/licences/91653001MA0000015P"), ("GET", "/api/v1/receipts/rcpt_01a2243405ac71e199fd45b4a24fb6fe") })
+        {
+            var (status, body, response) = await service.SendAsync(new HttpMethod(method), path, forged, method == "POST" ? new { creditCode = "91653001MA0000015P" } : null);
+
+            Assert.Equal(HttpStatusCode.Unauthorized, status);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("urn:elicence:problem:unauthenticated", body.GetProperty("type").GetString());
+            Assert.DoesNotContain("   at ", body.ToString(), StringComparison.Ordinal); // no stack trace
+        }
+    }
+
     [Fact]
     public async Task A_verifier_cannot_submit_applications_read_licences_or_make_holder_keys()
     {

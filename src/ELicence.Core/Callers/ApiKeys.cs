@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.CreditCodes;
@@ -26,6 +27,10 @@ public sealed record IssuedApiKey(string KeyId, string Key, Role Role, string Pr
 public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
 {
     private const string Prefix = "elk_";
+    private const int KeyIdLength = 16;
+    private const int SecretLength = 43; // 32 random bytes in unpadded base64url
+    private static readonly SearchValues<char> KeyIdCharacters = SearchValues.Create("0123456789abcdef");
+    private static readonly SearchValues<char> SecretCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
 
     public async Task<IssuedApiKey> CreateAsync(Role role, string principalId, string name, CreditCode? holderOf, CancellationToken cancellationToken)
     {
@@ -42,22 +47,17 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
     }
 
     /// <summary>The caller a presented key belongs to, or null when it is malformed, unknown, revoked or wrong.</summary>
+    /// <remarks>
+    /// The key's shape is checked before any lookup: the key id becomes a Table partition key, so a forged one (with '/', '#',
+    /// quotes…) must never reach storage; a malformed key costs nothing but this check.
+    /// </remarks>
     public async Task<Caller?> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
     {
-        if (presented is null || presented.Length > 200 || !presented.StartsWith(Prefix, StringComparison.Ordinal))
+        if (!TrySplit(presented, out var keyId, out var secret))
         {
             return null;
         }
 
-        var rest = presented.AsSpan(Prefix.Length);
-        var separator = rest.IndexOf('_');
-        if (separator != 16)
-        {
-            return null;
-        }
-
-        var keyId = rest[..separator].ToString();
-        var secret = rest[(separator + 1)..].ToString();
         var record = await store.FindAsync(keyId, cancellationToken);
         if (record is null || record.Revoked || !CryptographicOperations.FixedTimeEquals(record.SecretHash, Hash(secret)))
         {
@@ -68,10 +68,39 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
         {
             Role.Registrar => Caller.Registrar(record.PrincipalId, record.Name),
             Role.Verifier => Caller.Verifier(record.PrincipalId, record.Name),
-            Role.Holder when record.HolderOf is not null => Caller.Holder(record.PrincipalId, record.Name, CreditCode.Parse(record.HolderOf)),
+            Role.Holder when StoredCode(record.HolderOf) is { } code => Caller.Holder(record.PrincipalId, record.Name, code),
             _ => null,
         };
     }
+
+    /// <summary>
+    /// Splits <c>elk_{keyId}_{secret}</c> when it has exactly the shape <see cref="CreateAsync"/> makes: a key id of
+    /// <see cref="KeyIdLength"/> lower-case hex characters and a secret of <see cref="SecretLength"/> base64url characters without '_'.
+    /// </summary>
+    public static bool TrySplit(string? presented, out string keyId, out string secret)
+    {
+        keyId = secret = "";
+        if (presented is null || presented.Length != Prefix.Length + KeyIdLength + 1 + SecretLength
+            || !presented.StartsWith(Prefix, StringComparison.Ordinal) || presented[Prefix.Length + KeyIdLength] != '_')
+        {
+            return false;
+        }
+
+        var id = presented.AsSpan(Prefix.Length, KeyIdLength);
+        var rest = presented.AsSpan(Prefix.Length + KeyIdLength + 1);
+        if (id.ContainsAnyExcept(KeyIdCharacters) || rest.ContainsAnyExcept(SecretCharacters))
+        {
+            return false;
+        }
+
+        keyId = id.ToString();
+        secret = rest.ToString();
+        return true;
+    }
+
+    /// <summary>The holder's code as it was stored when the key was made (it was valid then; a later change of the legacy list does not unmake it).</summary>
+    private static CreditCode? StoredCode(string? stored) =>
+        stored is not null && CreditCode.TryParse(stored, out var code, new CreditCodeExceptionList([stored])) ? code : null;
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 }

@@ -53,32 +53,8 @@ public static class CompactJws
             return false;
         }
 
-        string? alg = null, kid = null, typ = null;
-        try
+        if (!TryReadHeader(headerBytes, out var alg, out var kid, out var typ, out error))
         {
-            using var header = JsonDocument.Parse(headerBytes);
-            if (header.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                error = "The JWS header is not a JSON object.";
-                return false;
-            }
-
-            foreach (var member in header.RootElement.EnumerateObject())
-            {
-                switch (member.Name)
-                {
-                    case "alg" when member.Value.ValueKind == JsonValueKind.String: alg = member.Value.GetString(); break;
-                    case "kid" when member.Value.ValueKind == JsonValueKind.String: kid = member.Value.GetString(); break;
-                    case "typ" when member.Value.ValueKind == JsonValueKind.String: typ = member.Value.GetString(); break;
-                    case "crit":
-                        error = "The token has critical header parameters this service does not understand.";
-                        return false;
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            error = "The JWS header is not JSON.";
             return false;
         }
 
@@ -92,4 +68,78 @@ public static class CompactJws
         error = string.Empty;
         return true;
     }
+
+    /// <summary>
+    /// Header parameters this service never writes and refuses to honour: <c>crit</c> (extensions it does not understand),
+    /// <c>b64</c> (RFC 7797 unencoded payloads change what is signed), key-bearing parameters (<c>jwk</c>, <c>jku</c>,
+    /// <c>x5u</c>, <c>x5c</c>, <c>x5t</c>, <c>x5t#S256</c>: keys come only from the service's own JWKS, and nothing named in a token
+    /// is ever fetched) and the JWE ones (<c>enc</c>, <c>zip</c>).
+    /// </summary>
+    public static IReadOnlyList<string> RefusedHeaderParameters { get; } = ["crit", "b64", "jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "enc", "zip"];
+
+    /// <summary>Reads alg, kid and typ from a header that must be one JSON object, each member at most once.</summary>
+    private static bool TryReadHeader(byte[] headerBytes, out string? alg, out string? kid, out string? typ, out string error)
+    {
+        alg = kid = typ = null;
+        if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
+        {
+            error = "The JWS header is not UTF-8.";
+            return false; // JsonDocument would accept it and fail later, reading a member name
+        }
+
+        try
+        {
+            using var header = JsonDocument.Parse(headerBytes);
+            if (header.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                error = "The JWS header is not a JSON object.";
+                return false;
+            }
+
+            // JsonDocument keeps every duplicate; which one a JOSE library uses varies, so a duplicate is refused (RFC 7515 §4).
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var member in header.RootElement.EnumerateObject())
+            {
+                if (!seen.Add(member.Name))
+                {
+                    error = $"The JWS header names '{Shown(member.Name)}' more than once.";
+                    return false;
+                }
+
+                if (RefusedHeaderParameters.Contains(member.Name, StringComparer.Ordinal))
+                {
+                    error = member.Name == "crit"
+                        ? "The token has critical header parameters this service does not understand."
+                        : $"The JWS header carries '{member.Name}', which this service does not accept (its keys are only those of /.well-known/jwks.json).";
+                    return false;
+                }
+
+                if (member.Name is "alg" or "kid" or "typ")
+                {
+                    if (member.Value.ValueKind != JsonValueKind.String)
+                    {
+                        error = $"The JWS header's '{member.Name}' is not a string.";
+                        return false;
+                    }
+
+                    switch (member.Name)
+                    {
+                        case "alg": alg = member.Value.GetString(); break;
+                        case "kid": kid = member.Value.GetString(); break;
+                        default: typ = member.Value.GetString(); break;
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            error = "The JWS header is not JSON.";
+            return false;
+        }
+
+        error = string.Empty;
+        return true;
+    }
+
+    private static string Shown(string name) => name.Length > 40 ? name[..40] + "…" : name;
 }

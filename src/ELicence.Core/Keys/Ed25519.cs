@@ -32,8 +32,18 @@ public static class Ed25519
             return false;
         }
 
+        Ed25519PublicKeyParameters key;
+        try
+        {
+            key = new Ed25519PublicKeyParameters(publicKey.ToArray(), 0);
+        }
+        catch (ArgumentException)
+        {
+            return false; // not the encoding of a curve point: nothing verifies under it
+        }
+
         var verifier = new Ed25519Signer();
-        verifier.Init(false, new Ed25519PublicKeyParameters(publicKey.ToArray(), 0));
+        verifier.Init(false, key);
         var data = message.ToArray();
         verifier.BlockUpdate(data, 0, data.Length);
         return verifier.VerifySignature(signature.ToArray());

@@ -34,13 +34,16 @@ public sealed partial class VerificationService(
         ArgumentNullException.ThrowIfNull(verifier);
         ArgumentNullException.ThrowIfNull(request);
         var purpose = ValidatePurpose(request.Purpose);
+        // One instant for the whole verification: the status, the permits, the summary and the receipt all speak of the same moment.
+        var now = time.GetUtcNow();
+        var today = ChinaTime.DateOf(now);
         var ring = await keys.GetAsync(cancellationToken);
 
-        var (target, licence, reasons) = request switch
+        var (target, found, reasons) = request switch
         {
             { Credential: not null, CreditCode: not null } => throw ProblemException.Invalid("credential", "Send either a credential or a creditCode, not both."),
-            { Credential: { } jws } => await CheckCredentialAsync(jws, ring, cancellationToken),
-            { CreditCode: { } code } => await CheckCodeAsync(code, cancellationToken),
+            { Credential: { } jws } => await CheckCredentialAsync(jws, ring, today, cancellationToken),
+            { CreditCode: { } code } => await CheckCodeAsync(code, today, cancellationToken),
             _ => throw ProblemException.Invalid("credential", "Send a credential (compact JWS) or a creditCode."),
         };
 
@@ -50,17 +53,15 @@ public sealed partial class VerificationService(
             reasons.Insert(0, new VerificationReason(ReasonCodes.Verified, "The licence is genuine, current and in force."));
         }
 
-        var now = time.GetUtcNow();
-        var today = ChinaTime.DateOf(now);
-        var summary = licence?.Summarize(today);
-        var permits = licence is null ? [] : (await licences.GetPermitsAsync(licence.Code, cancellationToken))
+        var summary = found?.Licence.Summarize(today);
+        var permits = found is null ? [] : found.Permits
             .Select(p => new PermitSummary(p.Id, p.PermitType, p.Number, p.IssuingDepartment, p.ReformMode, p.ValidFrom, p.ValidTo, p.Status, p.HasExpiredBy(today), p.IsInForce(today)))
             .ToList();
         var receipt = new Receipt(
             issuer.Id,
             Receipt.NewId(),
             now.ToUnixTimeSeconds(),
-            licence?.Code.Value,
+            found?.Licence.Code.Value,
             now,
             new ReceiptVerifier(verifier.Id, verifier.Name),
             purpose,
@@ -73,7 +74,7 @@ public sealed partial class VerificationService(
         return new VerificationResult(valid, reasons, summary, permits, receipt.Id, signed);
     }
 
-    private async Task<(ReceiptTarget, Licence?, List<VerificationReason>)> CheckCredentialAsync(string jws, KeyRing ring, CancellationToken cancellationToken)
+    private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCredentialAsync(string jws, KeyRing ring, DateOnly today, CancellationToken cancellationToken)
     {
         jws = jws.Trim();
         if (!CompactJws.TryParse(jws, out var parsed, out var error))
@@ -82,11 +83,12 @@ public sealed partial class VerificationService(
         }
 
         var digest = Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(jws)));
-        var target = new ReceiptTarget("credential", null, null, null, parsed.KeyId, digest);
+        var kid = Shown(parsed.KeyId);
+        var target = new ReceiptTarget("credential", null, null, null, kid, digest);
         var reasons = new List<VerificationReason>();
         if (parsed.Algorithm != SigningKey.Algorithm)
         {
-            reasons.Add(new(ReasonCodes.UnsupportedAlgorithm, $"Credentials are signed with EdDSA; this one says '{parsed.Algorithm}'."));
+            reasons.Add(new(ReasonCodes.UnsupportedAlgorithm, $"Credentials are signed with EdDSA; this one says '{Shown(parsed.Algorithm)}'."));
             return (target, null, reasons);
         }
 
@@ -94,8 +96,8 @@ public sealed partial class VerificationService(
         if (key is null)
         {
             reasons.Add(parsed.KeyId is not null && ring.StateOf(parsed.KeyId) == KeyState.Compromised
-                ? new(ReasonCodes.KeyCompromised, $"Key '{parsed.KeyId}' was withdrawn as compromised; nothing it signed is trusted.")
-                : new(ReasonCodes.UnknownKey, $"Key '{parsed.KeyId}' is not one of this service's keys (see /.well-known/jwks.json)."));
+                ? new(ReasonCodes.KeyCompromised, $"Key '{kid}' was withdrawn as compromised; nothing it signed is trusted.")
+                : new(ReasonCodes.UnknownKey, $"Key '{kid}' is not one of this service's keys (see /.well-known/jwks.json)."));
             return (target, null, reasons);
         }
 
@@ -121,19 +123,20 @@ public sealed partial class VerificationService(
         }
 
         var code = CreditCode.Validate(subject.CreditCode, codeExceptions).Code;
-        var licence = code is null ? null : await licences.FindCurrentAsync(code.Value, cancellationToken);
-        if (licence is null)
+        var found = code is null ? null : await licences.FindCurrentWithPermitsAsync(code.Value, cancellationToken);
+        if (found is null)
         {
             reasons.Add(new(ReasonCodes.LicenceNotFound, $"The register has no licence {subject.CreditCode}."));
             return (target, null, reasons);
         }
 
         // The credential must be the one the register issued for that version, byte for byte.
+        var licence = found.Licence;
         var issued = await credentials.FindAsync(licence.Code, subject.LicenceVersion, cancellationToken);
         if (issued is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(issued), Encoding.ASCII.GetBytes(jws)))
         {
             reasons.Add(new(ReasonCodes.CredentialNotIssued, "The register holds no such credential for this licence."));
-            return (target, licence, reasons);
+            return (target, found, reasons);
         }
 
         if (subject.LicenceVersion < licence.Version)
@@ -141,22 +144,22 @@ public sealed partial class VerificationService(
             reasons.Add(new(ReasonCodes.Superseded, $"The credential is genuine but shows version {subject.LicenceVersion}; the licence was amended and version {licence.Version} is current. Ask the holder for the current credential."));
         }
 
-        AddStatusReasons(licence, reasons);
-        return (target, licence, reasons);
+        reasons.AddRange(StatusReasons.For(licence, today));
+        return (target, found, reasons);
     }
 
-    private async Task<(ReceiptTarget, Licence?, List<VerificationReason>)> CheckCodeAsync(string input, CancellationToken cancellationToken)
+    private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCodeAsync(string input, DateOnly today, CancellationToken cancellationToken)
     {
         var code = codeExceptions.ParseField(input, "creditCode");
-        var licence = await licences.FindCurrentAsync(code, cancellationToken)
+        var found = await licences.FindCurrentWithPermitsAsync(code, cancellationToken)
             ?? throw ProblemException.NotFound($"The register has no licence {code}.");
         var reasons = new List<VerificationReason>();
-        AddStatusReasons(licence, reasons);
-        return (new ReceiptTarget("credit-code", licence.Code.Value, null, licence.Version, null, null), licence, reasons);
+        reasons.AddRange(StatusReasons.For(found.Licence, today));
+        return (new ReceiptTarget("credit-code", found.Licence.Code.Value, null, found.Licence.Version, null, null), found, reasons);
     }
 
-    private void AddStatusReasons(Licence licence, List<VerificationReason> reasons) =>
-        reasons.AddRange(StatusReasons.For(licence, ChinaTime.DateOf(time.GetUtcNow())));
+    /// <summary>What a token said, as far as it is repeated in a reason or a receipt: at most 100 characters.</summary>
+    private static string? Shown(string? presented) => presented is { Length: > 100 } ? presented[..100] + "…" : presented;
 
     private static string? ValidatePurpose(string? purpose)
     {

@@ -11,6 +11,12 @@ public sealed class ApiKeyStore(StorageClients storage) : IApiKeyStore
 
     public async Task<ApiKeyRecord?> FindAsync(string keyId, CancellationToken cancellationToken)
     {
+        // ApiKeyService checks the key's shape first; this keeps a forged id from ever addressing the table.
+        if (!TableExtensions.IsKeySafe(keyId))
+        {
+            return null;
+        }
+
         var e = await _table.FindAsync<TableEntity>(keyId, Row, cancellationToken);
         return e is null
             ? null

@@ -16,8 +16,15 @@ public sealed class SequenceAllocator(StorageClients storage) : ISequenceAllocat
 
     public async Task<long> AllocateAsync(string sequence, string claimant, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(claimant);
         var partition = sequence;
         var claimRow = "claim-" + claimant.Replace('/', '~');
+        // Sequences and claimants are the service's own names (a sequence constant; an application id or "{code}/v{n}"), never caller text.
+        if (!TableExtensions.IsKeySafe(partition) || !TableExtensions.IsKeySafe(claimRow))
+        {
+            throw new ArgumentException($"Sequence '{sequence}' and claimant '{claimant}' must be usable as table keys.", nameof(claimant));
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             var claim = await _table.FindAsync<TableEntity>(partition, claimRow, cancellationToken);

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using ELicence.Core.Keys;
 using ELicence.Core.Receipts;
 using ELicence.Core.Serialization;
 
@@ -50,13 +51,23 @@ public sealed class ReceiptStore(StorageClients storage) : IReceiptStore
 
     public async Task<StoredReceipt?> FindAsync(string id, CancellationToken cancellationToken)
     {
+        // The id names a blob: only the service's own receipt ids may (never "../x" or "a/b").
+        if (!Receipt.IsWellFormedId(id))
+        {
+            return null;
+        }
+
         try
         {
             var download = await _container.GetBlobClient(id + ".jwt").DownloadContentAsync(cancellationToken);
             var jws = download.Value.Content.ToString();
             var verifier = Uri.UnescapeDataString(download.Value.Details.Metadata[VerifierMetadata]);
-            var payload = System.Buffers.Text.Base64Url.DecodeFromChars(jws.Split('.')[1]);
-            var receipt = ElicenceJson.Deserialize<Receipt>(payload) ?? throw new InvalidDataException($"Receipt {id} has no payload.");
+            if (!CompactJws.TryParse(jws, out var parsed, out var error))
+            {
+                throw new InvalidDataException($"Receipt {id} is not a compact JWS: {error}");
+            }
+
+            var receipt = ElicenceJson.Deserialize<Receipt>(parsed.Payload) ?? throw new InvalidDataException($"Receipt {id} has no payload.");
             return new StoredReceipt(id, verifier, jws, receipt);
         }
         catch (RequestFailedException e) when (e.Status == 404)
