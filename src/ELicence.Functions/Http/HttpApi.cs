@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ELicence.Core.Callers;
 using ELicence.Core.Problems;
 using ELicence.Core.Serialization;
@@ -33,7 +32,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ILogger<HttpApi>
 
     public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<Task<IActionResult>> action) => GuardAsync(request, action);
 
-    /// <summary>Reads a JSON body: JSON content type, at most <see cref="MaxBodyBytes"/>, well-formed, members of the right type.</summary>
+    /// <summary>Reads a JSON body: JSON content type, at most <see cref="MaxBodyBytes"/>, well-formed, only documented members of the documented types (<see cref="RequestJson"/>).</summary>
     public static async Task<T> ReadJsonAsync<T>(HttpRequest request)
         where T : class
     {
@@ -61,19 +60,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ILogger<HttpApi>
             }
         }
 
-        try
-        {
-            return ElicenceJson.Deserialize<T>(buffer.ToArray()) ?? throw new ProblemException(ProblemType.MalformedJson, "The body is empty or null; send a JSON object.");
-        }
-        catch (JsonException e) when (e.Path is { Length: > 2 } path && e.InnerException is not JsonException)
-        {
-            // A member of the wrong type or with an unknown value: name it, as for any other invalid field.
-            throw ProblemException.Invalid(path.TrimStart('$', '.'), "Has the wrong type or an unknown value.");
-        }
-        catch (JsonException e)
-        {
-            throw new ProblemException(ProblemType.MalformedJson, $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
-        }
+        return RequestJson.Read<T>(buffer.ToArray());
     }
 
     private static ProblemException TooLarge() => new(ProblemType.PayloadTooLarge, $"The body may be at most {MaxBodyBytes} bytes.");
