@@ -79,8 +79,7 @@ public static class ServiceRegistration
         services.AddSingleton<StatusListService>();
         services.AddSingleton<ApiKeyService>();
 
-        services.TryAddSingleton<ICallerAuthenticator, ApiKeyAuthenticator>();
-        services.AddSingleton<HttpApi>();
+        services.AddHttpApi(configuration);
         return services;
     }
 

@@ -65,7 +65,7 @@ public sealed class DeregistrationNoticeFunctions(HttpApi api, LicenceLifecycleS
 
     [Function("LodgeObjection")]
     public Task<IActionResult> Lodge([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/deregistration-notices/{code}/objections")] HttpRequest req, string code) =>
-        api.RunAnonymousAsync(req, async () =>
+        api.RunAnonymousAsync(req, RatePolicy.Objections, async () =>
         {
             var licence = await lifecycle.LodgeObjectionAsync(code, await HttpApi.ReadJsonAsync<ObjectionRequest>(req), req.HttpContext.RequestAborted);
             return ApiResults.Json(new { creditCode = licence.Code.Value, outcome = "objected", message = "The objection is recorded; the deregistration notice has ended and the registrar will review it." }, StatusCodes.Status201Created);
