@@ -25,6 +25,7 @@ public static class LocalFunctionsHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         var settings = LocalHostSettings.Read(builder.Configuration);
         builder.WebHost.UseUrls(settings.Urls);
+        builder.WebHost.ConfigureKestrel(HttpEdges.ConfigureKestrel);
         builder.Services.AddSingleton(settings);
         builder.Services.AddELicence(builder.Configuration);
 
@@ -40,6 +41,7 @@ public static class LocalFunctionsHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseHttpEdges();
         foreach (var function in catalog.Functions)
         {
             if (function.Trigger is HttpFunctionTrigger http)

@@ -32,8 +32,8 @@ public class CredentialTests
         Assert.Equal("2026-11-02T17:30:12+00:00", root.GetProperty("validFrom").GetString());
         var subject = root.GetProperty("credentialSubject");
         Assert.Equal(Builders.Licence().Code.Value, subject.GetProperty("creditCode").GetString());
-        Assert.Equal("阿图什市天山果业有限公司", subject.GetProperty("name").GetString());
-        Assert.Equal("Atushi Tianshan Fruit Co., Ltd.", subject.GetProperty("english").GetProperty("name").GetString());
+        Assert.Equal("阿图什市天山果业有限公司", subject.GetProperty("name")[0].GetProperty("@value").GetString());
+        Assert.Equal("Atushi Tianshan Fruit Co., Ltd.", subject.GetProperty("name")[1].GetProperty("@value").GetString());
         Assert.Equal(JsonValueKind.Null, subject.GetProperty("operatingTerm").GetProperty("to").ValueKind);
     }
 

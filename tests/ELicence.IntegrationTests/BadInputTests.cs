@@ -65,6 +65,74 @@ public class BadInputTests(ServiceFixture service)
         Assert.Equal("registeredCapital.currency", problem.GetProperty("errors")[0].GetProperty("field").GetString());
     }
 
+    private static readonly JsonSerializerOptions UnescapedJson = new(Json.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static TheoryData<string, string, string, string> LooselyTypedBodies
+    {
+        get
+        {
+            var valid = JsonSerializer.Serialize(Applications.Valid(), UnescapedJson);
+            string Application(string member, string json) => valid.Insert(valid.Length - 1, $",\"{member}\":{json}");
+            string Replace(string from, string to) => valid.Replace(from, to, StringComparison.Ordinal);
+            const string Code = "9144030071526726XG";
+            return new()
+            {
+                { "registrar", "/api/v1/applications", Replace("\"amount\":1000000", "\"amount\":\"1000000\""), "registeredCapital.amount" },
+                { "registrar", "/api/v1/applications", Replace("\"amount\":1000000", "\"amout\":1000000"), "registeredCapital.amout" },
+                { "registrar", "/api/v1/applications", Application("nickname", "\"x\""), "nickname" },
+                { "registrar", "/api/v1/applications", Replace("\"limited-liability-company\"", "\"LimitedLiabilityCompany\""), "entityType" },
+                { "registrar", "/api/v1/applications", Replace("\"limited-liability-company\"", "\"partnership, limited-liability-company\""), "entityType" },
+                { "registrar", "/api/v1/applications", Replace("\"limited-liability-company\"", "1"), "entityType" },
+                { "registrar", "/api/v1/applications", Replace("\"establishedOn\":\"2026-11-02\"", "\"establishedOn\":\"2026-11-02T00:00:00\""), "establishedOn" },
+                { "registrar", "/api/v1/applications", Replace("\"name\":\"阿图什市天山果业有限公司\"", "\"name\":12345"), "name" },
+                { "registrar", "/api/v1/applications", Replace("\"entityType\"", "\"EntityType\""), "EntityType" },
+                { "registrar", "/api/v1/applications", Application("domicile", "\"另一个住所\""), "domicile" },
+                { "registrar", "/api/v1/applications", Replace("\"currency\":\"CNY\"", "\"currency\":\"CNY\",\"currency\":\"USD\""), "registeredCapital.currency" },
+                { "registrar", $"/api/v1/licences/{Code}/amendments", "{\"domicile\": 5, \"reason\": \"住所变更\"}", "domicile" },
+                { "registrar", $"/api/v1/licences/{Code}/amendments", "{\"domcile\": \"阿图什市光明路 1 号\", \"reason\": \"住所变更\"}", "domcile" },
+                { "registrar", $"/api/v1/licences/{Code}/amendments", "{\"registeredCapital\": {\"amount\": \"2e6\", \"currency\": \"CNY\"}}", "registeredCapital.amount" },
+                { "registrar", $"/api/v1/licences/{Code}/suspension", "{\"reasonCode\": \"AnnualReportNotFiled\", \"reason\": \"x\"}", "reasonCode" },
+                { "registrar", $"/api/v1/licences/{Code}/revocation", "{\"reason\": \"x\", \"effectiveOn\": 20261128}", "effectiveOn" },
+                { "verifier", "/api/v1/verifications", $"{{\"creditCode\": \"{Code}\", \"purpose\": \"account-opening\", \"urgent\": true}}", "urgent" },
+                { "verifier", "/api/v1/verifications", "{\"credential\": 12345}", "credential" },
+                { "verifier", "/api/v1/verifications", $"{{\"creditCode\": \"{Code}\", \"creditCode\": \"91653001MA0000015P\"}}", "creditCode" },
+            };
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(LooselyTypedBodies))]
+    public async Task A_write_accepts_only_documented_members_of_documented_types_and_names_the_offending_one(string role, string path, string body, string field)
+    {
+        var before = await service.SnapshotAsync();
+        using var request = service.Request(HttpMethod.Post, path, role == "registrar" ? service.RegistrarKey : service.VerifierKey);
+        request.Content = Json.Raw(body);
+
+        var response = await service.Http.SendAsync(request);
+        var problem = await Json.ReadAsync(response);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("urn:elicence:problem:validation", problem.GetProperty("type").GetString());
+        var error = Assert.Single(problem.GetProperty("errors").EnumerateArray());
+        Assert.Equal(field, error.GetProperty("field").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(error.GetProperty("message").GetString()));
+        Assert.Equal(before, await service.SnapshotAsync());
+    }
+
+    [Fact]
+    public async Task An_unknown_member_is_explained_with_the_members_there_are()
+    {
+        using var request = service.Request(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey);
+        request.Content = Json.Raw("{\"creditcode\": \"9144030071526726XG\"}");
+
+        var problem = await Json.ReadAsync(await service.Http.SendAsync(request));
+
+        var message = problem.GetProperty("errors")[0].GetProperty("message").GetString();
+        Assert.Contains("not a member", message, StringComparison.Ordinal);
+        Assert.Contains("creditCode", message, StringComparison.Ordinal);
+    }
+
     public static TheoryData<object, HttpStatusCode, string?> BadVerifications => new()
     {
         { new { }, HttpStatusCode.BadRequest, "credential" },

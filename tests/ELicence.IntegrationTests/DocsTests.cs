@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ELicence.Core.Problems;
 using ELicence.Functions.Composition;
 using ELicence.LocalHost;
 
@@ -36,6 +37,19 @@ public partial class DocsTests
         }
 
         Assert.Equal(functions, documented.Order().ToList());
+    }
+
+    [Fact]
+    public void The_OpenAPI_problem_types_are_exactly_the_catalogue()
+    {
+        var documented = File.ReadAllLines(RepositoryFiles.Find("docs/openapi.yaml")!)
+            .Select(l => l.Trim())
+            .Where(l => l.StartsWith("- " + ProblemType.UriPrefix, StringComparison.Ordinal))
+            .Select(l => l[2..])
+            .Order()
+            .ToList();
+
+        Assert.Equal(ProblemType.All.Select(t => t.Uri).Order().ToList(), documented);
     }
 
     [GeneratedRegex("^  (/[^:]*):\\s*$")]

@@ -74,6 +74,9 @@ public class ServiceFixture : IAsyncLifetime
         "--LocalHost:QueuePollInterval=00:00:00.050",
         "--Logging:LogLevel:Default=Warning",
         "--StatusList:PublishDelay=00:00:00.200",
+        // Every test calls from 127.0.0.1: limits high enough that only the rate-limit tests meet them.
+        "--RateLimits:Anonymous:Burst=1000000",
+        "--RateLimits:Objections:Burst=1000000",
     ];
 
     /// <summary>Lets a derived fixture change services (e.g. inject faults); the default changes nothing.</summary>

@@ -25,24 +25,11 @@ public sealed record LicenceApplicationRequest(
     public static IReadOnlyList<string> MemberNames { get; } =
         [.. typeof(LicenceApplicationRequest).GetProperties().Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).Where(n => n != "equalityContract")];
 
-    // TODO(merge): the request reader's strict options in ElicenceJson.
-    private static readonly JsonSerializerOptions StrictOptions = new(ElicenceJson.Options)
-    {
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict,
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-    };
-
     /// <summary>Reads an application from JSON already parsed; a member of the wrong type is a validation problem naming it.</summary>
     public static LicenceApplicationRequest FromJson(JsonObject json)
     {
-        try
-        {
-            return json.Deserialize<LicenceApplicationRequest>(StrictOptions) ?? throw ProblemException.Invalid("body", "Send a JSON object.");
-        }
-        catch (JsonException e)
-        {
-            throw ProblemException.Invalid(e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body", "Has the wrong type or an unknown value.");
-        }
+        ArgumentNullException.ThrowIfNull(json);
+        return RequestJson.Read<LicenceApplicationRequest>(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString(ElicenceJson.Options)));
     }
 
     /// <summary>Validates every field and returns the licence details, or throws a validation problem naming each bad field.</summary>

@@ -8,7 +8,8 @@ namespace ELicence.Core.Credentials;
 
 /// <summary>
 /// A business licence as a W3C Verifiable Credential 2.0, secured as a compact JWS (VC-JOSE-COSE, media type application/vc+jwt).
-/// Everything printed on the licence is in the credential subject, so the credential stands on its own offline.
+/// Everything printed on the licence is in the credential subject, so the credential stands on its own offline. Every term
+/// is defined by the VC 2.0 context or by the service's own context (<see cref="LicenceContext"/>), the second @context entry.
 /// </summary>
 public sealed record LicenceCredentialPayload(
     [property: JsonPropertyName("@context")] IReadOnlyList<string> Context,
@@ -20,23 +21,35 @@ public sealed record LicenceCredentialPayload(
     LicenceSubject CredentialSubject,
     IReadOnlyList<StatusListEntry>? CredentialStatus);
 
-public sealed record CredentialIssuer(string Id, string Name, string NameEn);
+/// <summary>The issuer: its URL and its name in Chinese and English.</summary>
+public sealed record CredentialIssuer(string Id, LocalizedText Name)
+{
+    // Internal, so that JSON reading sees one public constructor.
+    internal CredentialIssuer(string id, string name, string? nameEn)
+        : this(id, new LocalizedText(name, nameEn))
+    {
+    }
+}
 
+/// <summary>
+/// The business the licence is about. <see cref="Id"/> identifies the business itself (not the licence or a version of it)
+/// with a URL under the issuer's authority derived from its credit code: see <see cref="LicenceCredential.SubjectId"/>.
+/// </summary>
 public sealed record LicenceSubject(
+    string Id,
     string CreditCode,
     int LicenceVersion,
-    string Name,
+    LocalizedText Name,
     EntityType EntityType,
     string EntityTypeName,
-    string Domicile,
-    string LegalRepresentative,
+    LocalizedText Domicile,
+    LocalizedText LegalRepresentative,
     Money RegisteredCapital,
     DateOnly EstablishedOn,
     OperatingTerm OperatingTerm,
-    string BusinessScope,
-    string RegistrationAuthority,
-    DateOnly IssuedOn,
-    EnglishRendering? English);
+    LocalizedText BusinessScope,
+    LocalizedText RegistrationAuthority,
+    DateOnly IssuedOn);
 
 public static class LicenceCredential
 {
@@ -50,30 +63,42 @@ public static class LicenceCredential
         ArgumentNullException.ThrowIfNull(licence);
         ArgumentNullException.ThrowIfNull(issuer);
         var d = licence.Details;
-        var english = d.English is null ? null : d.English with { };
+        var en = d.English;
         return new LicenceCredentialPayload(
-            [VcContext],
+            [VcContext, LicenceContext.Url(issuer)],
             licence.CredentialId,
             ["VerifiableCredential", CredentialType],
             new CredentialIssuer(issuer.Id, issuer.Name, issuer.NameEn),
             TruncateToSeconds(licence.IssuedAt),
             ValidUntil(d.OperatingTerm),
             new LicenceSubject(
+                SubjectId(issuer, licence.Code.Value),
                 licence.Code.Value,
                 licence.Version,
-                d.Name,
+                new LocalizedText(d.Name, en?.Name),
                 d.EntityType,
                 d.EntityType.ChineseName(),
-                d.Domicile,
-                d.LegalRepresentative,
+                new LocalizedText(d.Domicile, en?.Domicile),
+                new LocalizedText(d.LegalRepresentative, en?.LegalRepresentative),
                 d.RegisteredCapital,
                 d.EstablishedOn,
                 d.OperatingTerm,
-                d.BusinessScope,
-                d.RegistrationAuthority,
-                licence.IssuedOn,
-                english),
+                new LocalizedText(d.BusinessScope, en?.BusinessScope),
+                new LocalizedText(d.RegistrationAuthority, en?.RegistrationAuthority),
+                licence.IssuedOn),
             StatusListCredentials.EntriesFor(issuer, licence.StatusListIndex));
+    }
+
+    /// <summary>
+    /// The identifier of the business as a credential subject: <c>{issuer}/id/business/{credit code}</c>. The credit code is
+    /// the business's identity for life (licences, versions and keys change around it), and the issuer is the authority
+    /// that assigned it, so a URL in the issuer's own namespace is globally unique without squatting an unregistered URN
+    /// namespace or a DID method the service does not host.
+    /// </summary>
+    public static string SubjectId(IssuerOptions issuer, string creditCode)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        return $"{issuer.Id.TrimEnd('/')}/id/business/{creditCode}";
     }
 
     /// <summary>The end of the operating term: the credential is valid until the start of the day after it, China time.</summary>

@@ -11,7 +11,7 @@ public sealed record LicenceEvent(
     string ActorId,
     string ActorName,
     int Version,
-    LicenceStatus StatusBefore,
+    LicenceStatus? StatusBefore,
     LicenceStatus StatusAfter,
     IReadOnlyList<FieldChange> Changes,
     string? Reason);

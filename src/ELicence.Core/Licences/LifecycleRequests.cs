@@ -35,18 +35,29 @@ public sealed record AmendmentRequest(string? Reason)
     [JsonExtensionData]
     public IDictionary<string, JsonElement>? Changes { get; init; }
 
-    /// <summary>The details after the amendment; a validation problem names each bad or unknown field.</summary>
-    public LicenceDetails Apply(LicenceDetails current, DateOnly today)
+    /// <summary>
+    /// Checks the changed fields on their own, before the licence is read: each must be a field of an application, of the
+    /// type an application has. A validation problem names each bad or unknown one.
+    /// </summary>
+    public void Validate()
     {
-        ArgumentNullException.ThrowIfNull(current);
-        var merged = JsonSerializer.SerializeToNode(current, ElicenceJson.Options)!.AsObject();
-        var known = merged.Select(m => m.Key).Concat(LicenceApplicationRequest.MemberNames).ToHashSet(StringComparer.Ordinal);
-        var unknown = (Changes ?? new Dictionary<string, JsonElement>()).Keys.Where(k => !known.Contains(k)).Select(k => new FieldError(k, "Is not a field of a licence.")).ToList();
+        var changes = Changes ?? new Dictionary<string, JsonElement>();
+        var unknown = changes.Keys.Where(k => !LicenceApplicationRequest.MemberNames.Contains(k)).Select(k => new FieldError(k, "Is not a field of a licence.")).ToList();
         if (unknown.Count > 0)
         {
             throw ProblemException.Invalid(unknown);
         }
 
+        // Every member of an application is optional when read; its requiredness is checked on the merged whole.
+        _ = LicenceApplicationRequest.FromJson(JsonSerializer.SerializeToNode(changes)!.AsObject());
+    }
+
+    /// <summary>The details after the amendment; a validation problem names each bad field of the merged whole.</summary>
+    public LicenceDetails Apply(LicenceDetails current, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        Validate();
+        var merged = JsonSerializer.SerializeToNode(current, ElicenceJson.Options)!.AsObject();
         foreach (var (name, value) in Changes ?? new Dictionary<string, JsonElement>())
         {
             merged[name] = MergePatch(merged[name], JsonSerializer.SerializeToNode(value));

@@ -16,8 +16,9 @@ public sealed class RegistrarActions(LicenceChangeCommitter committer, ISequence
     public async Task<Licence> AmendAsync(Caller registrar, string code, AmendmentRequest request, string? ifMatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var licence = await committer.LoadAsync(code, ifMatch, LicenceAction.Amend, cancellationToken);
+        request.Validate();
         var reason = RequestText.Reason(request.Reason);
+        var licence = await committer.LoadAsync(code, ifMatch, LicenceAction.Amend, cancellationToken);
         var now = committer.Time.GetUtcNow();
         var details = request.Apply(licence.Details, ChinaTime.DateOf(now));
         if (details.EntityType.CreditCodeTypeCharacter() != licence.Details.EntityType.CreditCodeTypeCharacter())

@@ -1,28 +1,38 @@
 namespace ELicence.Core.Problems;
 
-/// <summary>A kind of failure with a stable RFC 9457 type URI, its HTTP status and title.</summary>
-public sealed record ProblemType(string Slug, int Status, string Title)
+/// <summary>
+/// A kind of failure with a stable RFC 9457 type URI and title. Which HTTP status it answers with is the HTTP layer's
+/// business (<c>ProblemStatus</c> in the function app), so the core stays free of transport details.
+/// </summary>
+public sealed record ProblemType(string Slug, string Title)
 {
     public const string UriPrefix = "urn:elicence:problem:";
 
     public string Uri => UriPrefix + Slug;
 
-    public static readonly ProblemType Validation = new("validation", 400, "The request is not valid.");
-    public static readonly ProblemType MalformedJson = new("malformed-json", 400, "The request body is not valid JSON.");
-    public static readonly ProblemType Unauthenticated = new("unauthenticated", 401, "Credentials are missing or not valid.");
-    public static readonly ProblemType Forbidden = new("forbidden", 403, "The caller may not do this.");
-    public static readonly ProblemType NotFound = new("not-found", 404, "The resource does not exist.");
-    public static readonly ProblemType Conflict = new("conflict", 409, "The resource was changed by someone else at the same time.");
-    public static readonly ProblemType InvalidTransition = new("invalid-transition", 409, "The licence's status does not allow this action.");
-    public static readonly ProblemType PreconditionFailed = new("precondition-failed", 412, "The resource has changed since the version named in If-Match.");
-    public static readonly ProblemType PayloadTooLarge = new("payload-too-large", 413, "The request body is too large.");
-    public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", 415, "The request body has an unsupported content type.");
-    public static readonly ProblemType LimitReached = new("limit-reached", 409, "A limit on this resource has been reached.");
-    public static readonly ProblemType IdempotencyKeyReused = new("idempotency-key-reused", 422, "The Idempotency-Key was already used with a different request.");
-    public static readonly ProblemType Internal = new("internal", 500, "An unexpected error occurred.");
+    public static readonly ProblemType Validation = new("validation", "The request is not valid.");
+    public static readonly ProblemType MalformedJson = new("malformed-json", "The request body is not valid JSON.");
+    public static readonly ProblemType BadRequest = new("bad-request", "The HTTP request is malformed.");
+    public static readonly ProblemType Unauthenticated = new("unauthenticated", "Credentials are missing or not valid.");
+    public static readonly ProblemType Forbidden = new("forbidden", "The caller may not do this.");
+    public static readonly ProblemType NotFound = new("not-found", "The resource does not exist.");
+    public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", "The resource does not support this method.");
+    public static readonly ProblemType Conflict = new("conflict", "The resource was changed by someone else at the same time.");
+    public static readonly ProblemType InvalidTransition = new("invalid-transition", "The licence's status does not allow this action.");
+    public static readonly ProblemType PreconditionFailed = new("precondition-failed", "The resource has changed since the version named in If-Match.");
+    public static readonly ProblemType PayloadTooLarge = new("payload-too-large", "The request body is too large.");
+    public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", "The request body has an unsupported content type.");
+    public static readonly ProblemType LimitReached = new("limit-reached", "A limit on this resource has been reached.");
+    public static readonly ProblemType IdempotencyKeyReused = new("idempotency-key-reused", "The Idempotency-Key was already used with a different request.");
+    public static readonly ProblemType RateLimited = new("rate-limited", "Too many requests from this client; retry later.");
+    public static readonly ProblemType HeadersTooLarge = new("headers-too-large", "The request headers are too large.");
+    public static readonly ProblemType Internal = new("internal", "An unexpected error occurred.");
 
     public static IReadOnlyList<ProblemType> All { get; } =
-        [Validation, MalformedJson, Unauthenticated, Forbidden, NotFound, Conflict, InvalidTransition, LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, Internal];
+    [
+        Validation, MalformedJson, BadRequest, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, Conflict, InvalidTransition,
+        LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, HeadersTooLarge, Internal,
+    ];
 }
 
 /// <summary>One invalid field: a JSON pointer-like path (e.g. <c>registeredCapital.currency</c>) and what is wrong with it.</summary>

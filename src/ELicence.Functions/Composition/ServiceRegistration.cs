@@ -3,7 +3,6 @@ using ELicence.Functions.Http;
 using ELicence.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ELicence.Functions.Composition;
 
@@ -14,8 +13,7 @@ public static class ServiceRegistration
     {
         services.AddELicenceCore(configuration);
         services.AddELicenceStorage(configuration);
-        services.TryAddSingleton<ICallerAuthenticator, ApiKeyAuthenticator>();
-        services.AddSingleton<HttpApi>();
+        services.AddHttpApi(configuration);
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using ELicence.Core.Problems;
 using ELicence.Core.Serialization;
@@ -14,10 +15,17 @@ public sealed class BodyResult(int status, string contentType, byte[] body, IRea
 {
     public int Status => status;
 
-    public async Task ExecuteResultAsync(ActionContext context)
+    public Task ExecuteResultAsync(ActionContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var response = context.HttpContext.Response;
+        return WriteAsync(context.HttpContext);
+    }
+
+    /// <summary>Writes the response directly, for code that runs outside MVC (the local host's own error responses).</summary>
+    public async Task WriteAsync(HttpContext httpContext)
+    {
+        ArgumentNullException.ThrowIfNull(httpContext);
+        var response = httpContext.Response;
         response.StatusCode = status;
         response.ContentType = contentType;
         response.Headers.XContentTypeOptions = "nosniff";
@@ -27,7 +35,7 @@ public sealed class BodyResult(int status, string contentType, byte[] body, IRea
         }
 
         response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body, context.HttpContext.RequestAborted);
+        await response.Body.WriteAsync(body, httpContext.RequestAborted);
     }
 }
 
@@ -41,18 +49,23 @@ public static class ApiResults
     public static BodyResult Text(string text, string contentType, IReadOnlyDictionary<string, string>? headers = null) =>
         new(StatusCodes.Status200OK, contentType, Encoding.UTF8.GetBytes(text), headers);
 
-    /// <summary>RFC 9457 problem details: type, title, status, detail, instance, and the invalid fields where there are any.</summary>
-    public static BodyResult Problem(ProblemException problem, HttpRequest request)
+    /// <summary>
+    /// RFC 9457 problem details: type, title, status, detail, instance, traceId, and the invalid fields where there are any.
+    /// Every problem of the service, from a function or from the host itself, is written here.
+    /// </summary>
+    public static BodyResult Problem(ProblemException problem, HttpRequest request, IReadOnlyDictionary<string, string>? headers = null)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(request);
+        var status = ProblemStatus.Of(problem.Type);
         var body = new Dictionary<string, object?>
         {
             ["type"] = problem.Type.Uri,
             ["title"] = problem.Type.Title,
-            ["status"] = problem.Type.Status,
+            ["status"] = status,
             ["detail"] = problem.Message,
             ["instance"] = request.Path.Value,
+            ["traceId"] = TraceId(request),
         };
         if (problem.Errors.Count > 0)
         {
@@ -64,9 +77,30 @@ public static class ApiResults
             body[key] = value;
         }
 
-        var headers = problem.Type == ProblemType.Unauthenticated
-            ? new Dictionary<string, string> { ["WWW-Authenticate"] = $"ApiKey header=\"{ApiKeyAuthenticator.Header}\"" }
-            : null;
-        return new BodyResult(problem.Type.Status, ProblemContentType, ElicenceJson.SerializeToUtf8(body), headers);
+        var allHeaders = new Dictionary<string, string>(headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+        if (problem.Type == ProblemType.Unauthenticated)
+        {
+            allHeaders["WWW-Authenticate"] = $"ApiKey header=\"{ApiKeyAuthenticator.Header}\"";
+        }
+
+        return new BodyResult(status, ProblemContentType, ElicenceJson.SerializeToUtf8(body), allHeaders);
+    }
+
+    /// <summary>
+    /// The W3C trace id that ties a problem to the logs: the caller's own (from a valid <c>traceparent</c> header), else the
+    /// current activity's, else a new one.
+    /// </summary>
+    public static string TraceId(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Headers.TryGetValue("traceparent", out var values) && values.Count == 1
+            && ActivityContext.TryParse(values[0], null, out var context))
+        {
+            return context.TraceId.ToHexString();
+        }
+
+        return Activity.Current is { } activity && activity.IdFormat == ActivityIdFormat.W3C
+            ? activity.TraceId.ToHexString()
+            : ActivityTraceId.CreateRandom().ToHexString();
     }
 }

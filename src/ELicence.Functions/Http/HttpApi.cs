@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ELicence.Core.Callers;
 using ELicence.Core.Problems;
 using ELicence.Core.Serialization;
@@ -13,7 +12,7 @@ namespace ELicence.Functions.Http;
 /// The one place where HTTP functions authenticate, check roles, read JSON bodies and turn failures into RFC 9457 problems.
 /// It runs inside the function (not as worker middleware) so that the Functions host and the local host behave the same.
 /// </summary>
-public sealed class HttpApi(ICallerAuthenticator authenticator, ILogger<HttpApi> logger)
+public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimiter rateLimiter, ILogger<HttpApi> logger)
 {
     /// <summary>Bodies larger than this are refused with 413 before they are parsed.</summary>
     public const int MaxBodyBytes = 64 * 1024;
@@ -31,9 +30,18 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ILogger<HttpApi>
             return await action(caller);
         });
 
-    public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<Task<IActionResult>> action) => GuardAsync(request, action);
+    /// <summary>An endpoint for anyone, under the <see cref="RatePolicy.Anonymous"/> per-client limit.</summary>
+    public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<Task<IActionResult>> action) => RunAnonymousAsync(request, RatePolicy.Anonymous, action);
 
-    /// <summary>Reads a JSON body: JSON content type, at most <see cref="MaxBodyBytes"/>, well-formed, members of the right type.</summary>
+    /// <summary>An endpoint for anyone, under the per-client limit of <paramref name="policy"/>; over it the answer is 429.</summary>
+    public Task<IActionResult> RunAnonymousAsync(HttpRequest request, RatePolicy policy, Func<Task<IActionResult>> action) =>
+        GuardAsync(request, () =>
+        {
+            rateLimiter.Admit(policy, request);
+            return action();
+        });
+
+    /// <summary>Reads a JSON body: JSON content type, at most <see cref="MaxBodyBytes"/>, well-formed, only documented members of the documented types (<see cref="RequestJson"/>).</summary>
     public static async Task<T> ReadJsonAsync<T>(HttpRequest request)
         where T : class
     {
@@ -61,19 +69,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ILogger<HttpApi>
             }
         }
 
-        try
-        {
-            return ElicenceJson.Deserialize<T>(buffer.ToArray()) ?? throw new ProblemException(ProblemType.MalformedJson, "The body is empty or null; send a JSON object.");
-        }
-        catch (JsonException e) when (e.Path is { Length: > 2 } path && e.InnerException is not JsonException)
-        {
-            // A member of the wrong type or with an unknown value: name it, as for any other invalid field.
-            throw ProblemException.Invalid(path.TrimStart('$', '.'), "Has the wrong type or an unknown value.");
-        }
-        catch (JsonException e)
-        {
-            throw new ProblemException(ProblemType.MalformedJson, $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
-        }
+        return RequestJson.Read<T>(buffer.ToArray());
     }
 
     private static ProblemException TooLarge() => new(ProblemType.PayloadTooLarge, $"The body may be at most {MaxBodyBytes} bytes.");

@@ -83,7 +83,7 @@ public sealed class DeregistrationNoticeFunctions(HttpApi api, SimplifiedDeregis
 
     [Function("LodgeObjection")]
     public Task<IActionResult> Lodge([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/deregistration-notices/{code}/objections")] HttpRequest req, string code) =>
-        api.RunAnonymousAsync(req, async () =>
+        api.RunAnonymousAsync(req, RatePolicy.Objections, async () =>
         {
             var objection = await deregistration.LodgeObjectionAsync(code, await HttpApi.ReadJsonAsync<ObjectionRequest>(req), req.HttpContext.RequestAborted);
             return ApiResults.Json(

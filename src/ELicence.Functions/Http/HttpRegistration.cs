@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ELicence.Functions.Http;
+
+/// <summary>The HTTP guard and what it needs: caller authentication and the rate limits of anonymous endpoints.</summary>
+public static class HttpRegistration
+{
+    public static IServiceCollection AddHttpApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section))
+            .Validate(o => o.IsValid, $"{RateLimitOptions.Section}: every policy needs Permits and Burst of at least 1 and a positive Window; ClientAddress is one of {string.Join(", ", Enum.GetNames<ClientAddressSource>())}.")
+            .ValidateOnStart();
+        services.AddSingleton<ClientRateLimiter>();
+        services.TryAddSingleton<ICallerAuthenticator, ApiKeyAuthenticator>();
+        services.AddSingleton<HttpApi>();
+        return services;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Net;
+using ELicence.LocalHost;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace ELicence.IntegrationTests;
+
+/// <summary>A service whose anonymous limits are tiny and whose clients are told apart by X-Forwarded-For, as behind Front Door.</summary>
+public sealed class RateLimitedServiceFixture : ServiceFixture
+{
+    public const int AnonymousBurst = 3;
+
+    protected override void Configure(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RateLimits:ClientAddress"] = "FirstForwardedFor",
+            ["RateLimits:Anonymous:Permits"] = "3",
+            ["RateLimits:Anonymous:Window"] = "01:00:00",
+            ["RateLimits:Anonymous:Burst"] = AnonymousBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimits:Objections:Permits"] = "1",
+            ["RateLimits:Objections:Window"] = "01:00:00",
+            ["RateLimits:Objections:Burst"] = "1",
+        });
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RateLimitedCollection : ICollectionFixture<RateLimitedServiceFixture>
+{
+    public const string Name = "rate-limited service";
+}
+
+[Collection(RateLimitedCollection.Name)]
+public class RateLimitTests(RateLimitedServiceFixture service)
+{
+    [Fact]
+    public async Task An_anonymous_client_over_its_limit_gets_a_429_problem_with_retry_and_rate_limit_fields_while_another_client_does_not()
+    {
+        for (var i = 0; i < RateLimitedServiceFixture.AnonymousBurst; i++)
+        {
+            var allowed = await GetAsync("/.well-known/jwks.json", "203.0.113.10");
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+            Assert.Equal("\"anonymous\";q=3;w=3600", Header(allowed, "RateLimit-Policy"));
+            Assert.StartsWith($"\"anonymous\";r={RateLimitedServiceFixture.AnonymousBurst - 1 - i};t=", Header(allowed, "RateLimit"), StringComparison.Ordinal);
+        }
+
+        var refused = await GetAsync("/api/v1/status-lists/revocation/0", "203.0.113.10");
+        var problem = await Json.ReadAsync(refused);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("urn:elicence:problem:rate-limited", problem.GetProperty("type").GetString());
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        var retryAfter = refused.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value.TotalSeconds, 1, 3600);
+        Assert.Equal("\"anonymous\";q=3;w=3600", Header(refused, "RateLimit-Policy"));
+        Assert.Equal($"\"anonymous\";r=0;t={(long)retryAfter.Value.TotalSeconds}", Header(refused, "RateLimit"));
+
+        var other = await GetAsync("/.well-known/jwks.json", "203.0.113.11, 10.0.0.1");
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Objections_have_a_stricter_policy_of_their_own()
+    {
+        const string client = "198.51.100.20";
+        var first = await PostObjectionAsync(client);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, first.StatusCode);
+        Assert.Equal("\"objections\";q=1;w=3600", Header(first, "RateLimit-Policy"));
+
+        var second = await PostObjectionAsync(client);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.Equal("urn:elicence:problem:rate-limited", (await Json.ReadAsync(second)).GetProperty("type").GetString());
+        Assert.StartsWith("\"objections\";r=0;t=", Header(second, "RateLimit"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/api/v1/deregistration-notices", client)).StatusCode); // reads have their own bucket
+    }
+
+    [Fact]
+    public async Task Authenticated_endpoints_are_not_under_the_anonymous_limit()
+    {
+        for (var i = 0; i < RateLimitedServiceFixture.AnonymousBurst + 2; i++)
+        {
+            using var request = service.Request(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, new { creditCode = "9144030071526726XG" });
+            request.Headers.Add("X-Forwarded-For", "203.0.113.30");
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, (await service.Http.SendAsync(request)).StatusCode);
+        }
+    }
+
+    [Theory]
+    [InlineData("RateLimits:Anonymous:Burst", "0")]
+    [InlineData("RateLimits:Objections:Permits", "0")]
+    [InlineData("RateLimits:Anonymous:Window", "-00:01:00")]
+    public async Task Invalid_limits_stop_the_host_at_start(string setting, string value)
+    {
+        await using var app = LocalFunctionsHost.Build(
+        [
+            "--AzureWebJobsStorage=UseDevelopmentStorage=true",
+            "--LocalHost:Urls=http://127.0.0.1:0",
+            "--LocalHost:StartAzurite=false",
+            "--LocalHost:CreateDevKeys=false",
+            $"--{setting}={value}",
+        ]);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("RateLimits", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(string path, string forwardedFor)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return await service.Http.SendAsync(request);
+    }
+
+    private async Task<HttpResponseMessage> PostObjectionAsync(string forwardedFor)
+    {
+        using var request = service.Request(HttpMethod.Post, "/api/v1/deregistration-notices/9144030071526726XG/objections", apiKey: null,
+            new { name = "某供应商", contact = "0908-0000000", grounds = "尚有货款未结清" });
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return await service.Http.SendAsync(request);
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? string.Join(", ", values) : null;
+}
