@@ -87,6 +87,8 @@ public class JwsAttackTests
         ["header with a trailing comma"] = ((h, g) => Forge.Resigned(h.Active, g, Forge.Header(h.Active.KeyId)[..^1] + ",}"), Refused),
         ["header nested 10000 deep"] = ((h, g) => Forge.Resigned(h.Active, g, $$"""{"alg":"EdDSA","x":{{new string('[', 10_000)}}{{new string(']', 10_000)}}}"""), Refused),
         ["header of invalid UTF-8"] = ((h, g) => $"{B64Url.Encode([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x3A, 0x31, 0x7D])}.{B64Url.Encode(Forge.PayloadOf(g))}.{B64Url.Encode(Forge.SignatureOf(g))}", Refused),
+        ["typ an unpaired surrogate escape"] = ((h, g) => Forge.Resigned(h.Active, g, $$"""{"alg":"EdDSA","kid":"{{h.Active.KeyId}}","typ":"\ud800"}"""), Refused),
+        ["a member name with an unpaired surrogate escape"] = ((h, g) => Forge.Resigned(h.Active, g, $$"""{"alg":"EdDSA","kid":"{{h.Active.KeyId}}","\udc00":1}"""), Refused),
         ["typ a number"] = ((h, g) => Forge.Resigned(h.Active, g, $$"""{"alg":"EdDSA","kid":"{{h.Active.KeyId}}","typ":1}"""), Refused),
 
         // payload and signature

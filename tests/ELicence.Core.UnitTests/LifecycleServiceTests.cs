@@ -153,6 +153,8 @@ public class LifecycleServiceTests
     [InlineData("entityType", "\"individual-business\"", "entityType")]
     [InlineData("operatingTerm", "{\"to\":\"2020-01-01\"}", "operatingTerm.to")]
     [InlineData("name", "\"天山\\u202e果业\"", "name")]
+    [InlineData("legalRepresentative", "\"\\ud800\"", "legalRepresentative")] // a lone surrogate, found by the property tests
+    [InlineData("english", "{\"name\":\"\\udc00\"}", "english")]
     public async Task A_bad_amendment_names_the_field_and_changes_nothing(string member, string json, string field)
     {
         var register = new InMemoryRegister();

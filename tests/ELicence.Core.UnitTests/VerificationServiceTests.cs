@@ -163,39 +163,27 @@ public class VerificationServiceTests
     [Fact]
     public async Task Suspended_licence_is_reported_suspended_with_its_listing_reason()
     {
-        var jws = _h.Issue(Builders.Licence() with { Status = LicenceStatus.Suspended, StatusDetail = new StatusDetail(VerificationHarness.Now, "annual-report-not-filed", "未按期公示年度报告", Today, null) });
+        var reason = await VerifyLicenceInStatusAsync(LicenceStatus.Suspended, new StatusDetail(VerificationHarness.Now, "annual-report-not-filed", "未按期公示年度报告", Today, null), ReasonCodes.Suspended);
 
-        var result = await _h.VerifyCredentialAsync(jws);
-
-        var reason = AssertOutcome(result, valid: false, ReasonCodes.Suspended);
         Assert.Contains("annual-report-not-filed", reason.Message, StringComparison.Ordinal);
         Assert.Contains("未按期公示年度报告", reason.Message, StringComparison.Ordinal);
-        AssertReceiptStored(result);
     }
 
     [Fact]
     public async Task Revoked_licence_is_reported_revoked_with_reason()
     {
-        var jws = _h.Issue(Builders.Licence() with { Status = LicenceStatus.Revoked, StatusDetail = new StatusDetail(VerificationHarness.Now, "revoked", "提交虚假材料取得登记", new DateOnly(2026, 11, 30), null) });
+        var reason = await VerifyLicenceInStatusAsync(LicenceStatus.Revoked, new StatusDetail(VerificationHarness.Now, "revoked", "提交虚假材料取得登记", new DateOnly(2026, 11, 30), null), ReasonCodes.Revoked);
 
-        var result = await _h.VerifyCredentialAsync(jws);
-
-        var reason = AssertOutcome(result, valid: false, ReasonCodes.Revoked);
         Assert.Contains("2026-11-30", reason.Message, StringComparison.Ordinal);
         Assert.Contains("提交虚假材料取得登记", reason.Message, StringComparison.Ordinal);
-        AssertReceiptStored(result);
     }
 
     [Fact]
     public async Task Deregistered_licence_is_reported_deregistered_with_its_date()
     {
-        var jws = _h.Issue(Builders.Licence() with { Status = LicenceStatus.Deregistered, StatusDetail = new StatusDetail(VerificationHarness.Now, "simplified-deregistration", "Deregistered after a public notice without objection.", new DateOnly(2026, 11, 29), null) });
+        var reason = await VerifyLicenceInStatusAsync(LicenceStatus.Deregistered, new StatusDetail(VerificationHarness.Now, "simplified-deregistration", "Deregistered after a public notice without objection.", new DateOnly(2026, 11, 29), null), ReasonCodes.Deregistered);
 
-        var result = await _h.VerifyCredentialAsync(jws);
-
-        var reason = AssertOutcome(result, valid: false, ReasonCodes.Deregistered);
         Assert.Contains("2026-11-29", reason.Message, StringComparison.Ordinal);
-        AssertReceiptStored(result);
     }
 
     [Fact]
@@ -329,6 +317,16 @@ public class VerificationServiceTests
              ReasonCodes.LicenceNotFound, ReasonCodes.NotALicenceCredential, ReasonCodes.NotYetInForce, ReasonCodes.Revoked, ReasonCodes.Superseded, ReasonCodes.Suspended, ReasonCodes.UnknownKey,
              ReasonCodes.UnsupportedAlgorithm, ReasonCodes.Verified, ReasonCodes.WrongIssuer],
             codes);
+    }
+
+    /// <summary>Verifies the current credential of a licence in this status: not valid, with this reason and a receipt.</summary>
+    private async Task<VerificationReason> VerifyLicenceInStatusAsync(LicenceStatus status, StatusDetail detail, string code)
+    {
+        var result = await _h.VerifyCredentialAsync(_h.Issue(Builders.Licence() with { Status = status, StatusDetail = detail }));
+
+        var reason = AssertOutcome(result, valid: false, code);
+        AssertReceiptStored(result);
+        return reason;
     }
 
     /// <summary>The result has the validity and the (first blocking, else first) reason code; returns that reason.</summary>

@@ -136,6 +136,11 @@ public static class CompactJws
             error = "The JWS header is not JSON.";
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            error = "The JWS header has a string that is not valid Unicode (an unpaired surrogate escape)."; // JsonDocument only finds out when the string is read
+            return false;
+        }
 
         error = string.Empty;
         return true;

@@ -39,28 +39,47 @@ public sealed record AmendmentRequest(string? Reason)
     /// Checks the changed fields on their own, before the licence is read: each must be a field of an application, of the
     /// type an application has. A validation problem names each bad or unknown one.
     /// </summary>
-    public void Validate()
+    public JsonObject Validate()
     {
-        var changes = Changes ?? new Dictionary<string, JsonElement>();
-        var unknown = changes.Keys.Where(k => !LicenceApplicationRequest.MemberNames.Contains(k)).Select(k => new FieldError(k, "Is not a field of a licence.")).ToList();
-        if (unknown.Count > 0)
+        var patch = new JsonObject();
+        var errors = new List<FieldError>();
+        foreach (var (name, value) in Changes ?? new Dictionary<string, JsonElement>())
         {
-            throw ProblemException.Invalid(unknown);
+            if (!LicenceApplicationRequest.MemberNames.Contains(name))
+            {
+                errors.Add(new FieldError(name, "Is not a field of a licence."));
+                continue;
+            }
+
+            try
+            {
+                patch[name] = JsonSerializer.SerializeToNode(value);
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
+            {
+                errors.Add(new FieldError(name, "Is not valid Unicode text."));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw ProblemException.Invalid(errors);
         }
 
         // Every member of an application is optional when read; its requiredness is checked on the merged whole.
-        _ = LicenceApplicationRequest.FromJson(JsonSerializer.SerializeToNode(changes)!.AsObject());
+        _ = LicenceApplicationRequest.FromJson(patch);
+        return patch;
     }
 
     /// <summary>The details after the amendment; a validation problem names each bad field of the merged whole.</summary>
     public LicenceDetails Apply(LicenceDetails current, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(current);
-        Validate();
+        var patch = Validate();
         var merged = JsonSerializer.SerializeToNode(current, ElicenceJson.Options)!.AsObject();
-        foreach (var (name, value) in Changes ?? new Dictionary<string, JsonElement>())
+        foreach (var (name, value) in patch)
         {
-            merged[name] = MergePatch(merged[name], JsonSerializer.SerializeToNode(value));
+            merged[name] = MergePatch(merged[name], value);
         }
 
         return LicenceApplicationRequest.FromJson(merged).ToDetails(today);
