@@ -4,8 +4,10 @@ using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
+using ELicence.Core.Receipts;
 using ELicence.Core.StatusLists;
 using ELicence.Core.Verification;
+using ELicence.Core.Verifiers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,7 +38,12 @@ public static class CoreRegistration
         services.AddSingleton<SimplifiedDeregistration>();
         services.AddSingleton<OperatingTermTimer>();
         services.AddSingleton<StatusListService>();
+        services.AddValidatedOptions<VerificationOptions>(configuration, VerificationOptions.Section);
+        services.AddSingleton<LicenceChecker>();
         services.AddSingleton<VerificationService>();
+        services.AddSingleton<BatchVerificationService>();
+        services.AddSingleton<ReceiptQueries>();
+        services.AddSingleton<VerifierService>();
         return services;
     }
 

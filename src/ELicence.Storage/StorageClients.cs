@@ -19,6 +19,7 @@ public static class StorageNames
     public const string ReceiptsByVerifierTable = "receiptsbyverifier";
     public const string StatusEntriesTable = "statusentries";
     public const string StatusListsTable = "statuslists";
+    public const string VerifiersTable = "verifiers";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
@@ -32,7 +33,7 @@ public static class StorageNames
     public const string StatusPublishQueue = "status-publish";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable];
 
     public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer];
 

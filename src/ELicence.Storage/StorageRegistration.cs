@@ -8,12 +8,14 @@ using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
 using ELicence.Core.StatusLists;
+using ELicence.Core.Verifiers;
 using ELicence.Storage.Applications;
 using ELicence.Storage.Callers;
 using ELicence.Storage.Keys;
 using ELicence.Storage.Licences;
 using ELicence.Storage.Receipts;
 using ELicence.Storage.StatusLists;
+using ELicence.Storage.Verifiers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -60,7 +62,9 @@ public static class StorageRegistration
         services.AddSingleton<ILicenceStore, LicenceStore>();
         services.AddSingleton<ICredentialStore, CredentialStore>();
         services.AddSingleton<IReceiptStore, ReceiptStore>();
+        services.AddSingleton<IBatchReceiptStore, BatchReceiptStore>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
+        services.AddSingleton<IVerifierStore, VerifierStore>();
         services.AddSingleton<IStatusListStore, StatusListStore>();
         services.AddSingleton<IStatusListQueue, StatusListQueue>();
         services.AddSingleton<IKeyRingStore>(sp =>

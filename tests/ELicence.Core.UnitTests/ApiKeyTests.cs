@@ -2,13 +2,15 @@ using ELicence.Core.Callers;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Licences;
 using ELicence.Core.Problems;
+using ELicence.Core.UnitTests.Fakes;
+using ELicence.Core.Verifiers;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ELicence.Core.UnitTests;
 
 public class ApiKeyTests
 {
-    private readonly RecordingKeyStore _store = new();
+    private readonly InMemoryApiKeyStore _store = new();
     private readonly ApiKeyService _keys;
 
     public ApiKeyTests() => _keys = new ApiKeyService(_store, new FakeTimeProvider());
@@ -16,12 +18,12 @@ public class ApiKeyTests
     [Fact]
     public async Task A_created_key_authenticates_as_its_principal_and_only_its_hash_is_stored()
     {
-        var issued = await _keys.CreateAsync(Role.Verifier, "verifier:bank", "Bank", null, default);
+        var issued = await _keys.CreateVerifierKeyAsync(Builders.Bank, default);
 
         var caller = await _keys.AuthenticateAsync(issued.Key, default);
 
-        Assert.Equal(Caller.Verifier("verifier:bank", "Bank"), caller);
-        var stored = Assert.Single(_store.Records.Values);
+        Assert.Equal(Caller.Verifier(Builders.Bank.Id, Builders.Bank.Name, VerifierKind.Bank), caller);
+        var stored = Assert.Single(_store.All);
         Assert.DoesNotContain(issued.Key.Split('_')[2], Convert.ToBase64String(stored.SecretHash), StringComparison.Ordinal);
         Assert.Equal(32, stored.SecretHash.Length);
     }
@@ -57,22 +59,9 @@ public class ApiKeyTests
 
         holder!.EnsureMayReadLicence(own);
         Assert.Equal(ProblemType.Forbidden, Assert.Throws<ProblemException>(() => holder.EnsureMayReadLicence(other)).Type);
-        Assert.Throws<ProblemException>(() => Caller.Verifier("verifier:bank", "Bank").EnsureMayReadLicence(own));
+        Assert.Throws<ProblemException>(() => Caller.Verifier(Builders.Bank.Id, "Bank", VerifierKind.Bank).EnsureMayReadLicence(own));
         Caller.Registrar("registrar:x", "X").EnsureMayReadLicence(other);
     }
 
     /// <summary>A unit-test stand-in for the key table; the integration tests use the real one on Azurite.</summary>
-    private sealed class RecordingKeyStore : IApiKeyStore
-    {
-        public Dictionary<string, ApiKeyRecord> Records { get; } = [];
-
-        public Task<ApiKeyRecord?> FindAsync(string keyId, CancellationToken cancellationToken) =>
-            Task.FromResult(Records.GetValueOrDefault(keyId));
-
-        public Task AddAsync(ApiKeyRecord record, CancellationToken cancellationToken)
-        {
-            Records.Add(record.KeyId, record);
-            return Task.CompletedTask;
-        }
-    }
 }

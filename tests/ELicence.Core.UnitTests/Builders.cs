@@ -1,3 +1,4 @@
+using ELicence.Core.Verifiers;
 using ELicence.Core.Applications;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Licences;
@@ -7,6 +8,8 @@ namespace ELicence.Core.UnitTests;
 /// <summary>Test data: a valid application and licence, changed with `with` where a test needs something else.</summary>
 internal static class Builders
 {
+    public static readonly VerifierOrganisation Bank = new("vrf_019ad1c3f4a07b2e8c5d6e7f80912a3b", "Bank A", VerifierKind.Bank, new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));
+
     public static LicenceApplicationRequest Application() => new(
         "阿图什市天山果业有限公司",
         EntityType.LimitedLiabilityCompany,

@@ -64,7 +64,7 @@ public class ForgedApiKeyTests
     {
         var store = new InMemoryApiKeyStore();
         var keys = new ApiKeyService(store, new FakeTimeProvider());
-        var issued = await keys.CreateAsync(Role.Verifier, "verifier:bank", "Bank", null, default);
+        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank, default);
         var wrongSecret = $"elk_{issued.KeyId}_{ValidSecret}";
 
         Assert.NotNull(await keys.AuthenticateAsync(issued.Key, default));

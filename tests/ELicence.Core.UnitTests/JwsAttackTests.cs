@@ -243,7 +243,7 @@ public class JwsAttackTests
     }
 
     private static string ReceiptOf(VerificationHarness h) =>
-        new Receipt(h.Issuer.Id, Receipt.NewId(), 0, null, VerificationHarness.Now, new ReceiptVerifier("verifier:x", "X"), null,
+        new Receipt(h.Issuer.Id, Receipt.NewId(), 0, null, VerificationHarness.Now, new ReceiptVerifier("verifier:x", "X", null), null,
             new ReceiptTarget("credit-code", null, null, null, null, null), false, [], null).Sign(h.Active);
 
     private static byte[] FlipBit(byte[] data, int bit)

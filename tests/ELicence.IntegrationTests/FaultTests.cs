@@ -87,7 +87,7 @@ public class FaultTests(FaultyIssuanceFixture service)
     public async Task A_receipt_is_written_once_a_second_write_under_its_id_fails_and_leaves_the_first()
     {
         var store = new ReceiptStore(service.Storage);
-        var receipt = new Receipt("http://localhost", Receipt.NewId(), 0, null, DateTimeOffset.UnixEpoch, new ReceiptVerifier("verifier:x", "X"), null,
+        var receipt = new Receipt("http://localhost", Receipt.NewId(), 0, null, DateTimeOffset.UnixEpoch, new ReceiptVerifier("verifier:x", "X", null), null,
             new ReceiptTarget("credit-code", null, null, null, null, null), false, [new VerificationReason(ReasonCodes.LicenceNotFound, "none")], null);
         var first = receipt.Sign(ELicence.Core.Keys.SigningKey.Create(DateTimeOffset.UnixEpoch));
         var second = receipt.Sign(ELicence.Core.Keys.SigningKey.Create(DateTimeOffset.UnixEpoch));
@@ -109,6 +109,6 @@ public class FaultTests(FaultyIssuanceFixture service)
         var receiptId = verification.GetProperty("receipt").GetProperty("id").GetString();
 
         Assert.Single(await service.QueryAsync(StorageNames.ReceiptsByLicenceTable, $"PartitionKey eq '{code}' and RowKey eq '{receiptId}'"));
-        Assert.Single(await service.QueryAsync(StorageNames.ReceiptsByVerifierTable, $"RowKey eq '{receiptId}' and VerifierId eq 'verifier:bank-a'"));
+        Assert.Single(await service.QueryAsync(StorageNames.ReceiptsByVerifierTable, $"RowKey eq '{receiptId}' and VerifierId eq '{service.VerifierId}'"));
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using ELicence.Core.Callers;
+using ELicence.Core.Verifiers;
 using ELicence.LocalHost;
 using ELicence.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -34,6 +35,11 @@ public class ServiceFixture : IAsyncLifetime
 
     public string OtherVerifierKey { get; private set; } = "";
 
+    /// <summary>The organisation of <see cref="VerifierKey"/> (a bank).</summary>
+    public string VerifierId { get; private set; } = "";
+
+    public string OtherVerifierId { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         var ports = FreePorts(3);
@@ -45,8 +51,11 @@ public class ServiceFixture : IAsyncLifetime
 
         var keys = Services.GetRequiredService<ApiKeyService>();
         RegistrarKey = (await keys.CreateAsync(Role.Registrar, "registrar:test", "Test registrar", null, default)).Key;
-        VerifierKey = (await keys.CreateAsync(Role.Verifier, "verifier:bank-a", "Bank A", null, default)).Key;
-        OtherVerifierKey = (await keys.CreateAsync(Role.Verifier, "verifier:bank-b", "Bank B", null, default)).Key;
+        var verifiers = Services.GetRequiredService<VerifierService>();
+        VerifierId = (await verifiers.CreateAsync(new NewVerifierRequest("Bank A", VerifierKind.Bank), default)).Id;
+        VerifierKey = (await verifiers.IssueKeyAsync(VerifierId, default)).Key;
+        OtherVerifierId = (await verifiers.CreateAsync(new NewVerifierRequest("Bank B", VerifierKind.Bank), default)).Id;
+        OtherVerifierKey = (await verifiers.IssueKeyAsync(OtherVerifierId, default)).Key;
     }
 
     public async Task DisposeAsync()
@@ -77,6 +86,10 @@ public class ServiceFixture : IAsyncLifetime
         // Every test calls from 127.0.0.1: limits high enough that only the rate-limit tests meet them.
         "--RateLimits:Anonymous:Burst=1000000",
         "--RateLimits:Objections:Burst=1000000",
+        "--RateLimits:Registrar:Burst=1000000",
+        "--RateLimits:Holder:Burst=1000000",
+        "--RateLimits:Verifier:Burst=1000000",
+        "--RateLimits:VerificationBatch:Burst=1000000",
     ];
 
     /// <summary>Lets a derived fixture change services (e.g. inject faults); the default changes nothing.</summary>

@@ -101,7 +101,8 @@ public partial class WalkthroughTests(ServiceFixture service)
         var (receiptStatus, stored, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/receipts/{receiptId}", service.VerifierKey);
         Assert.Equal(HttpStatusCode.OK, receiptStatus);
         Assert.Equal(receiptJws, stored.GetProperty("receipt").GetString());
-        Assert.Equal("verifier:bank-a", stored.GetProperty("claims").GetProperty("verifier").GetProperty("id").GetString());
+        Assert.Equal(service.VerifierId, stored.GetProperty("claims").GetProperty("verifier").GetProperty("id").GetString());
+        Assert.Equal("bank", stored.GetProperty("claims").GetProperty("verifier").GetProperty("kind").GetString());
 
         // Anyone can check both tokens with a standard JOSE library and the published JWKS alone.
         var jwks = await service.Http.GetStringAsync("/.well-known/jwks.json");

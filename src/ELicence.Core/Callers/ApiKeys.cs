@@ -3,12 +3,16 @@ using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
+using ELicence.Core.Verifiers;
 
 namespace ELicence.Core.Callers;
 
 /// <summary>A stored API key: only the SHA-256 of its secret is kept.</summary>
-/// <remarks>Several keys may belong to one principal (an organisation): receipts and ownership follow the principal, not the key.</remarks>
-public sealed record ApiKeyRecord(string KeyId, byte[] SecretHash, Role Role, string PrincipalId, string Name, string? HolderOf, DateTimeOffset CreatedAt, bool Revoked);
+/// <remarks>
+/// Several keys may belong to one principal (an organisation): receipts and ownership follow the principal, not the key.
+/// A verifier key names its organisation (<see cref="PrincipalId"/>) and that organisation's kind.
+/// </remarks>
+public sealed record ApiKeyRecord(string KeyId, byte[] SecretHash, Role Role, string PrincipalId, string Name, string? HolderOf, DateTimeOffset CreatedAt, bool Revoked, VerifierKind? VerifierKind = null);
 
 /// <summary>Where API keys are kept (Table Storage in this service).</summary>
 public interface IApiKeyStore
@@ -16,6 +20,9 @@ public interface IApiKeyStore
     Task<ApiKeyRecord?> FindAsync(string keyId, CancellationToken cancellationToken);
 
     Task AddAsync(ApiKeyRecord record, CancellationToken cancellationToken);
+
+    /// <summary>Marks the key revoked: from then on it authenticates nobody. Repeating it changes nothing.</summary>
+    Task RevokeAsync(string keyId, CancellationToken cancellationToken);
 }
 
 /// <summary>A newly created key: the only moment its secret exists in clear.</summary>
@@ -32,16 +39,41 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
     private static readonly SearchValues<char> KeyIdCharacters = SearchValues.Create("0123456789abcdef");
     private static readonly SearchValues<char> SecretCharacters = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-");
 
-    public async Task<IssuedApiKey> CreateAsync(Role role, string principalId, string name, CreditCode? holderOf, CancellationToken cancellationToken)
+    /// <summary>A registrar key, or a holder key bound to one credit code. Verifier keys are made by <see cref="CreateVerifierKeyAsync"/>.</summary>
+    public Task<IssuedApiKey> CreateAsync(Role role, string principalId, string name, CreditCode? holderOf, CancellationToken cancellationToken)
     {
+        if (role == Role.Verifier)
+        {
+            throw new ArgumentException("A verifier key belongs to a verifier organisation; use CreateVerifierKeyAsync.", nameof(role));
+        }
+
         if ((role == Role.Holder) != holderOf.HasValue)
         {
             throw new ArgumentException("A holder key is bound to one credit code; other keys to none.", nameof(holderOf));
         }
 
+        return CreateAsync(role, principalId, name, holderOf, null, cancellationToken);
+    }
+
+    /// <summary>A key of a verifier organisation: whoever presents it acts as that organisation.</summary>
+    public Task<IssuedApiKey> CreateVerifierKeyAsync(VerifierOrganisation organisation, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(organisation);
+        return CreateAsync(Role.Verifier, organisation.Id, organisation.Name, null, organisation.Kind, cancellationToken);
+    }
+
+    /// <summary>Revokes a key by its id: its next request is refused.</summary>
+    public Task RevokeAsync(string keyId, CancellationToken cancellationToken) =>
+        IsWellFormedKeyId(keyId) ? store.RevokeAsync(keyId, cancellationToken) : throw new ArgumentException("Not a key id.", nameof(keyId));
+
+    /// <summary>Whether <paramref name="keyId"/> has the shape of the key ids this service makes (so it is safe as a table key).</summary>
+    public static bool IsWellFormedKeyId(string? keyId) => keyId is { Length: KeyIdLength } && !keyId.AsSpan().ContainsAnyExcept(KeyIdCharacters);
+
+    private async Task<IssuedApiKey> CreateAsync(Role role, string principalId, string name, CreditCode? holderOf, VerifierKind? kind, CancellationToken cancellationToken)
+    {
         var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var secret = B64Url.Encode(RandomNumberGenerator.GetBytes(32)).Replace('_', 'Z');
-        var record = new ApiKeyRecord(keyId, Hash(secret), role, principalId, name, holderOf?.Value, time.GetUtcNow(), Revoked: false);
+        var record = new ApiKeyRecord(keyId, Hash(secret), role, principalId, name, holderOf?.Value, time.GetUtcNow(), Revoked: false, kind);
         await store.AddAsync(record, cancellationToken);
         return new IssuedApiKey(keyId, $"{Prefix}{keyId}_{secret}", role, principalId, name, holderOf?.Value);
     }
@@ -67,7 +99,8 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
         return record.Role switch
         {
             Role.Registrar => Caller.Registrar(record.PrincipalId, record.Name),
-            Role.Verifier => Caller.Verifier(record.PrincipalId, record.Name),
+            // A verifier key from before organisations (no kind) authenticates nobody: receipts must name an organisation.
+            Role.Verifier when record.VerifierKind is { } kind => Caller.Verifier(record.PrincipalId, record.Name, kind),
             Role.Holder when StoredCode(record.HolderOf) is { } code => Caller.Holder(record.PrincipalId, record.Name, code),
             _ => null,
         };

@@ -1,5 +1,6 @@
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Problems;
+using ELicence.Core.Verifiers;
 
 namespace ELicence.Core.Callers;
 
@@ -10,12 +11,12 @@ public enum Role
     Verifier,
 }
 
-/// <summary>An authenticated caller. A holder is bound to exactly one credit code.</summary>
-public sealed record Caller(string Id, Role Role, string Name, CreditCode? HolderOf)
+/// <summary>An authenticated caller. A holder is bound to exactly one credit code; a verifier is an organisation of a kind.</summary>
+public sealed record Caller(string Id, Role Role, string Name, CreditCode? HolderOf, VerifierKind? VerifierKind = null)
 {
     public static Caller Registrar(string id, string name) => new(id, Role.Registrar, name, null);
 
-    public static Caller Verifier(string id, string name) => new(id, Role.Verifier, name, null);
+    public static Caller Verifier(string id, string name, VerifierKind kind) => new(id, Role.Verifier, name, null, kind);
 
     public static Caller Holder(string id, string name, CreditCode code) => new(id, Role.Holder, name, code);
 

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using ELicence.Core.Keys;
 using ELicence.Core.Serialization;
 using ELicence.Core.Verification;
+using ELicence.Core.Verifiers;
 
 namespace ELicence.Core.Receipts;
 
@@ -33,7 +34,15 @@ public sealed record Receipt(
     public static bool IsWellFormedId(string? id) => ResourceIds.IsWellFormed(id, IdPrefix);
 }
 
-public sealed record ReceiptVerifier(string Id, string Name);
+/// <summary>Who verified: the organisation (its id, name and kind), whichever of its keys it used.</summary>
+public sealed record ReceiptVerifier(string Id, string Name, VerifierKind? Kind)
+{
+    public static ReceiptVerifier Of(Callers.Caller verifier)
+    {
+        ArgumentNullException.ThrowIfNull(verifier);
+        return new(verifier.Id, verifier.Name, verifier.VerifierKind);
+    }
+}
 
 /// <summary>What the verifier presented: a credential (its id and the version it claims) or a bare credit code.</summary>
 public sealed record ReceiptTarget(string Kind, string? CreditCode, string? CredentialId, int? LicenceVersion, string? KeyId, string? CredentialSha256);

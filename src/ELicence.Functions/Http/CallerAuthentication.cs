@@ -31,4 +31,10 @@ public static class Access
     public static readonly Role[] Verifier = [Role.Verifier];
     public static readonly Role[] RegistrarOrHolder = [Role.Registrar, Role.Holder];
     public static readonly Role[] RegistrarOrVerifier = [Role.Registrar, Role.Verifier];
+
+    /// <summary>
+    /// Onboarding verifier organisations and managing their keys. The registrar (the market regulation bureau) decides who
+    /// relies on its register; an administrator role, if one is ever needed, is added here and nowhere else.
+    /// </summary>
+    public static readonly Role[] VerifierAdministration = [Role.Registrar];
 }

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using ELicence.Core.Callers;
+using ELicence.Core.Verifiers;
 
 namespace ELicence.Storage.Callers;
 
@@ -28,7 +29,8 @@ public sealed class ApiKeyStore(StorageClients storage) : IApiKeyStore
                 e.GetString("Name"),
                 e.GetString("HolderOf"),
                 e.GetDateTimeOffset("CreatedAt") ?? default,
-                e.GetBoolean("Revoked") ?? false);
+                e.GetBoolean("Revoked") ?? false,
+                e.GetString("VerifierKind") is { } kind ? Enum.Parse<VerifierKind>(kind) : null);
     }
 
     public async Task AddAsync(ApiKeyRecord record, CancellationToken cancellationToken)
@@ -44,7 +46,25 @@ public sealed class ApiKeyStore(StorageClients storage) : IApiKeyStore
                 ["HolderOf"] = record.HolderOf,
                 ["CreatedAt"] = record.CreatedAt,
                 ["Revoked"] = record.Revoked,
+                ["VerifierKind"] = record.VerifierKind?.ToString(),
             },
             cancellationToken);
+    }
+
+    public async Task RevokeAsync(string keyId, CancellationToken cancellationToken)
+    {
+        if (!TableExtensions.IsKeySafe(keyId))
+        {
+            return;
+        }
+
+        try
+        {
+            await _table.UpdateEntityAsync(new TableEntity(keyId, Row) { ["Revoked"] = true }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Nothing to revoke.
+        }
     }
 }

@@ -47,6 +47,23 @@ internal sealed class InMemoryReceiptStore : IReceiptStore
         Task.FromResult(_receipts.TryGetValue(id, out var r) ? r : null);
 }
 
+/// <summary>Batch receipts, write-once.</summary>
+internal sealed class InMemoryBatchReceiptStore : IBatchReceiptStore
+{
+    private readonly ConcurrentDictionary<string, StoredBatchReceipt> _receipts = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<StoredBatchReceipt> All => [.. _receipts.Values];
+
+    public Task SaveAsync(StoredBatchReceipt receipt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        return _receipts.TryAdd(receipt.Id, receipt) ? Task.CompletedTask : throw new InvalidOperationException($"Receipt {receipt.Id} exists already.");
+    }
+
+    public Task<StoredBatchReceipt?> FindAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(_receipts.TryGetValue(id, out var r) ? r : null);
+}
+
 /// <summary>Named sequences; a claimant asking again gets its number back.</summary>
 internal sealed class InMemorySequenceAllocator : ISequenceAllocator
 {
@@ -147,6 +164,8 @@ internal sealed class InMemoryApiKeyStore : IApiKeyStore
 
     public int Lookups { get; private set; }
 
+    public IReadOnlyCollection<ApiKeyRecord> All => [.. _keys.Values];
+
     public Task<ApiKeyRecord?> FindAsync(string keyId, CancellationToken cancellationToken)
     {
         Lookups++;
@@ -157,6 +176,16 @@ internal sealed class InMemoryApiKeyStore : IApiKeyStore
     {
         ArgumentNullException.ThrowIfNull(record);
         return _keys.TryAdd(record.KeyId, record) ? Task.CompletedTask : throw new InvalidOperationException("Duplicate key id.");
+    }
+
+    public Task RevokeAsync(string keyId, CancellationToken cancellationToken)
+    {
+        if (_keys.TryGetValue(keyId, out var record))
+        {
+            _keys[keyId] = record with { Revoked = true };
+        }
+
+        return Task.CompletedTask;
     }
 }
 

@@ -1,0 +1,56 @@
+using ELicence.Core.Serialization;
+
+namespace ELicence.Core.Verifiers;
+
+/// <summary>What kind of organisation relies on licences; receipts carry it so an auditor sees who checked.</summary>
+public enum VerifierKind
+{
+    Bank,
+    TenderingPlatform,
+    Government,
+    Other,
+}
+
+/// <summary>An onboarded verifier (a bank, the tendering platform…): receipts, usage and rate limits follow it, not its keys.</summary>
+public sealed record VerifierOrganisation(string Id, string Name, VerifierKind Kind, DateTimeOffset CreatedAt)
+{
+    private const string IdPrefix = "vrf_";
+
+    public static string NewId() => ResourceIds.New(IdPrefix);
+
+    public static bool IsWellFormedId(string? id) => ResourceIds.IsWellFormed(id, IdPrefix);
+}
+
+/// <summary>One API key of an organisation as it is listed: never its secret.</summary>
+public sealed record VerifierKey(string KeyId, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
+{
+    public bool Active => RevokedAt is null;
+}
+
+/// <summary>An organisation's keys as read, with the version they were read at (the organisation row's ETag).</summary>
+public sealed record VerifierKeys(VerifierOrganisation Organisation, IReadOnlyList<VerifierKey> Keys, string ETag)
+{
+    public int ActiveCount => Keys.Count(k => k.Active);
+}
+
+/// <summary>What the registrar sends to onboard a verifier.</summary>
+public sealed record NewVerifierRequest(string? Name, VerifierKind? Kind);
+
+/// <summary>Verifier organisations and the listing of their keys (Table Storage: one partition per organisation).</summary>
+public interface IVerifierStore
+{
+    /// <summary>Adds the organisation; false when one with its id exists already.</summary>
+    Task<bool> TryAddAsync(VerifierOrganisation organisation, CancellationToken cancellationToken);
+
+    Task<VerifierOrganisation?> FindAsync(string id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<VerifierOrganisation>> ListAsync(CancellationToken cancellationToken);
+
+    Task<VerifierKeys?> FindKeysAsync(string organisationId, CancellationToken cancellationToken);
+
+    /// <summary>Lists a new key, if the organisation's keys are still as <paramref name="read"/>; false when they changed meanwhile.</summary>
+    Task<bool> TryAddKeyAsync(VerifierKeys read, VerifierKey key, CancellationToken cancellationToken);
+
+    /// <summary>Marks a listed key revoked, if the organisation's keys are still as <paramref name="read"/>; false when they changed meanwhile.</summary>
+    Task<bool> TryRevokeKeyAsync(VerifierKeys read, VerifierKey revoked, CancellationToken cancellationToken);
+}
