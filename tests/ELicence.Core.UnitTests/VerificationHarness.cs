@@ -5,6 +5,7 @@ using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.UnitTests.Fakes;
 using ELicence.Core.Verification;
+using ELicence.Core.Verifiers;
 
 namespace ELicence.Core.UnitTests;
 
@@ -17,7 +18,7 @@ internal sealed class VerificationHarness
     /// <summary>1 December 2026, 10:00 in Atushi.</summary>
     public static readonly DateTimeOffset Now = new(2026, 12, 1, 2, 0, 0, TimeSpan.Zero);
 
-    public static readonly Caller Verifier = Caller.Verifier("verifier:bank-a", "Bank A");
+    public static readonly Caller Verifier = Caller.Verifier(Builders.Bank.Id, Builders.Bank.Name, VerifierKind.Bank);
 
     public VerificationHarness()
     {
@@ -26,7 +27,9 @@ internal sealed class VerificationHarness
         Compromised = SigningKey.Create(Now.AddDays(-200)) with { State = KeyState.Compromised };
         Ring = new KeyRing([Active, Retired, Compromised], Active.KeyId);
         Licences = new CountingLicenceStore(Register);
-        Service = new VerificationService(Licences, Credentials, Receipts, new FixedKeyRing(Ring), Issuer, CreditCodeExceptionList.None, Clock);
+        var checker = new LicenceChecker(Licences, Credentials, new FixedKeyRing(Ring), Issuer, CreditCodeExceptionList.None, Clock);
+        Service = new VerificationService(checker, Receipts, Issuer);
+        Batch = new BatchVerificationService(checker, BatchReceipts, Issuer, new VerificationOptions { BatchParallelism = 4 });
     }
 
     public InMemoryLicenceStore Register { get; } = new();
@@ -53,6 +56,10 @@ internal sealed class VerificationHarness
     public KeyRing Ring { get; }
 
     public VerificationService Service { get; }
+
+    public BatchVerificationService Batch { get; }
+
+    public InMemoryBatchReceiptStore BatchReceipts { get; } = new();
 
     /// <summary>Puts the licence in the register with its credential signed by <paramref name="key"/> (the active key by default); returns the credential.</summary>
     public string Issue(Licence licence, SigningKey? key = null, params OperatingPermit[] permits)

@@ -57,16 +57,37 @@ public static class ApiResults
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(request);
-        var status = ProblemStatus.Of(problem.Type);
+        var body = ProblemBody(problem, request.Path.Value, TraceId(request));
+        var allHeaders = new Dictionary<string, string>(headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
+        if (problem.Type == ProblemType.Unauthenticated)
+        {
+            allHeaders["WWW-Authenticate"] = $"ApiKey header=\"{ApiKeyAuthenticator.Header}\"";
+        }
+
+        return new BodyResult(ProblemStatus.Of(problem.Type), ProblemContentType, ElicenceJson.SerializeToUtf8(body), allHeaders);
+    }
+
+    /// <summary>The RFC 9457 members of a problem, for a response body or for a problem inside a larger answer (a batch item).</summary>
+    public static Dictionary<string, object?> ProblemBody(ProblemException problem, string? instance, string? traceId)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
         var body = new Dictionary<string, object?>
         {
             ["type"] = problem.Type.Uri,
             ["title"] = problem.Type.Title,
-            ["status"] = status,
+            ["status"] = ProblemStatus.Of(problem.Type),
             ["detail"] = problem.Message,
-            ["instance"] = request.Path.Value,
-            ["traceId"] = TraceId(request),
         };
+        if (instance is not null)
+        {
+            body["instance"] = instance;
+        }
+
+        if (traceId is not null)
+        {
+            body["traceId"] = traceId;
+        }
+
         if (problem.Errors.Count > 0)
         {
             body["errors"] = problem.Errors;
@@ -77,13 +98,7 @@ public static class ApiResults
             body[key] = value;
         }
 
-        var allHeaders = new Dictionary<string, string>(headers ?? new Dictionary<string, string>(), StringComparer.OrdinalIgnoreCase);
-        if (problem.Type == ProblemType.Unauthenticated)
-        {
-            allHeaders["WWW-Authenticate"] = $"ApiKey header=\"{ApiKeyAuthenticator.Header}\"";
-        }
-
-        return new BodyResult(status, ProblemContentType, ElicenceJson.SerializeToUtf8(body), allHeaders);
+        return body;
     }
 
     /// <summary>

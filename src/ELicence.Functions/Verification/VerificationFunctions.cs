@@ -1,4 +1,5 @@
 using ELicence.Core.Licences;
+using ELicence.Core.Receipts;
 using ELicence.Core.Verification;
 using ELicence.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -8,33 +9,63 @@ using Microsoft.Azure.Functions.Worker;
 namespace ELicence.Functions.Verification;
 
 /// <summary>Verification by banks and tendering platforms, and the receipts it leaves.</summary>
-public sealed class VerificationFunctions(HttpApi api, VerificationService verification, LicenceQueries queries)
+public sealed class VerificationFunctions(HttpApi api, VerificationService verification, BatchVerificationService batches, ReceiptQueries receipts)
 {
+    private static readonly Dictionary<string, string> NoStore = new() { ["Cache-Control"] = "no-store" };
+
     [Function("Verify")]
     public Task<IActionResult> Verify([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/verifications")] HttpRequest req) =>
         api.RunAsync(req, Access.Verifier, async caller =>
         {
             var body = await HttpApi.ReadJsonAsync<VerificationRequest>(req);
             var result = await verification.VerifyAsync(caller, body, req.HttpContext.RequestAborted);
-            var receiptUrl = $"/api/v1/receipts/{result.ReceiptId}";
             return ApiResults.Json(
-                new VerificationView(result.Valid, result.Reasons, result.Licence, result.Permits, new ReceiptLink(result.ReceiptId, receiptUrl, result.Receipt)),
+                new VerificationView(result.Valid, result.Reasons, result.Licence, result.Permits, ReceiptLink.Of(result.ReceiptId, result.Receipt)),
                 StatusCodes.Status200OK,
-                new Dictionary<string, string> { ["Cache-Control"] = "no-store" });
+                NoStore);
         });
 
-    /// <summary>A stored receipt: JSON with the signed token and its decoded claims, or the bare token for Accept: application/jwt.</summary>
+    /// <summary>
+    /// Up to 500 credentials or codes in one call (a tender's bid opening): a result per item in input order, counts by
+    /// outcome, and one signed receipt for all. A malformed item is a problem of that item only; a batch too large is refused whole.
+    /// </summary>
+    [Function("VerifyBatch")]
+    public Task<IActionResult> VerifyBatch([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/verifications/batch")] HttpRequest req) =>
+        api.RunAsync(req, Access.Verifier, RatePolicy.VerificationBatch, async caller =>
+        {
+            var body = await HttpApi.ReadJsonAsync<BatchVerificationRequest>(req, HttpApi.MaxBatchBodyBytes);
+            var result = await batches.VerifyAsync(caller, body, req.HttpContext.RequestAborted);
+            var items = result.Items.Select(i => new BatchItemView(
+                i.Index,
+                i.Outcome,
+                i.Check?.Valid,
+                i.Check?.Reasons,
+                i.Check?.Licence,
+                i.Check?.Permits,
+                i.Problem is null ? null : ApiResults.ProblemBody(i.Problem, null, null)));
+            return ApiResults.Json(new BatchVerificationView(result.Summary, items.ToList(), ReceiptLink.Of(result.ReceiptId, result.Receipt)), StatusCodes.Status200OK, NoStore);
+        });
+
+    /// <summary>A stored receipt, single or batch: JSON with the signed token and its decoded claims, or the bare token for Accept: application/jwt.</summary>
     [Function("GetReceipt")]
     public Task<IActionResult> GetReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/receipts/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, Access.RegistrarOrVerifier, async caller =>
         {
-            var stored = await queries.GetReceiptAsync(caller, id, req.HttpContext.RequestAborted);
+            var stored = await receipts.GetAsync(caller, id, req.HttpContext.RequestAborted);
             return req.Headers.Accept.ToString().Contains("application/jwt", StringComparison.OrdinalIgnoreCase)
                 ? ApiResults.Text(stored.Jws, "application/jwt")
-                : ApiResults.Json(new { stored.Id, receipt = stored.Jws, claims = stored.Receipt });
+                : ApiResults.Json(new { stored.Id, receipt = stored.Jws, claims = stored.Claims });
         });
 }
 
-public sealed record ReceiptLink(string Id, string Url, string Jws);
+public sealed record ReceiptLink(string Id, string Url, string Jws)
+{
+    public static ReceiptLink Of(string id, string jws) => new(id, $"/api/v1/receipts/{id}", jws);
+}
 
 public sealed record VerificationView(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary> Permits, ReceiptLink Receipt);
+
+/// <summary>One item's answer: the same fields as a single verification, or an RFC 9457 problem object when the item could not be checked.</summary>
+public sealed record BatchItemView(int Index, BatchOutcome Outcome, bool? Valid, IReadOnlyList<VerificationReason>? Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary>? Permits, IReadOnlyDictionary<string, object?>? Problem);
+
+public sealed record BatchVerificationView(BatchSummary Summary, IReadOnlyList<BatchItemView> Items, ReceiptLink Receipt);

@@ -21,17 +21,7 @@ public sealed class ReceiptStore(StorageClients storage) : IReceiptStore
     public async Task SaveAsync(StoredReceipt receipt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(receipt);
-        var written = await BlobWrites.TryUploadOnceAsync(
-            _container.GetBlobClient(receipt.Id + ".jwt"),
-            BinaryData.FromString(receipt.Jws),
-            "application/jwt",
-            new Dictionary<string, string> { [VerifierMetadata] = Uri.EscapeDataString(receipt.VerifierId) },
-            cancellationToken);
-        if (!written)
-        {
-            throw new InvalidOperationException($"Receipt {receipt.Id} exists already; receipts are written once.");
-        }
-
+        await WriteOnceAsync(_container, receipt.Id, receipt.Jws, receipt.VerifierId, cancellationToken);
         var index = new TableEntity
         {
             ["ReceiptId"] = receipt.Id,
@@ -49,17 +39,33 @@ public sealed class ReceiptStore(StorageClients storage) : IReceiptStore
         await _byVerifier.UpsertEntityAsync(new TableEntity(index) { PartitionKey = KeySafe(receipt.VerifierId), RowKey = receipt.Id }, TableUpdateMode.Replace, cancellationToken);
     }
 
-    public async Task<StoredReceipt?> FindAsync(string id, CancellationToken cancellationToken)
-    {
+    public async Task<StoredReceipt?> FindAsync(string id, CancellationToken cancellationToken) =>
         // The id names a blob: only the service's own receipt ids may (never "../x" or "a/b").
-        if (!Receipt.IsWellFormedId(id))
-        {
-            return null;
-        }
+        Receipt.IsWellFormedId(id) && await ReadAsync<Receipt>(_container, id, cancellationToken) is { } read
+            ? new StoredReceipt(id, read.VerifierId, read.Jws, read.Claims)
+            : null;
 
+    /// <summary>Writes a signed receipt (single or batch) as <c>{id}.jwt</c> with its owner in the metadata; a second write under the id fails.</summary>
+    internal static async Task WriteOnceAsync(BlobContainerClient container, string id, string jws, string verifierId, CancellationToken cancellationToken)
+    {
+        var written = await BlobWrites.TryUploadOnceAsync(
+            container.GetBlobClient(id + ".jwt"),
+            BinaryData.FromString(jws),
+            "application/jwt",
+            new Dictionary<string, string> { [VerifierMetadata] = Uri.EscapeDataString(verifierId) },
+            cancellationToken);
+        if (!written)
+        {
+            throw new InvalidOperationException($"Receipt {id} exists already; receipts are written once.");
+        }
+    }
+
+    /// <summary>A stored receipt's token, owner and claims; null when there is none under the (already validated) id.</summary>
+    internal static async Task<(string Jws, string VerifierId, T Claims)?> ReadAsync<T>(BlobContainerClient container, string id, CancellationToken cancellationToken)
+    {
         try
         {
-            var download = await _container.GetBlobClient(id + ".jwt").DownloadContentAsync(cancellationToken);
+            var download = await container.GetBlobClient(id + ".jwt").DownloadContentAsync(cancellationToken);
             var jws = download.Value.Content.ToString();
             var verifier = Uri.UnescapeDataString(download.Value.Details.Metadata[VerifierMetadata]);
             if (!CompactJws.TryParse(jws, out var parsed, out var error))
@@ -67,8 +73,8 @@ public sealed class ReceiptStore(StorageClients storage) : IReceiptStore
                 throw new InvalidDataException($"Receipt {id} is not a compact JWS: {error}");
             }
 
-            var receipt = ElicenceJson.Deserialize<Receipt>(parsed.Payload) ?? throw new InvalidDataException($"Receipt {id} has no payload.");
-            return new StoredReceipt(id, verifier, jws, receipt);
+            var claims = ElicenceJson.Deserialize<T>(parsed.Payload) ?? throw new InvalidDataException($"Receipt {id} has no payload.");
+            return (jws, verifier, claims);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -77,5 +83,5 @@ public sealed class ReceiptStore(StorageClients storage) : IReceiptStore
     }
 
     /// <summary>Table keys may not contain / \ # ? or control characters.</summary>
-    private static string KeySafe(string value) => Uri.EscapeDataString(value).Replace("%", "~", StringComparison.Ordinal);
+    internal static string KeySafe(string value) => Uri.EscapeDataString(value).Replace("%", "~", StringComparison.Ordinal);
 }

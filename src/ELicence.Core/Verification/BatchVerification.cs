@@ -1,0 +1,139 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
+using ELicence.Core.Callers;
+using ELicence.Core.Credentials;
+using ELicence.Core.Problems;
+using ELicence.Core.Receipts;
+
+namespace ELicence.Core.Verification;
+
+/// <summary>A batch: why, and the items, each <c>{"creditCode": …}</c> or <c>{"credential": …}</c> (read one by one, so a bad item spoils only itself).</summary>
+public sealed record BatchVerificationRequest(string? Purpose, IReadOnlyList<JsonElement>? Items);
+
+public enum BatchOutcome
+{
+    Valid,
+    Invalid,
+    Problem,
+}
+
+/// <summary>Counts by outcome.</summary>
+public sealed record BatchSummary(int Total, int Valid, int Invalid, int Problem);
+
+/// <summary>One item's answer: its check, or the problem that kept it from being checked.</summary>
+public sealed record BatchItemResult(int Index, BatchOutcome Outcome, LicenceCheck? Check, ProblemException? Problem);
+
+public sealed record BatchVerificationResult(IReadOnlyList<BatchItemResult> Items, BatchSummary Summary, string ReceiptId, string Receipt);
+
+/// <summary>Batch verification settings (section <c>Verification</c>).</summary>
+public sealed class VerificationOptions
+{
+    public const string Section = "Verification";
+
+    /// <summary>How many items of one batch are checked at the same time.</summary>
+    [Range(1, 64)]
+    public int BatchParallelism { get; set; } = 16;
+}
+
+/// <summary>
+/// Checks up to <see cref="MaxItems"/> items with bounded parallelism, each with the same <see cref="LicenceChecker"/> as a
+/// single verification, and signs one receipt for all of them.
+/// </summary>
+public sealed class BatchVerificationService(LicenceChecker checker, IBatchReceiptStore receipts, IssuerOptions issuer, VerificationOptions options)
+{
+    /// <summary>A tender's bidders at one opening, with room to spare; more is refused before anything is checked.</summary>
+    public const int MaxItems = 500;
+
+    private static readonly string[] Members = ["credential", "creditCode"];
+
+    public async Task<BatchVerificationResult> VerifyAsync(Caller verifier, BatchVerificationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(verifier);
+        ArgumentNullException.ThrowIfNull(request);
+        var purpose = VerificationService.ValidatePurpose(request.Purpose);
+        var items = request.Items is { Count: > 0 } i ? i : throw ProblemException.Invalid("items", $"Send 1 to {MaxItems} items.");
+        if (items.Count > MaxItems)
+        {
+            throw new ProblemException(ProblemType.PayloadTooLarge, $"A batch holds at most {MaxItems} items; this one has {items.Count}. Nothing was checked: split it.",
+                extensions: new Dictionary<string, object?> { ["limit"] = MaxItems });
+        }
+
+        var moment = await checker.BeginAsync(cancellationToken);
+        var results = new BatchItemResult[items.Count];
+        var receiptItems = new BatchReceiptItem[items.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, items.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = options.BatchParallelism, CancellationToken = cancellationToken },
+            async (index, token) => (results[index], receiptItems[index]) = await CheckItemAsync(index, items[index], moment, token));
+
+        var summary = new BatchSummary(
+            results.Length,
+            results.Count(r => r.Outcome == BatchOutcome.Valid),
+            results.Count(r => r.Outcome == BatchOutcome.Invalid),
+            results.Count(r => r.Outcome == BatchOutcome.Problem));
+        var receipt = new BatchReceipt(issuer.Id, BatchReceipt.NewId(), moment.Now.ToUnixTimeSeconds(), moment.Now, ReceiptVerifier.Of(verifier), purpose, summary, receiptItems);
+        var signed = receipt.Sign(moment.Ring.Signing);
+        await receipts.SaveAsync(new StoredBatchReceipt(receipt.Id, verifier.Id, signed, receipt), cancellationToken);
+        return new BatchVerificationResult(results, summary, receipt.Id, signed);
+    }
+
+    private async Task<(BatchItemResult, BatchReceiptItem)> CheckItemAsync(int index, JsonElement item, CheckMoment moment, CancellationToken cancellationToken)
+    {
+        var input = ReadItem(item, out var presented);
+        var digest = LicenceChecker.Digest(presented);
+        try
+        {
+            var check = await checker.CheckAsync(input ?? throw NotAnItem(), moment, cancellationToken);
+            var outcome = check.Valid ? BatchOutcome.Valid : BatchOutcome.Invalid;
+            return (
+                new BatchItemResult(index, outcome, check, null),
+                new BatchReceiptItem(index, check.Target.Kind, digest, check.Target.CreditCode, check.Target.LicenceVersion, outcome, [.. check.Reasons.Select(r => r.Code)]));
+        }
+        catch (ProblemException problem)
+        {
+            var located = Locate(problem, index);
+            var kind = input?.Credential is not null ? "credential" : input?.CreditCode is not null ? "credit-code" : null;
+            return (
+                new BatchItemResult(index, BatchOutcome.Problem, null, located),
+                new BatchReceiptItem(index, kind, digest, null, null, BatchOutcome.Problem, [problem.Type.Uri]));
+        }
+    }
+
+    /// <summary>The item as an input when it is an object of string members <c>credential</c> and/or <c>creditCode</c> only; <paramref name="presented"/> is what its digest covers.</summary>
+    private static VerificationInput? ReadItem(JsonElement item, out string presented)
+    {
+        presented = item.GetRawText();
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        string? credential = null, code = null;
+        foreach (var member in item.EnumerateObject())
+        {
+            if (!Members.Contains(member.Name, StringComparer.Ordinal) || member.Value.ValueKind != JsonValueKind.String)
+            {
+                return null;
+            }
+
+            if (member.Name == "credential")
+            {
+                credential = member.Value.GetString();
+            }
+            else
+            {
+                code = member.Value.GetString();
+            }
+        }
+
+        presented = credential ?? code ?? presented;
+        return credential is null && code is null ? null : new VerificationInput(credential, code);
+    }
+
+    private static ProblemException NotAnItem() =>
+        ProblemException.Invalid("", "An item is an object with one string member: credential (a compact JWS) or creditCode.");
+
+    /// <summary>The problem with its fields placed in the batch: <c>creditCode</c> → <c>items[3].creditCode</c>.</summary>
+    private static ProblemException Locate(ProblemException problem, int index) =>
+        new(problem.Type, $"items[{index}]: {problem.Message}", [.. problem.Errors.Select(e => e with { Field = e.Field.Length == 0 ? $"items[{index}]" : $"items[{index}].{e.Field}" })], problem.Extensions);
+}

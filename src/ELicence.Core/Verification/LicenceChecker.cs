@@ -1,0 +1,153 @@
+using System.Security.Cryptography;
+using System.Text;
+using ELicence.Core.Credentials;
+using ELicence.Core.CreditCodes;
+using ELicence.Core.Keys;
+using ELicence.Core.Licences;
+using ELicence.Core.Problems;
+using ELicence.Core.Receipts;
+
+namespace ELicence.Core.Verification;
+
+/// <summary>One thing to check: a credential (compact JWS) or a credit code.</summary>
+public sealed record VerificationInput(string? Credential, string? CreditCode);
+
+/// <summary>What every check of one request shares: one instant (status, permits, summary and receipt speak of the same moment) and one key ring.</summary>
+public sealed record CheckMoment(DateTimeOffset Now, DateOnly Today, KeyRing Ring);
+
+/// <summary>The outcome of checking one input: what was checked, whether it is valid and why, and the licence as the register holds it.</summary>
+public sealed record LicenceCheck(ReceiptTarget Target, bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary> Permits);
+
+/// <summary>
+/// The check of one credential or credit code against the register, shared by single and batch verification (which differ
+/// only in the receipt they sign). Checks, in order: structure, alg, key, signature, type and issuer, the licence in the
+/// register, that the token is byte for byte the one issued for that version, status.
+/// </summary>
+public sealed class LicenceChecker(
+    ILicenceStore licences,
+    ICredentialStore credentials,
+    IKeyRingProvider keys,
+    IssuerOptions issuer,
+    ICreditCodeExceptions codeExceptions,
+    TimeProvider time)
+{
+    public async Task<CheckMoment> BeginAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return new CheckMoment(now, ChinaTime.DateOf(now), await keys.GetAsync(cancellationToken));
+    }
+
+    /// <summary>Checks one input. Input that is not a credential or a credit code at all, or a code the register does not hold, is a <see cref="ProblemException"/>.</summary>
+    public async Task<LicenceCheck> CheckAsync(VerificationInput input, CheckMoment moment, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(moment);
+        var (target, found, reasons) = input switch
+        {
+            { Credential: not null, CreditCode: not null } => throw ProblemException.Invalid("credential", "Send either a credential or a creditCode, not both."),
+            { Credential: { } jws } => await CheckCredentialAsync(jws, moment.Ring, moment.Today, cancellationToken),
+            { CreditCode: { } code } => await CheckCodeAsync(code, moment.Today, cancellationToken),
+            _ => throw ProblemException.Invalid("credential", "Send a credential (compact JWS) or a creditCode."),
+        };
+
+        var valid = !reasons.Any(r => ReasonCodes.IsBlocking(r.Code));
+        if (valid)
+        {
+            reasons.Insert(0, new VerificationReason(ReasonCodes.Verified, "The licence is genuine, current and in force."));
+        }
+
+        var permits = found is null ? [] : found.Permits
+            .Select(p => new PermitSummary(p.Id, p.PermitType, p.Number, p.IssuingDepartment, p.ReformMode, p.ValidFrom, p.ValidTo, p.Status, p.HasExpiredBy(moment.Today), p.IsInForce(moment.Today)))
+            .ToList();
+        return new LicenceCheck(target, valid, reasons, found?.Licence.Summarize(moment.Today), permits);
+    }
+
+    /// <summary>The SHA-256 (lower-case hex) a receipt records of a presented credential or code: of its UTF-8 bytes, surrounding whitespace removed.</summary>
+    public static string Digest(string presented) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim())));
+
+    private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCredentialAsync(string jws, KeyRing ring, DateOnly today, CancellationToken cancellationToken)
+    {
+        jws = jws.Trim();
+        if (!CompactJws.TryParse(jws, out var parsed, out var error))
+        {
+            throw ProblemException.Invalid("credential", "Not a compact JWS: " + error);
+        }
+
+        var kid = Shown(parsed.KeyId);
+        var target = new ReceiptTarget("credential", null, null, null, kid, Digest(jws));
+        var reasons = new List<VerificationReason>();
+        if (parsed.Algorithm != SigningKey.Algorithm)
+        {
+            reasons.Add(new(ReasonCodes.UnsupportedAlgorithm, $"Credentials are signed with EdDSA; this one says '{Shown(parsed.Algorithm)}'."));
+            return (target, null, reasons);
+        }
+
+        var key = parsed.KeyId is null ? null : ring.FindTrusted(parsed.KeyId);
+        if (key is null)
+        {
+            reasons.Add(parsed.KeyId is not null && ring.StateOf(parsed.KeyId) == KeyState.Compromised
+                ? new(ReasonCodes.KeyCompromised, $"Key '{kid}' was withdrawn as compromised; nothing it signed is trusted.")
+                : new(ReasonCodes.UnknownKey, $"Key '{kid}' is not one of this service's keys (see /.well-known/jwks.json)."));
+            return (target, null, reasons);
+        }
+
+        if (!Ed25519.Verify(key.PublicKey, parsed.SigningInput, parsed.Signature))
+        {
+            reasons.Add(new(ReasonCodes.BadSignature, "The signature does not match the credential: it was altered or not signed by this service."));
+            return (target, null, reasons);
+        }
+
+        var payload = LicenceCredential.TryReadPayload(parsed.Payload);
+        if (payload is null || parsed.Type != LicenceCredential.JwsType)
+        {
+            reasons.Add(new(ReasonCodes.NotALicenceCredential, "The token is signed by this service but is not a business licence credential."));
+            return (target, null, reasons);
+        }
+
+        var subject = payload.CredentialSubject;
+        target = target with { CreditCode = subject.CreditCode, CredentialId = payload.Id, LicenceVersion = subject.LicenceVersion };
+        if (payload.Issuer.Id != issuer.Id)
+        {
+            reasons.Add(new(ReasonCodes.WrongIssuer, $"The credential names issuer '{payload.Issuer.Id}', not '{issuer.Id}'."));
+            return (target, null, reasons);
+        }
+
+        var code = CreditCode.Validate(subject.CreditCode, codeExceptions).Code;
+        var found = code is null ? null : await licences.FindCurrentWithPermitsAsync(code.Value, cancellationToken);
+        if (found is null)
+        {
+            reasons.Add(new(ReasonCodes.LicenceNotFound, $"The register has no licence {subject.CreditCode}."));
+            return (target, null, reasons);
+        }
+
+        // The credential must be the one the register issued for that version, byte for byte.
+        var licence = found.Licence;
+        var issued = await credentials.FindAsync(licence.Code, subject.LicenceVersion, cancellationToken);
+        if (issued is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(issued), Encoding.ASCII.GetBytes(jws)))
+        {
+            reasons.Add(new(ReasonCodes.CredentialNotIssued, "The register holds no such credential for this licence."));
+            return (target, found, reasons);
+        }
+
+        if (subject.LicenceVersion < licence.Version)
+        {
+            reasons.Add(new(ReasonCodes.Superseded, $"The credential is genuine but shows version {subject.LicenceVersion}; the licence was amended and version {licence.Version} is current. Ask the holder for the current credential."));
+        }
+
+        reasons.AddRange(StatusReasons.For(licence, today));
+        return (target, found, reasons);
+    }
+
+    private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCodeAsync(string input, DateOnly today, CancellationToken cancellationToken)
+    {
+        var code = codeExceptions.ParseField(input, "creditCode");
+        var found = await licences.FindCurrentWithPermitsAsync(code, cancellationToken)
+            ?? throw ProblemException.NotFound($"The register has no licence {code}.");
+        var reasons = new List<VerificationReason>();
+        reasons.AddRange(StatusReasons.For(found.Licence, today));
+        return (new ReceiptTarget("credit-code", found.Licence.Code.Value, null, found.Licence.Version, null, null), found, reasons);
+    }
+
+    /// <summary>What a token said, as far as it is repeated in a reason or a receipt: at most 100 characters.</summary>
+    private static string? Shown(string? presented) => presented is { Length: > 100 } ? presented[..100] + "…" : presented;
+}
