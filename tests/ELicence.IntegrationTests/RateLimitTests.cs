@@ -1,7 +1,9 @@
 using System.Net;
+using ELicence.Core.Verifiers;
 using ELicence.LocalHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ELicence.IntegrationTests;
@@ -10,6 +12,16 @@ namespace ELicence.IntegrationTests;
 public sealed class RateLimitedServiceFixture : ServiceFixture
 {
     public const int AnonymousBurst = 3;
+
+    public const int VerifierBurst = 8;
+
+    /// <summary>A new verifier organisation with two keys, so a test has buckets of its own.</summary>
+    public async Task<(string Id, string FirstKey, string SecondKey)> OnboardAsync(string name)
+    {
+        var verifiers = Services.GetRequiredService<VerifierService>();
+        var organisation = await verifiers.CreateAsync(new NewVerifierRequest(name, VerifierKind.Bank), default);
+        return (organisation.Id, (await verifiers.IssueKeyAsync(organisation.Id, default)).Key, (await verifiers.IssueKeyAsync(organisation.Id, default)).Key);
+    }
 
     protected override void Configure(WebApplicationBuilder builder)
     {
@@ -23,6 +35,12 @@ public sealed class RateLimitedServiceFixture : ServiceFixture
             ["RateLimits:Objections:Permits"] = "1",
             ["RateLimits:Objections:Window"] = "01:00:00",
             ["RateLimits:Objections:Burst"] = "1",
+            ["RateLimits:Verifier:Permits"] = VerifierBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimits:Verifier:Window"] = "01:00:00",
+            ["RateLimits:Verifier:Burst"] = VerifierBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimits:VerificationBatch:Permits"] = "1",
+            ["RateLimits:VerificationBatch:Window"] = "01:00:00",
+            ["RateLimits:VerificationBatch:Burst"] = "1",
         });
     }
 }
@@ -91,7 +109,55 @@ public class RateLimitTests(RateLimitedServiceFixture service)
         }
     }
 
+    [Fact]
+    public async Task A_verifier_organisation_over_its_limit_gets_a_429_on_every_key_while_another_organisation_does_not()
+    {
+        var bank = await service.OnboardAsync("限流银行甲");
+        var other = await service.OnboardAsync("限流银行乙");
+        for (var i = 0; i < RateLimitedServiceFixture.VerifierBurst; i++)
+        {
+            var allowed = await VerifyAsync(i % 2 == 0 ? bank.FirstKey : bank.SecondKey);
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, allowed.StatusCode);
+            Assert.Equal($"\"verifier\";q={RateLimitedServiceFixture.VerifierBurst};w=3600", Header(allowed, "RateLimit-Policy"));
+            Assert.StartsWith($"\"verifier\";r={RateLimitedServiceFixture.VerifierBurst - 1 - i};t=", Header(allowed, "RateLimit"), StringComparison.Ordinal);
+        }
+
+        var refused = await VerifyAsync(bank.SecondKey);
+        var problem = await Json.ReadAsync(refused);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("urn:elicence:problem:rate-limited", problem.GetProperty("type").GetString());
+        Assert.Contains("this verifier", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.NotNull(refused.Headers.RetryAfter?.Delta);
+        Assert.StartsWith("\"verifier\";r=0;t=", Header(refused, "RateLimit"), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await VerifyAsync(bank.FirstKey)).StatusCode);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await VerifyAsync(other.FirstKey)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_batch_takes_one_permit_of_its_own_policy_whatever_its_size_and_not_one_of_the_verifier_policy()
+    {
+        var bank = await service.OnboardAsync("限流招标平台");
+        var items = Enumerable.Repeat(new { creditCode = "9144030071526726XG" }, 20);
+
+        using var first = service.Request(HttpMethod.Post, "/api/v1/verifications/batch", bank.FirstKey, new { items });
+        var allowed = await service.Http.SendAsync(first);
+        using var second = service.Request(HttpMethod.Post, "/api/v1/verifications/batch", bank.SecondKey, new { items });
+        var refused = await service.Http.SendAsync(second);
+        var single = await VerifyAsync(bank.FirstKey);
+
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal("\"verification-batch\";q=1;w=3600", Header(allowed, "RateLimit-Policy"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.StartsWith("\"verification-batch\";r=0;t=", Header(refused, "RateLimit"), StringComparison.Ordinal);
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, single.StatusCode);
+        Assert.StartsWith($"\"verifier\";r={RateLimitedServiceFixture.VerifierBurst - 1};", Header(single, "RateLimit"), StringComparison.Ordinal);
+    }
+
     [Theory]
+    [InlineData("RateLimits:Verifier:Burst", "0")]
+    [InlineData("RateLimits:VerificationBatch:Window", "00:00:00")]
     [InlineData("RateLimits:Anonymous:Burst", "0")]
     [InlineData("RateLimits:Objections:Permits", "0")]
     [InlineData("RateLimits:Anonymous:Window", "-00:01:00")]
@@ -109,6 +175,12 @@ public class RateLimitTests(RateLimitedServiceFixture service)
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains("RateLimits", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> VerifyAsync(string key)
+    {
+        using var request = service.Request(HttpMethod.Post, "/api/v1/verifications", key, new { creditCode = "9144030071526726XG" });
+        return await service.Http.SendAsync(request);
     }
 
     private async Task<HttpResponseMessage> GetAsync(string path, string forwardedFor)

@@ -17,11 +17,21 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
     /// <summary>Bodies larger than this are refused with 413 before they are parsed.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
+    /// <summary>The limit of a batch verification's body instead: 500 credentials of up to about 4 KiB each.</summary>
+    public const int MaxBatchBodyBytes = 2 * 1024 * 1024;
+
+    /// <summary>An endpoint for callers of <paramref name="roles"/>, each request taking one permit of its caller's own rate-limit policy.</summary>
     public Task<IActionResult> RunAsync(HttpRequest request, IReadOnlyCollection<Role> roles, Func<Caller, Task<IActionResult>> action) =>
+        RunAsync(request, roles, null, action);
+
+    /// <summary>As above, with the request counted against <paramref name="policy"/> instead of the caller's role policy (null: the role policy).</summary>
+    public Task<IActionResult> RunAsync(HttpRequest request, IReadOnlyCollection<Role> roles, RatePolicy? policy, Func<Caller, Task<IActionResult>> action) =>
         GuardAsync(request, async () =>
         {
             var caller = await authenticator.AuthenticateAsync(request, request.HttpContext.RequestAborted)
                 ?? throw new ProblemException(ProblemType.Unauthenticated, $"Send a valid API key in the {ApiKeyAuthenticator.Header} header.");
+            // Before the role check: a caller probing endpoints it may not use spends its own permits too.
+            rateLimiter.Admit(policy ?? RateLimitOptions.PolicyOf(caller.Role), caller, request);
             if (!roles.Contains(caller.Role))
             {
                 throw ProblemException.Forbidden($"This endpoint is for: {string.Join(", ", roles)}; the caller is a {caller.Role}.");
@@ -42,7 +52,11 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         });
 
     /// <summary>Reads a JSON body: JSON content type, at most <see cref="MaxBodyBytes"/>, well-formed, only documented members of the documented types (<see cref="RequestJson"/>).</summary>
-    public static async Task<T> ReadJsonAsync<T>(HttpRequest request)
+    public static Task<T> ReadJsonAsync<T>(HttpRequest request)
+        where T : class => ReadJsonAsync<T>(request, MaxBodyBytes);
+
+    /// <summary>Reads a JSON body of at most <paramref name="maxBodyBytes"/>, as <see cref="ReadJsonAsync{T}(HttpRequest)"/> does.</summary>
+    public static async Task<T> ReadJsonAsync<T>(HttpRequest request, int maxBodyBytes)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -52,9 +66,9 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
             throw new ProblemException(ProblemType.UnsupportedMediaType, $"Send the body as application/json; got '{request.ContentType ?? "no content type"}'.");
         }
 
-        if (request.ContentLength > MaxBodyBytes)
+        if (request.ContentLength > maxBodyBytes)
         {
-            throw TooLarge();
+            throw TooLarge(maxBodyBytes);
         }
 
         var buffer = new MemoryStream();
@@ -63,16 +77,17 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBodyBytes)
+            if (buffer.Length > maxBodyBytes)
             {
-                throw TooLarge();
+                throw TooLarge(maxBodyBytes);
             }
         }
 
         return RequestJson.Read<T>(buffer.ToArray());
     }
 
-    private static ProblemException TooLarge() => new(ProblemType.PayloadTooLarge, $"The body may be at most {MaxBodyBytes} bytes.");
+    private static ProblemException TooLarge(int maxBodyBytes) =>
+        new(ProblemType.PayloadTooLarge, $"The body may be at most {maxBodyBytes} bytes.", extensions: new Dictionary<string, object?> { ["limit"] = maxBodyBytes });
 
     private async Task<IActionResult> GuardAsync(HttpRequest request, Func<Task<IActionResult>> action)
     {

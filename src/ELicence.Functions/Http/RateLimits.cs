@@ -3,13 +3,19 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
+using System.Text.Json;
+using ELicence.Core.Callers;
 using ELicence.Core.Problems;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace ELicence.Functions.Http;
 
-/// <summary>The rate-limit policies of anonymous endpoints; a function names its policy when it calls <see cref="HttpApi.RunAnonymousAsync(HttpRequest, RatePolicy, Func{Task{Microsoft.AspNetCore.Mvc.IActionResult}})"/>.</summary>
+/// <summary>
+/// The rate-limit policies. Anonymous endpoints name theirs when they call <see cref="HttpApi.RunAnonymousAsync(HttpRequest, RatePolicy, Func{Task{Microsoft.AspNetCore.Mvc.IActionResult}})"/>
+/// (one bucket per client address); an authenticated request takes one permit of its caller's role policy (one bucket per
+/// caller: a verifier organisation, a licence's holder, a registrar), unless its endpoint names another.
+/// </summary>
 public enum RatePolicy
 {
     /// <summary>Reads anyone may make: JWKS, status lists, open deregistration notices, the JSON-LD context.</summary>
@@ -17,6 +23,18 @@ public enum RatePolicy
 
     /// <summary>Objections to deregistration notices: anonymous writes, so far stricter.</summary>
     Objections,
+
+    /// <summary>Every request of a registrar.</summary>
+    Registrar,
+
+    /// <summary>Every request of a licence's holder (all its keys together).</summary>
+    Holder,
+
+    /// <summary>Every request of a verifier organisation (all its keys together), except batch verifications.</summary>
+    Verifier,
+
+    /// <summary>Batch verifications of a verifier organisation: one permit per batch, whatever its size (at most 500 items), instead of a <see cref="Verifier"/> permit.</summary>
+    VerificationBatch,
 }
 
 /// <summary>Which address identifies a client for rate limiting.</summary>
@@ -46,7 +64,7 @@ public sealed class RatePolicyOptions
     internal bool IsValid => Permits >= 1 && Burst >= 1 && Window > TimeSpan.Zero;
 }
 
-/// <summary>Configuration section <c>RateLimits</c>: per-client limits of the anonymous endpoints, enforced by each instance.</summary>
+/// <summary>Configuration section <c>RateLimits</c>: per-client limits of the anonymous endpoints and per-caller limits of the others, enforced by each instance.</summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "RateLimits";
@@ -55,21 +73,43 @@ public sealed class RateLimitOptions
 
     public RatePolicyOptions Objections { get; set; } = new() { Permits = 5, Window = TimeSpan.FromHours(1), Burst = 3 };
 
+    public RatePolicyOptions Registrar { get; set; } = new() { Permits = 600, Window = TimeSpan.FromMinutes(1), Burst = 300 };
+
+    public RatePolicyOptions Holder { get; set; } = new() { Permits = 60, Window = TimeSpan.FromMinutes(1), Burst = 30 };
+
+    public RatePolicyOptions Verifier { get; set; } = new() { Permits = 300, Window = TimeSpan.FromMinutes(1), Burst = 100 };
+
+    public RatePolicyOptions VerificationBatch { get; set; } = new() { Permits = 60, Window = TimeSpan.FromHours(1), Burst = 10 };
+
     public ClientAddressSource ClientAddress { get; set; } = ClientAddressSource.Connection;
 
     public RatePolicyOptions For(RatePolicy policy) => policy switch
     {
         RatePolicy.Anonymous => Anonymous,
         RatePolicy.Objections => Objections,
+        RatePolicy.Registrar => Registrar,
+        RatePolicy.Holder => Holder,
+        RatePolicy.Verifier => Verifier,
+        RatePolicy.VerificationBatch => VerificationBatch,
         _ => throw new ArgumentOutOfRangeException(nameof(policy)),
     };
 
-    internal bool IsValid => Anonymous.IsValid && Objections.IsValid && Enum.IsDefined(ClientAddress);
+    /// <summary>The policy an authenticated caller's requests count against unless the endpoint names another.</summary>
+    public static RatePolicy PolicyOf(Role role) => role switch
+    {
+        Role.Registrar => RatePolicy.Registrar,
+        Role.Holder => RatePolicy.Holder,
+        Role.Verifier => RatePolicy.Verifier,
+        _ => throw new ArgumentOutOfRangeException(nameof(role)),
+    };
+
+    internal bool IsValid => Enum.GetValues<RatePolicy>().All(p => For(p).IsValid) && Enum.IsDefined(ClientAddress);
 }
 
 /// <summary>
-/// Per-client token buckets (System.Threading.RateLimiting), one partitioned limiter per policy. A partition whose bucket
-/// has been full for a while is dropped by the limiter itself, so memory follows the number of active clients.
+/// Per-client token buckets (System.Threading.RateLimiting), one partitioned limiter per policy. A client is an address on
+/// anonymous endpoints and the authenticated caller elsewhere. A partition whose bucket has been full for a while is
+/// dropped by the limiter itself, so memory follows the number of active clients.
 /// </summary>
 public sealed class ClientRateLimiter : IDisposable
 {
@@ -87,14 +127,22 @@ public sealed class ClientRateLimiter : IDisposable
     /// Takes one permit for the request's client or throws a rate-limited problem. Either way the response carries the
     /// IETF draft <c>RateLimit-Policy</c> and <c>RateLimit</c> fields, and a refusal also <c>Retry-After</c>.
     /// </summary>
-    public void Admit(RatePolicy policy, HttpRequest request)
+    public void Admit(RatePolicy policy, HttpRequest request) => Admit(policy, ClientOf(request), "this client", request);
+
+    /// <summary>Takes one permit of <paramref name="policy"/> for the authenticated caller (all keys of an organisation share it), as <see cref="Admit(RatePolicy, HttpRequest)"/> does for an address.</summary>
+    public void Admit(RatePolicy policy, Caller caller, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        Admit(policy, "caller:" + caller.Id, $"this {caller.Role.ToString().ToLowerInvariant()}", request);
+    }
+
+    private void Admit(RatePolicy policy, string client, string who, HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = _options.For(policy);
         var limiter = _limiters[policy];
-        var client = ClientOf(request);
         using var lease = limiter.AttemptAcquire(client);
-        var name = policy.ToString().ToLowerInvariant();
+        var name = JsonNamingPolicy.KebabCaseLower.ConvertName(policy.ToString());
         var headers = request.HttpContext.Response.Headers;
         headers["RateLimit-Policy"] = Invariant($"\"{name}\";q={settings.Permits};w={(long)Math.Ceiling(settings.Window.TotalSeconds)}");
         if (lease.IsAcquired)
@@ -111,7 +159,7 @@ public sealed class ClientRateLimiter : IDisposable
         headers["RateLimit"] = Invariant($"\"{name}\";r=0;t={seconds}");
         headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         throw new ProblemException(ProblemType.RateLimited, Invariant(
-            $"Too many requests from this client ({name}: {settings.Permits} per {settings.Window:c}, bursts of up to {settings.Burst}). Retry in {seconds} s."));
+            $"Too many requests from {who} ({name}: {settings.Permits} per {settings.Window:c}, bursts of up to {settings.Burst}). Retry in {seconds} s."));
     }
 
     public void Dispose()
