@@ -75,7 +75,7 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
   name: 'default'
 }
 
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['applications', 'idempotency', 'sequence', 'licences', 'apikeys', 'receiptsbylicence', 'receiptsbyverifier']: {
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['applications', 'idempotency', 'sequence', 'licences', 'apikeys', 'receiptsbylicence', 'receiptsbyverifier', 'verifiers']: {
   parent: tableService
   name: name
 }]

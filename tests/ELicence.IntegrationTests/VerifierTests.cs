@@ -1,5 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using ELicence.Core.Callers;
+using ELicence.Core.Verifiers;
+using ELicence.LocalHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ELicence.IntegrationTests;
 
@@ -108,4 +112,47 @@ public class VerifierTests(ServiceFixture service)
 
     private async Task<int> CountAsync() =>
         (await service.SendAsync(HttpMethod.Get, "/api/v1/verifiers", service.RegistrarKey)).Body.GetProperty("verifiers").GetArrayLength();
+}
+
+/// <summary>The local host's demo verifiers: the same organisations at every start, a fresh key each time, never more than two active.</summary>
+[Collection(ServiceCollection.Name)]
+public class DevelopmentCallerTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task Every_start_keeps_the_demo_bank_and_tendering_platform_and_their_previous_key_and_revokes_older_ones()
+    {
+        var dir = Directory.CreateTempSubdirectory("elicence-devkeys");
+        var file = Path.Combine(dir.FullName, "dev-keys.env");
+        var callers = new DevelopmentCallers(
+            service.Services.GetRequiredService<ApiKeyService>(),
+            service.Services.GetRequiredService<VerifierService>(),
+            TimeProvider.System,
+            new LocalHostSettings { DevKeysFile = file });
+        var starts = new List<Dictionary<string, string>>();
+        for (var i = 0; i < 3; i++)
+        {
+            await callers.StartAsync(default);
+            starts.Add(File.ReadAllLines(file).Where(l => l.StartsWith("export ", StringComparison.Ordinal))
+                .Select(l => l["export ".Length..].Split('=', 2)).ToDictionary(p => p[0], p => p[1]));
+        }
+
+        dir.Delete(recursive: true);
+
+        Assert.All(starts, s => Assert.Equal(DevelopmentCallers.DemoBankId, s["ELICENCE_BANK_ID"]));
+        Assert.All(starts, s => Assert.Equal(DevelopmentCallers.DemoTenderingPlatformId, s["ELICENCE_TENDER_ID"]));
+        var (_, listed, _) = await service.SendAsync(HttpMethod.Get, "/api/v1/verifiers", service.RegistrarKey);
+        Assert.Equal("tendering-platform", listed.GetProperty("verifiers").EnumerateArray().Single(v => v.GetProperty("id").GetString() == DevelopmentCallers.DemoTenderingPlatformId).GetProperty("kind").GetString());
+        foreach (var variable in new[] { "ELICENCE_VERIFIER_KEY", "ELICENCE_TENDER_KEY" })
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await StatusOfAsync(starts[0][variable])));
+            Assert.NotEqual(HttpStatusCode.Unauthorized, (await StatusOfAsync(starts[1][variable])));
+            Assert.NotEqual(HttpStatusCode.Unauthorized, (await StatusOfAsync(starts[2][variable])));
+        }
+
+        var (_, keys, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/verifiers/{DevelopmentCallers.DemoBankId}/keys", service.RegistrarKey);
+        Assert.Equal(2, keys.GetProperty("keys").EnumerateArray().Count(k => k.GetProperty("active").GetBoolean()));
+    }
+
+    private async Task<HttpStatusCode> StatusOfAsync(string key) =>
+        (await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", key, new { creditCode = "9144030071526726XG" })).Status;
 }

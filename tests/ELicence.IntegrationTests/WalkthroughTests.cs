@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ELicence.Core.Verifiers;
 using ELicence.LocalHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ELicence.IntegrationTests;
 
@@ -27,8 +29,11 @@ public partial class WalkthroughTests(ServiceFixture service)
             // The README runs from the repository root: its tools under tests/, its keys in .local/, its files in the current directory.
             Directory.CreateSymbolicLink(Path.Combine(dir.FullName, "tests"), Path.Combine(RepositoryFiles.Root(), "tests"));
             Directory.CreateDirectory(Path.Combine(dir.FullName, ".local"));
+            var verifiers = service.Services.GetRequiredService<VerifierService>();
+            var platform = await verifiers.CreateAsync(new NewVerifierRequest("Walkthrough tendering platform", VerifierKind.TenderingPlatform), default);
+            var tenderKey = (await verifiers.IssueKeyAsync(platform.Id, default)).Key;
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, ".local", "dev-keys.env"),
-                $"export ELICENCE_REGISTRAR_KEY={service.RegistrarKey}\nexport ELICENCE_VERIFIER_KEY={service.VerifierKey}\n");
+                $"export ELICENCE_REGISTRAR_KEY={service.RegistrarKey}\nexport ELICENCE_VERIFIER_KEY={service.VerifierKey}\nexport ELICENCE_TENDER_KEY={tenderKey}\n");
             var script = Path.Combine(dir.FullName, "walkthrough.sh");
             await File.WriteAllTextAsync(script, "set -euo pipefail\n" + string.Join("\n", blocks));
 
@@ -45,6 +50,8 @@ public partial class WalkthroughTests(ServiceFixture service)
             Assert.Contains("\"code\":\"superseded\"", output, StringComparison.Ordinal);
             Assert.Contains("urn:elicence:problem:invalid-transition", output, StringComparison.Ordinal);
             Assert.Contains(lines, l => l.StartsWith("{\"header\":{\"alg\":\"EdDSA\"", StringComparison.Ordinal) && l.Contains("\"typ\":\"receipt+jwt\"", StringComparison.Ordinal));
+            Assert.Contains("\"summary\":{\"total\":3,\"valid\":2,\"invalid\":0,\"problem\":1}", output, StringComparison.Ordinal); // the bid opening
+            Assert.Contains(lines, l => l.StartsWith("{\"header\":{\"alg\":\"EdDSA\"", StringComparison.Ordinal) && l.Contains("\"typ\":\"batch-receipt+jwt\"", StringComparison.Ordinal));
             // Every printed answer ends its line — except, for now, in the deregistration step, which is being redesigned
             // with objections and keeps its own lines (its answers run together on one line until it gets its `; echo`).
             Assert.DoesNotContain(lines.Where(l => !l.Contains("\"notices\"", StringComparison.Ordinal)), l => l.Contains("}{", StringComparison.Ordinal)); // every printed answer ends its line
