@@ -65,8 +65,16 @@ public sealed class LicenceChecker(
     /// <summary>The SHA-256 (lower-case hex) a receipt records of a presented credential or code: of its UTF-8 bytes, surrounding whitespace removed.</summary>
     public static string Digest(string presented) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim())));
 
-    private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCredentialAsync(string jws, KeyRing ring, DateOnly today, CancellationToken cancellationToken)
+    /// <summary>
+    /// The checks a credential gets from the keys alone, online and offline alike: structure (a <see cref="ProblemException"/>),
+    /// alg, key (unknown or compromised), signature, credential type, issuer. A failure is the one blocking reason; otherwise the payload.
+    /// </summary>
+    /// <param name="findKey">The public key of a kid that is trusted, or null; and whether the kid is known as compromised.</param>
+    public static (ReceiptTarget Target, LicenceCredentialPayload? Payload, VerificationReason? Failure) CheckSignature(
+        string jws, Func<string, (byte[]? PublicKey, bool Compromised)> findKey, string issuerId)
     {
+        ArgumentNullException.ThrowIfNull(jws);
+        ArgumentNullException.ThrowIfNull(findKey);
         jws = jws.Trim();
         if (!CompactJws.TryParse(jws, out var parsed, out var error))
         {
@@ -75,43 +83,48 @@ public sealed class LicenceChecker(
 
         var kid = Shown(parsed.KeyId);
         var target = new ReceiptTarget("credential", null, null, null, kid, Digest(jws));
-        var reasons = new List<VerificationReason>();
         if (parsed.Algorithm != SigningKey.Algorithm)
         {
-            reasons.Add(new(ReasonCodes.UnsupportedAlgorithm, $"Credentials are signed with EdDSA; this one says '{Shown(parsed.Algorithm)}'."));
-            return (target, null, reasons);
+            return (target, null, new(ReasonCodes.UnsupportedAlgorithm, $"Credentials are signed with EdDSA; this one says '{Shown(parsed.Algorithm)}'."));
         }
 
-        var key = parsed.KeyId is null ? null : ring.FindTrusted(parsed.KeyId);
+        var (key, compromised) = parsed.KeyId is null ? (null, false) : findKey(parsed.KeyId);
         if (key is null)
         {
-            reasons.Add(parsed.KeyId is not null && ring.StateOf(parsed.KeyId) == KeyState.Compromised
+            return (target, null, compromised
                 ? new(ReasonCodes.KeyCompromised, $"Key '{kid}' was withdrawn as compromised; nothing it signed is trusted.")
                 : new(ReasonCodes.UnknownKey, $"Key '{kid}' is not one of this service's keys (see /.well-known/jwks.json)."));
-            return (target, null, reasons);
         }
 
-        if (!Ed25519.Verify(key.PublicKey, parsed.SigningInput, parsed.Signature))
+        if (!Ed25519.Verify(key, parsed.SigningInput, parsed.Signature))
         {
-            reasons.Add(new(ReasonCodes.BadSignature, "The signature does not match the credential: it was altered or not signed by this service."));
-            return (target, null, reasons);
+            return (target, null, new(ReasonCodes.BadSignature, "The signature does not match the credential: it was altered or not signed by this service."));
         }
 
         var payload = LicenceCredential.TryReadPayload(parsed.Payload);
         if (payload is null || parsed.Type != LicenceCredential.JwsType)
         {
-            reasons.Add(new(ReasonCodes.NotALicenceCredential, "The token is signed by this service but is not a business licence credential."));
-            return (target, null, reasons);
+            return (target, null, new(ReasonCodes.NotALicenceCredential, "The token is signed by this service but is not a business licence credential."));
         }
 
         var subject = payload.CredentialSubject;
         target = target with { CreditCode = subject.CreditCode, CredentialId = payload.Id, LicenceVersion = subject.LicenceVersion };
-        if (payload.Issuer.Id != issuer.Id)
+        return payload.Issuer.Id == issuerId
+            ? (target, payload, null)
+            : (target, null, new(ReasonCodes.WrongIssuer, $"The credential names issuer '{payload.Issuer.Id}', not '{issuerId}'."));
+    }
+
+    private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCredentialAsync(string jws, KeyRing ring, DateOnly today, CancellationToken cancellationToken)
+    {
+        jws = jws.Trim();
+        var (target, payload, failure) = CheckSignature(jws, kid => (ring.FindTrusted(kid)?.PublicKey, ring.StateOf(kid) == KeyState.Compromised), issuer.Id);
+        if (payload is null)
         {
-            reasons.Add(new(ReasonCodes.WrongIssuer, $"The credential names issuer '{payload.Issuer.Id}', not '{issuer.Id}'."));
-            return (target, null, reasons);
+            return (target, null, [failure!]);
         }
 
+        var subject = payload.CredentialSubject;
+        var reasons = new List<VerificationReason>();
         var code = CreditCode.Validate(subject.CreditCode, codeExceptions).Code;
         var found = code is null ? null : await licences.FindCurrentWithPermitsAsync(code.Value, cancellationToken);
         if (found is null)

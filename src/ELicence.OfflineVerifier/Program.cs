@@ -1,0 +1,4 @@
+using ELicence.OfflineVerifier;
+
+using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+return await VerifyCommand.RunAsync(args, http, Console.Out, Console.Error, TimeProvider.System, CancellationToken.None);

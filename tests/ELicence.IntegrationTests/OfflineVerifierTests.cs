@@ -1,0 +1,99 @@
+using System.Net;
+using System.Text.Json;
+using ELicence.OfflineVerifier;
+
+namespace ELicence.IntegrationTests;
+
+/// <summary>The offline verifier (`elicence verify`) against the running service's own outputs: it agrees with the online answer.</summary>
+[Collection(ServiceCollection.Name)]
+public class OfflineVerifierTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task The_offline_tool_agrees_with_the_online_answer_for_active_suspended_and_revoked_credentials()
+    {
+        var active = await CredentialOfNewLicenceAsync("阿图什市离线甲有限公司");
+        var suspended = await CredentialOfNewLicenceAsync("阿图什市离线乙有限公司");
+        var revoked = await CredentialOfNewLicenceAsync("阿图什市离线丙有限公司");
+        await ChangeAsync(suspended.Code, "suspension", new { reasonCode = "annual-report-not-filed", reason = "未按期公示年度报告" });
+        await ChangeAsync(revoked.Code, "revocation", new { reason = "提交虚假材料取得登记" });
+
+        foreach (var (credential, expected) in new[] { (active.Credential, "verified"), (suspended.Credential, "suspended"), (revoked.Credential, "revoked") })
+        {
+            var (_, online, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, new { credential });
+            Assert.Equal(expected, online.GetProperty("reasons")[0].GetProperty("code").GetString());
+
+            // The status lists are republished a moment after a change: run the tool (fresh cache each time) until they are.
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            var (exit, offline) = await RunToolAsync(credential);
+            while (offline.GetProperty("reasons")[0].GetProperty("code").GetString() != expected && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+                (exit, offline) = await RunToolAsync(credential);
+            }
+
+            Assert.Equal(online.GetProperty("valid").GetBoolean(), offline.GetProperty("valid").GetBoolean());
+            Assert.Equal(online.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()), offline.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()));
+            Assert.Equal(expected == "verified" ? 0 : 1, exit);
+            Assert.Contains(offline.GetProperty("notChecked").EnumerateArray(), n => n.GetString()!.StartsWith("licence-not-found", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Offline_with_an_empty_cache_it_cannot_decide_and_says_so()
+    {
+        var (credential, _) = await CredentialOfNewLicenceAsync("阿图什市离线丁有限公司");
+        var cache = Directory.CreateTempSubdirectory("elicence-offline-cache");
+        try
+        {
+            var (first, _) = await RunToolAsync(credential, cache.FullName);          // online: fills the cache
+            foreach (var list in Directory.EnumerateFiles(cache.FullName, "*.jwt", SearchOption.AllDirectories))
+            {
+                File.Delete(list);
+            }
+
+            var (second, answer) = await RunToolAsync(credential, cache.FullName, "--offline");
+
+            Assert.Equal(0, first);
+            Assert.Equal(2, second);
+            Assert.Equal(JsonValueKind.Null, answer.TryGetProperty("valid", out var valid) ? valid.ValueKind : JsonValueKind.Null);
+            Assert.Contains(answer.GetProperty("notChecked").EnumerateArray(), n => n.GetString()!.StartsWith("status: no cached", StringComparison.Ordinal));
+        }
+        finally
+        {
+            cache.Delete(recursive: true);
+        }
+    }
+
+    private async Task<(int Exit, JsonElement Answer)> RunToolAsync(string credential, string? cache = null, params string[] extra)
+    {
+        var dir = Directory.CreateTempSubdirectory("elicence-offline");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "credential.jwt");
+            await File.WriteAllTextAsync(file, credential);
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var exit = await VerifyCommand.RunAsync(
+                ["verify", file, "--service", service.Http.BaseAddress!.ToString(), "--issuer", "http://localhost:7071", "--cache", cache ?? Path.Combine(dir.FullName, "cache"), .. extra],
+                service.Http, output, error, TimeProvider.System, default);
+            Assert.True(output.ToString().Length > 0, error.ToString());
+            return (exit, JsonDocument.Parse(output.ToString()).RootElement.Clone());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private async Task<(string Credential, string Code)> CredentialOfNewLicenceAsync(string name)
+    {
+        var code = await service.IssueAsync(Applications.Valid(name));
+        using var request = service.Request(HttpMethod.Get, $"/api/v1/licences/{code}/credential", await service.CreateHolderKeyAsync(code));
+        using var response = await service.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadAsStringAsync(), code);
+    }
+
+    private async Task ChangeAsync(string code, string action, object body) =>
+        Assert.Equal(HttpStatusCode.OK, (await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/{action}", service.RegistrarKey, body)).Status);
+}
