@@ -10,6 +10,7 @@ public class VerifierServiceTests
 {
     private readonly InMemoryVerifierStore _store = new();
     private readonly InMemoryApiKeyStore _apiKeyStore = new();
+    private readonly InMemoryIdempotencyStore _idempotency = new();
     private readonly ApiKeyService _apiKeys;
     private readonly VerifierService _verifiers;
 
@@ -17,13 +18,13 @@ public class VerifierServiceTests
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero));
         _apiKeys = new ApiKeyService(_apiKeyStore, time);
-        _verifiers = new VerifierService(_store, _apiKeys, time);
+        _verifiers = new VerifierService(_store, _apiKeys, _idempotency, time);
     }
 
     [Fact]
     public async Task An_onboarded_organisation_is_listed_and_its_key_authenticates_as_the_organisation_with_its_kind()
     {
-        var platform = await _verifiers.CreateAsync(new NewVerifierRequest(" 阿图什市公共资源交易平台 ", VerifierKind.TenderingPlatform), default);
+        var platform = await _verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest(" 阿图什市公共资源交易平台 ", VerifierKind.TenderingPlatform), null, default);
 
         var key = await _verifiers.IssueKeyAsync(platform.Id, default);
         var caller = await _apiKeys.AuthenticateAsync(key.Key, default);
@@ -46,7 +47,7 @@ public class VerifierServiceTests
     {
         var request = new NewVerifierRequest(name, kind is null ? null : VerifierKind.Bank);
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => _verifiers.CreateAsync(request, default));
+        var problem = await Assert.ThrowsAsync<ProblemException>(() => _verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), request, null, default));
 
         Assert.Equal(ProblemType.Validation, problem.Type);
         Assert.Contains(problem.Errors, e => e.Field == field);
@@ -56,7 +57,7 @@ public class VerifierServiceTests
     [Fact]
     public async Task A_third_active_key_is_refused_naming_the_limit_and_leaves_no_working_key_behind()
     {
-        var bank = await _verifiers.CreateAsync(new NewVerifierRequest("Bank B", VerifierKind.Bank), default);
+        var bank = await _verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest("Bank B", VerifierKind.Bank), null, default);
         await _verifiers.IssueKeyAsync(bank.Id, default);
         await _verifiers.IssueKeyAsync(bank.Id, default);
 
@@ -71,7 +72,7 @@ public class VerifierServiceTests
     [Fact]
     public async Task A_revoked_key_stops_authenticating_and_frees_its_place_for_the_next_key()
     {
-        var bank = await _verifiers.CreateAsync(new NewVerifierRequest("Bank B", VerifierKind.Bank), default);
+        var bank = await _verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest("Bank B", VerifierKind.Bank), null, default);
         var old = await _verifiers.IssueKeyAsync(bank.Id, default);
         await _verifiers.IssueKeyAsync(bank.Id, default);
 
@@ -89,7 +90,7 @@ public class VerifierServiceTests
     [Fact]
     public async Task Two_keys_issued_at_the_same_moment_into_the_last_place_leave_one_and_revoke_the_other()
     {
-        var bank = await _verifiers.CreateAsync(new NewVerifierRequest("Bank B", VerifierKind.Bank), default);
+        var bank = await _verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest("Bank B", VerifierKind.Bank), null, default);
         await _verifiers.IssueKeyAsync(bank.Id, default);
         IssuedApiKey? concurrent = null;
         _store.BeforeNextKeyChange = async () => concurrent = await _verifiers.IssueKeyAsync(bank.Id, default);
@@ -107,11 +108,27 @@ public class VerifierServiceTests
     [InlineData(null, "x/y")]
     public async Task Unknown_or_malformed_organisation_or_key_ids_are_not_found(string? organisation, string keyId)
     {
-        var bank = await _verifiers.CreateAsync(new NewVerifierRequest("Bank B", VerifierKind.Bank), default);
+        var bank = await _verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest("Bank B", VerifierKind.Bank), null, default);
 
         var problem = await Assert.ThrowsAsync<ProblemException>(() => _verifiers.RevokeKeyAsync(organisation ?? bank.Id, keyId, default));
 
         Assert.Equal(ProblemType.NotFound, problem.Type);
+    }
+
+    [Fact]
+    public async Task A_repeated_onboarding_with_the_same_idempotency_key_returns_the_same_organisation_and_another_request_under_it_is_refused()
+    {
+        var registrar = Caller.Registrar("registrar:test", "Test registrar");
+
+        var first = await _verifiers.CreateAsync(registrar, new NewVerifierRequest("Bank C", VerifierKind.Bank), "onboard-bank-c", default);
+        var again = await _verifiers.CreateAsync(registrar, new NewVerifierRequest(" Bank C ", VerifierKind.Bank), "onboard-bank-c", default);
+        var other = await Assert.ThrowsAsync<ProblemException>(() => _verifiers.CreateAsync(registrar, new NewVerifierRequest("Bank D", VerifierKind.Bank), "onboard-bank-c", default));
+        var badKey = await Assert.ThrowsAsync<ProblemException>(() => _verifiers.CreateAsync(registrar, new NewVerifierRequest("Bank D", VerifierKind.Bank), "two words", default));
+
+        Assert.Equal(first, again);
+        Assert.Equal(ProblemType.IdempotencyKeyReused, other.Type);
+        Assert.Equal("Idempotency-Key", Assert.Single(badKey.Errors).Field);
+        Assert.Equal([first], await _verifiers.ListAsync(default));
     }
 
     [Fact]

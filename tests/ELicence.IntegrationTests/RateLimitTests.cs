@@ -1,4 +1,5 @@
 using System.Net;
+using ELicence.Core.Callers;
 using ELicence.Core.Verifiers;
 using ELicence.LocalHost;
 using Microsoft.AspNetCore.Builder;
@@ -19,7 +20,7 @@ public sealed class RateLimitedServiceFixture : ServiceFixture
     public async Task<(string Id, string FirstKey, string SecondKey)> OnboardAsync(string name)
     {
         var verifiers = Services.GetRequiredService<VerifierService>();
-        var organisation = await verifiers.CreateAsync(new NewVerifierRequest(name, VerifierKind.Bank), default);
+        var organisation = await verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest(name, VerifierKind.Bank), null, default);
         return (organisation.Id, (await verifiers.IssueKeyAsync(organisation.Id, default)).Key, (await verifiers.IssueKeyAsync(organisation.Id, default)).Key);
     }
 

@@ -52,9 +52,9 @@ public class ServiceFixture : IAsyncLifetime
         var keys = Services.GetRequiredService<ApiKeyService>();
         RegistrarKey = (await keys.CreateAsync(Role.Registrar, "registrar:test", "Test registrar", null, default)).Key;
         var verifiers = Services.GetRequiredService<VerifierService>();
-        VerifierId = (await verifiers.CreateAsync(new NewVerifierRequest("Bank A", VerifierKind.Bank), default)).Id;
+        VerifierId = (await verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest("Bank A", VerifierKind.Bank), null, default)).Id;
         VerifierKey = (await verifiers.IssueKeyAsync(VerifierId, default)).Key;
-        OtherVerifierId = (await verifiers.CreateAsync(new NewVerifierRequest("Bank B", VerifierKind.Bank), default)).Id;
+        OtherVerifierId = (await verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest("Bank B", VerifierKind.Bank), null, default)).Id;
         OtherVerifierKey = (await verifiers.IssueKeyAsync(OtherVerifierId, default)).Key;
     }
 

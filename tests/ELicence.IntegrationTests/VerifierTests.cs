@@ -80,6 +80,22 @@ public class VerifierTests(ServiceFixture service)
         Assert.Equal(before, await CountAsync());
     }
 
+    [Fact]
+    public async Task Onboarding_repeated_with_the_same_idempotency_key_creates_one_organisation()
+    {
+        var before = await CountAsync();
+        var body = new { name = "阿图什市重试银行", kind = "bank" };
+
+        var first = await service.SendAsync(HttpMethod.Post, "/api/v1/verifiers", service.RegistrarKey, body, idempotencyKey: "onboard-retry-bank");
+        var again = await service.SendAsync(HttpMethod.Post, "/api/v1/verifiers", service.RegistrarKey, body, idempotencyKey: "onboard-retry-bank");
+        var other = await service.SendAsync(HttpMethod.Post, "/api/v1/verifiers", service.RegistrarKey, new { name = "另一家银行", kind = "bank" }, idempotencyKey: "onboard-retry-bank");
+
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(first.Body.GetProperty("id").GetString(), again.Body.GetProperty("id").GetString());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, other.Status);
+        Assert.Equal(before + 1, await CountAsync());
+    }
+
     [Theory]
     [InlineData("/api/v1/verifiers/vrf_0000000000000000000000000000ffff/keys")]
     [InlineData("/api/v1/verifiers/vrf_XYZ/keys")]

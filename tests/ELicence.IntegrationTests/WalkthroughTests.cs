@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ELicence.Core.Callers;
 using ELicence.Core.Verifiers;
 using ELicence.LocalHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,7 +31,7 @@ public partial class WalkthroughTests(ServiceFixture service)
             Directory.CreateSymbolicLink(Path.Combine(dir.FullName, "tests"), Path.Combine(RepositoryFiles.Root(), "tests"));
             Directory.CreateDirectory(Path.Combine(dir.FullName, ".local"));
             var verifiers = service.Services.GetRequiredService<VerifierService>();
-            var platform = await verifiers.CreateAsync(new NewVerifierRequest("Walkthrough tendering platform", VerifierKind.TenderingPlatform), default);
+            var platform = await verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest("Walkthrough tendering platform", VerifierKind.TenderingPlatform), null, default);
             var tenderKey = (await verifiers.IssueKeyAsync(platform.Id, default)).Key;
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, ".local", "dev-keys.env"),
                 $"export ELICENCE_REGISTRAR_KEY={service.RegistrarKey}\nexport ELICENCE_VERIFIER_KEY={service.VerifierKey}\nexport ELICENCE_TENDER_KEY={tenderKey}\n");

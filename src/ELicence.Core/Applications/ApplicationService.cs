@@ -1,16 +1,12 @@
-using System.Security.Cryptography;
 using ELicence.Core.Callers;
 using ELicence.Core.Licences;
 using ELicence.Core.Problems;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Core.Applications;
 
 /// <summary>Accepts registration applications and queues them for issuance; honours Idempotency-Key.</summary>
 public sealed class ApplicationService(IApplicationStore applications, IIdempotencyStore idempotency, IIssuanceQueue queue, TimeProvider time)
 {
-    public const int MaxIdempotencyKeyLength = 255;
-
     public async Task<LicenceApplication> SubmitAsync(Caller caller, LicenceApplicationRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
@@ -20,19 +16,7 @@ public sealed class ApplicationService(IApplicationStore applications, IIdempote
 
         if (idempotencyKey is not null)
         {
-            if (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(c => c is < '!' or > '~'))
-            {
-                throw ProblemException.Invalid("Idempotency-Key", $"Must be 1 to {MaxIdempotencyKeyLength} visible ASCII characters.");
-            }
-
-            var hash = Convert.ToHexStringLower(SHA256.HashData(ElicenceJson.SerializeToUtf8(details)));
-            var record = await idempotency.GetOrAddAsync(new IdempotencyRecord(caller.Id, idempotencyKey, hash, id, time.GetUtcNow()), cancellationToken);
-            if (record.RequestHash != hash)
-            {
-                throw new ProblemException(ProblemType.IdempotencyKeyReused, "This Idempotency-Key was used earlier with a different application; use a new key for a new application.");
-            }
-
-            id = record.ResourceId;
+            id = await IdempotencyKeys.ClaimAsync(idempotency, caller.Id, idempotencyKey, details, id, time.GetUtcNow(), cancellationToken);
         }
 
         // Every step below may have run already (a retry after a crash): each is safe to repeat.

@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using ELicence.Core.Licences;
+using ELicence.Core.Problems;
 using ELicence.Core.Serialization;
 
 namespace ELicence.Core.Applications;
@@ -64,4 +66,30 @@ public interface IIdempotencyStore
 {
     /// <summary>Records the key unless it is recorded already; returns the record that is stored.</summary>
     Task<IdempotencyRecord> GetOrAddAsync(IdempotencyRecord candidate, CancellationToken cancellationToken);
+}
+
+/// <summary>The <c>Idempotency-Key</c> rule of every POST that creates: scoped to the caller, bound to the hash of the validated request.</summary>
+public static class IdempotencyKeys
+{
+    public const int MaxLength = 255;
+
+    /// <summary>
+    /// The id of the resource this request creates: <paramref name="newId"/> the first time the key is used, the earlier id when
+    /// the same request is repeated, and a 422 problem when the key was used with another request.
+    /// </summary>
+    public static async Task<string> ClaimAsync(IIdempotencyStore store, string callerId, string key, object validatedRequest, string newId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length is 0 or > MaxLength || key.Any(c => c is < '!' or > '~'))
+        {
+            throw ProblemException.Invalid("Idempotency-Key", $"Must be 1 to {MaxLength} visible ASCII characters.");
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(ElicenceJson.SerializeToUtf8(validatedRequest)));
+        var record = await store.GetOrAddAsync(new IdempotencyRecord(callerId, key, hash, newId, now), cancellationToken);
+        return record.RequestHash == hash
+            ? record.ResourceId
+            : throw new ProblemException(ProblemType.IdempotencyKeyReused, "This Idempotency-Key was used earlier with a different request; use a new key for a new request.");
+    }
 }

@@ -1,3 +1,4 @@
+using ELicence.Core.Applications;
 using ELicence.Core.Callers;
 using ELicence.Core.Problems;
 using ELicence.Core.Text;
@@ -5,7 +6,7 @@ using ELicence.Core.Text;
 namespace ELicence.Core.Verifiers;
 
 /// <summary>Onboarding verifier organisations and managing their keys: at most <see cref="MaxActiveKeys"/> active at once, so a verifier rotates without downtime.</summary>
-public sealed class VerifierService(IVerifierStore verifiers, ApiKeyService apiKeys, TimeProvider time)
+public sealed class VerifierService(IVerifierStore verifiers, ApiKeyService apiKeys, IIdempotencyStore idempotency, TimeProvider time)
 {
     /// <summary>Two: the key in use and its successor during a rotation.</summary>
     public const int MaxActiveKeys = 2;
@@ -13,8 +14,10 @@ public sealed class VerifierService(IVerifierStore verifiers, ApiKeyService apiK
     private const int MaxNameLength = 200;
     private const int Attempts = 5;
 
-    public async Task<VerifierOrganisation> CreateAsync(NewVerifierRequest request, CancellationToken cancellationToken)
+    /// <summary>Onboards an organisation; with an <c>Idempotency-Key</c> (scoped to <paramref name="caller"/>) a repeated request returns the same one.</summary>
+    public async Task<VerifierOrganisation> CreateAsync(Caller caller, NewVerifierRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(request);
         var errors = new List<FieldError>();
         var name = FreeText.Check(errors, "name", request.Name, TextKind.Name, MaxNameLength);
@@ -28,10 +31,12 @@ public sealed class VerifierService(IVerifierStore verifiers, ApiKeyService apiK
             throw ProblemException.Invalid(errors);
         }
 
-        var organisation = new VerifierOrganisation(VerifierOrganisation.NewId(), name!, request.Kind!.Value, time.GetUtcNow());
-        return await verifiers.TryAddAsync(organisation, cancellationToken)
-            ? organisation
-            : throw new InvalidOperationException($"Verifier id {organisation.Id} exists already.");
+        var validated = new NewVerifierRequest(name, request.Kind);
+        var id = idempotencyKey is null
+            ? VerifierOrganisation.NewId()
+            : await IdempotencyKeys.ClaimAsync(idempotency, caller.Id, idempotencyKey, validated, VerifierOrganisation.NewId(), time.GetUtcNow(), cancellationToken);
+        // A repeated request finds the organisation its first attempt created (or finishes creating it).
+        return await EnsureAsync(new VerifierOrganisation(id, name!, request.Kind!.Value, time.GetUtcNow()), cancellationToken);
     }
 
     /// <summary>The organisation with this id, created as given if it does not exist yet (for fixed, well-known organisations such as the local demo ones).</summary>

@@ -13,10 +13,11 @@ public sealed class VerifierFunctions(HttpApi api, VerifierService verifiers)
 
     [Function("CreateVerifier")]
     public Task<IActionResult> Create([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/verifiers")] HttpRequest req) =>
-        api.RunAsync(req, Access.VerifierAdministration, async _ =>
+        api.RunAsync(req, Access.VerifierAdministration, async caller =>
         {
             var body = await HttpApi.ReadJsonAsync<NewVerifierRequest>(req);
-            var organisation = await verifiers.CreateAsync(body, req.HttpContext.RequestAborted);
+            var key = req.Headers.TryGetValue("Idempotency-Key", out var k) ? k.ToString() : null;
+            var organisation = await verifiers.CreateAsync(caller, body, key, req.HttpContext.RequestAborted);
             return ApiResults.Json(organisation, StatusCodes.Status201Created, new Dictionary<string, string> { ["Location"] = $"/api/v1/verifiers/{organisation.Id}/keys" });
         });
 
