@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ELicence.Functions.Http;
 
-/// <summary>The HTTP guard and what it needs: caller authentication and the rate limits of anonymous endpoints.</summary>
+/// <summary>The HTTP guard and what it needs: caller authentication and the rate limits (per client address on anonymous endpoints, per caller on the others).</summary>
 public static class HttpRegistration
 {
     public static IServiceCollection AddHttpApi(this IServiceCollection services, IConfiguration configuration)
