@@ -24,6 +24,8 @@ public class IssuanceServiceTests
         Assert.Equal(application.Id, licence.ApplicationId);
         var first = Assert.Single(await _register.Licences.GetHistoryAsync(code, default));
         Assert.Equal(("issued", 1), (first.Type, first.Sequence));
+        Assert.Equal((InMemoryRegister.Registrar.Id, InMemoryRegister.Registrar.Name), (first.ActorId, first.ActorName)); // named like every later event
+        Assert.Null(first.StatusBefore);
         Assert.NotNull(await _register.Credentials.FindAsync(code, 1, default));
     }
 
