@@ -5,7 +5,6 @@ using ELicence.Core;
 using ELicence.Core.Applications;
 using ELicence.Core.Callers;
 using ELicence.Core.Keys;
-using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
 using ELicence.Core.StatusLists;
 using ELicence.Storage.Applications;

@@ -1,6 +1,3 @@
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
-
 namespace ELicence.Core.UnitTests;
 
 public class CreditCodeTests

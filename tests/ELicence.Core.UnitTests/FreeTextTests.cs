@@ -1,4 +1,3 @@
-using ELicence.Core.Problems;
 using ELicence.Core.Text;
 
 namespace ELicence.Core.UnitTests;

@@ -1,7 +1,4 @@
 using ELicence.Core.Applications;
-using ELicence.Core.Licences;
-using ELicence.Core.Problems;
-using ELicence.Core.UnitTests.Fakes;
 
 namespace ELicence.Core.UnitTests;
 

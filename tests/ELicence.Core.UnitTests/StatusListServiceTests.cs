@@ -1,9 +1,5 @@
 using ELicence.Core.Credentials;
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Keys;
-using ELicence.Core.Licences;
 using ELicence.Core.StatusLists;
-using ELicence.Core.UnitTests.Fakes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ELicence.Core.UnitTests;

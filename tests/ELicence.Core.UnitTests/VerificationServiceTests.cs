@@ -1,8 +1,5 @@
 using System.Text;
 using ELicence.Core.Credentials;
-using ELicence.Core.Keys;
-using ELicence.Core.Licences;
-using ELicence.Core.Problems;
 using ELicence.Core.Receipts;
 using ELicence.Core.Verification;
 using ELicence.Testing;

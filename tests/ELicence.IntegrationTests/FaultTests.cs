@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using ELicence.Core.Applications;
 using ELicence.Core.Receipts;
 using ELicence.Core.Verification;

@@ -1,4 +1,3 @@
-using System.Net;
 using ELicence.Core.Licences;
 using ELicence.Core.Serialization;
 using ELicence.Storage;

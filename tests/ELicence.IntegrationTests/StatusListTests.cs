@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Diagnostics;
-using System.Text.Json;
 using ELicence.Core.StatusLists;
 using ELicence.LocalHost;
 using ELicence.Storage;

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using ELicence.Core.Callers;
 using ELicence.Core.Licences;
-using ELicence.Core.Problems;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Core.Applications;
 

@@ -1,5 +1,4 @@
 using ELicence.Core.Licences;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Core.Applications;
 

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ELicence.Core.Licences;
-using ELicence.Core.Problems;
-using ELicence.Core.Serialization;
 using ELicence.Core.Text;
 
 namespace ELicence.Core.Applications;

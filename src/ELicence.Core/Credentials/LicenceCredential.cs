@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
-using ELicence.Core.Serialization;
 using ELicence.Core.StatusLists;
 
 namespace ELicence.Core.Credentials;

@@ -1,5 +1,3 @@
-using ELicence.Core.Problems;
-
 namespace ELicence.Core.Licences;
 
 /// <summary>What registrars and the public can do to a licence. The timers' transitions (deregistered, expired) are not requests: they follow from dates.</summary>

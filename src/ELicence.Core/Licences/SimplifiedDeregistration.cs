@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using ELicence.Core.Callers;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Problems;
-using ELicence.Core.Serialization;
 using ELicence.Core.Text;
 
 namespace ELicence.Core.Licences;

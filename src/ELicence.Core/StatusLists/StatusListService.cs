@@ -2,7 +2,6 @@ using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
-using ELicence.Core.Problems;
 
 namespace ELicence.Core.StatusLists;
 

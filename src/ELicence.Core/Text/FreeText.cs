@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using ELicence.Core.Problems;
 
 namespace ELicence.Core.Text;
 

@@ -2,7 +2,6 @@ using ELicence.Core.Applications;
 using ELicence.Core.Serialization;
 using ELicence.Storage;
 using ELicence.Storage.Applications;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace ELicence.Functions.Applications;

@@ -1,8 +1,4 @@
-using Azure;
-using Azure.Data.Tables;
 using ELicence.Core.Applications;
-using ELicence.Core.Licences;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Storage.Applications;
 

@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Azure;
-using Azure.Data.Tables;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Storage.Licences;
 

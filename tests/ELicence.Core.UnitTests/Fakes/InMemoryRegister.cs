@@ -1,9 +1,6 @@
 using ELicence.Core.Applications;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Keys;
-using ELicence.Core.Licences;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ELicence.Core.UnitTests.Fakes;
