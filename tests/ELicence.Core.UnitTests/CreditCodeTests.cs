@@ -94,6 +94,17 @@ public class CreditCodeTests
     }
 
     [Fact]
+    public void A_code_read_back_from_the_register_loads_without_the_exception_list_but_garbage_does_not()
+    {
+        var legacy = WithValidCheck("91440300715267265");
+
+        Assert.Equal(legacy, CreditCode.FromStored(legacy).Value);
+        Assert.Throws<FormatException>(() => CreditCode.FromStored(legacy[..17] + (legacy[17] == '0' ? '1' : '0')));
+        Assert.Throws<FormatException>(() => CreditCode.FromStored("91440300715267265/"));
+        Assert.Throws<FormatException>(() => CreditCode.FromStored("9144030071526726"));
+    }
+
+    [Fact]
     public void A_legacy_exception_does_not_waive_the_position_18_check()
     {
         var legacy = WithValidCheck("91440300715267265");
