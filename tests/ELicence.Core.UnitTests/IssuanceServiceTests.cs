@@ -124,6 +124,22 @@ public class IssuanceServiceTests
         Assert.Empty(_register.IssuanceQueue.Queued);
     }
 
+    [Theory]
+    [InlineData("9999-12-31", null, "operatingTerm.to")]
+    [InlineData(null, "0001-01-01", "establishedOn")]
+    public async Task Dates_outside_the_register_range_are_refused_before_anything_is_stored(string? termEnd, string? established, string field)
+    {
+        var request = Builders.Application();
+        request = termEnd is null
+            ? request with { EstablishedOn = DateOnly.Parse(established!, System.Globalization.CultureInfo.InvariantCulture) }
+            : request with { OperatingTerm = new OperatingTermRequest(request.OperatingTerm!.From, DateOnly.Parse(termEnd, System.Globalization.CultureInfo.InvariantCulture)) };
+
+        var problem = await Assert.ThrowsAsync<ProblemException>(() => _register.ApplicationService.SubmitAsync(InMemoryRegister.Registrar, request, null, default));
+
+        Assert.Contains(problem.Errors, e => e.Field == field);
+        Assert.Empty(_register.IssuanceQueue.Queued);
+    }
+
     private Task<LicenceApplication> Submit(string key = "issuance-test") =>
         _register.ApplicationService.SubmitAsync(InMemoryRegister.Registrar, Builders.Application() with { Domicile = "阿图什市 " + key }, key, default);
 }

@@ -114,6 +114,11 @@ public class SimplifiedDeregistrationTests
         var limit = await Assert.ThrowsAsync<ProblemException>(() => Deregistration.LodgeObjectionAsync(licence.Code.Value, new("又一个", "13900000000", "欠款"), default));
         Assert.Equal(ProblemType.LimitReached, limit.Type);
 
+        // Decided objections no longer count: junk that was dismissed cannot shut out a later creditor.
+        var first = (await Deregistration.GetObjectionsAsync(InMemoryRegister.Registrar, licence.Code.Value, default))[0];
+        await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, first.Id, new(ObjectionOutcome.Dismissed, "无理由"), null, default);
+        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("真正的债权人", "13900000000", "欠款未结清"), default);
+
         var other = _register.Seed(LicenceStatus.InDeregistrationNotice, sequence: 8);
         _register.Clock.Advance(TimeSpan.FromDays(21));
         var closed = await Assert.ThrowsAsync<ProblemException>(() => Deregistration.LodgeObjectionAsync(other.Code.Value, new("迟到", "13900000000", "欠款"), default));
@@ -144,6 +149,18 @@ public class SimplifiedDeregistrationTests
         Assert.Equal(field, Assert.Single(problem.Errors).Field);
         Assert.Contains(expected, problem.Errors[0].Message, StringComparison.Ordinal);
         Assert.Equal(0, _register.Licences.SaveAttempts);
+    }
+
+    [Fact]
+    public async Task A_revocation_during_the_notice_closes_the_objections_under_review()
+    {
+        var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
+        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲", "13900000001", "欠款"), default);
+
+        await _register.Actions.RevokeAsync(InMemoryRegister.Registrar, licence.Code.Value, new("提交虚假材料", null), null, default);
+
+        var objection = Assert.Single(await Deregistration.GetObjectionsAsync(InMemoryRegister.Registrar, licence.Code.Value, default));
+        Assert.Equal(ObjectionStatus.Closed, objection.Status);
     }
 
     [Fact]

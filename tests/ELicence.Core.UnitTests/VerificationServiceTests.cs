@@ -212,6 +212,24 @@ public class VerificationServiceTests
     }
 
     [Fact]
+    public async Task A_licence_not_yet_in_force_stays_so_while_under_deregistration_notice()
+    {
+        var start = Today.AddYears(3);
+        var licence = Builders.Licence();
+        var notice = new DeregistrationNotice(VerificationHarness.Now.AddDays(-3), VerificationHarness.Now.AddDays(17), Today.AddDays(18));
+        var jws = _h.Issue(licence with
+        {
+            Details = licence.Details with { EstablishedOn = start, OperatingTerm = new OperatingTerm(start, null) },
+            Status = LicenceStatus.InDeregistrationNotice,
+            StatusDetail = new StatusDetail(VerificationHarness.Now.AddDays(-3), "simplified-deregistration", "股东决定解散", null, notice),
+        });
+
+        var result = await _h.VerifyCredentialAsync(jws);
+
+        AssertOutcome(result, valid: false, ReasonCodes.NotYetInForce);
+    }
+
+    [Fact]
     public async Task An_objection_under_review_is_reported_while_the_notice_runs()
     {
         var notice = new DeregistrationNotice(VerificationHarness.Now.AddDays(-3), VerificationHarness.Now.AddDays(17), Today.AddDays(18), Objections: 1, ObjectionsUnderReview: 1);

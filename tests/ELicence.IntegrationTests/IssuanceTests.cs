@@ -39,6 +39,19 @@ public class IssuanceTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Two_Idempotency_Key_headers_are_refused_naming_the_header()
+    {
+        using var request = service.Request(HttpMethod.Post, "/api/v1/applications", service.RegistrarKey, Applications.Valid());
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", "k1");
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", "k2");
+
+        var response = await service.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Idempotency-Key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Submissions_without_a_key_are_separate_applications()
     {
         var first = await service.SubmitAsync(Applications.Valid());

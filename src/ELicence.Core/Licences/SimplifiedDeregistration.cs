@@ -52,9 +52,10 @@ public sealed partial class SimplifiedDeregistration(ILicenceStore licences, Lic
                 extensions: new Dictionary<string, object?> { ["currentStatus"] = "deregistration-notice-closed", ["allowedActions"] = Array.Empty<string>() });
         }
 
-        if (notice.Objections >= options.MaxObjections)
+        // Only undecided objections count: dismissed ones must not shut out a later creditor before the notice ends.
+        if (notice.ObjectionsUnderReview >= options.MaxObjections)
         {
-            throw new ProblemException(ProblemType.LimitReached, $"The deregistration notice of {licence.Code} has received the most objections it accepts ({options.MaxObjections}); the registrar is reviewing them. Contact the registration authority directly.",
+            throw new ProblemException(ProblemType.LimitReached, $"The deregistration notice of {licence.Code} has {options.MaxObjections} objections awaiting the registrar's decision, the most it holds at once; try again after the registrar has decided some, or contact the registration authority directly.",
                 extensions: new Dictionary<string, object?> { ["limit"] = options.MaxObjections });
         }
 

@@ -291,7 +291,7 @@ public class CallerInputPropertyTests
             var keys = new FixedKeyRing(Verification.Ring);
             var time = new FakeTimeProvider(VerificationHarness.Now);
             var committer = new LicenceChangeCommitter(Verification.Register, Verification.Credentials, new RecordingStatusListQueue(), keys, Verification.Issuer, CreditCodeExceptionList.None, time);
-            Actions = new RegistrarActions(committer, new InMemorySequenceAllocator());
+            Actions = new RegistrarActions(committer, new InMemorySequenceAllocator(), Verification.Register);
             Deregistration = new SimplifiedDeregistration(Verification.Register, committer, new DeregistrationOptions(), CreditCodeExceptionList.None);
             Queries = new LicenceQueries(Verification.Register, Verification.Credentials, Verification.Receipts, keys, Verification.Issuer, CreditCodeExceptionList.None);
             Applications = new ApplicationService(new InMemoryApplicationStore(), new InMemoryIdempotencyStore(), new RecordingIssuanceQueue(), time);
