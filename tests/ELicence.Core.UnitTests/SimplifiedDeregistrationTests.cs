@@ -46,8 +46,8 @@ public class SimplifiedDeregistrationTests
     public async Task A_sustained_objection_ends_simplified_deregistration_and_closes_the_others()
     {
         var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
-        var first = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲", "13900000001", "欠款"), default);
-        var second = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("乙", "13900000002", "欠款"), default);
+        var first = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲公司", "13900000001", "欠款"), default);
+        var second = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("乙公司", "13900000002", "欠款"), default);
 
         var active = await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, first.Id, new(ObjectionOutcome.Sustained, "异议成立"), null, default);
 
@@ -62,7 +62,7 @@ public class SimplifiedDeregistrationTests
     public async Task A_dismissal_after_the_notice_ended_gives_the_registry_one_working_day_from_the_dismissal()
     {
         var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
-        var objection = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲", "a@example.com", "欠款"), default);
+        var objection = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲公司", "a@example.com", "欠款"), default);
         _register.Clock.Advance(TimeSpan.FromDays(25));
 
         var dismissed = await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, objection.Id, new(ObjectionOutcome.Dismissed, "异议不成立"), null, default);
@@ -78,8 +78,8 @@ public class SimplifiedDeregistrationTests
     public async Task A_dismissal_while_another_objection_is_under_review_keeps_the_notice_under_review()
     {
         var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
-        var first = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲", "13900000001", "欠款"), default);
-        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("乙", "13900000002", "欠款"), default);
+        var first = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲公司", "13900000001", "欠款"), default);
+        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("乙公司", "13900000002", "欠款"), default);
 
         var after = await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, first.Id, new(ObjectionOutcome.Dismissed, "不成立"), null, default);
 
@@ -91,8 +91,8 @@ public class SimplifiedDeregistrationTests
     public async Task A_decided_objection_cannot_be_decided_again_and_an_unknown_one_is_not_found()
     {
         var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
-        var objection = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲", "13900000001", "欠款"), default);
-        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("乙", "13900000002", "欠款"), default);
+        var objection = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲公司", "13900000001", "欠款"), default);
+        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("乙公司", "13900000002", "欠款"), default);
         await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, objection.Id, new(ObjectionOutcome.Dismissed, "不成立"), null, default);
 
         var again = await Assert.ThrowsAsync<ProblemException>(() => Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, objection.Id, new(ObjectionOutcome.Sustained, "x"), null, default));
@@ -127,6 +127,7 @@ public class SimplifiedDeregistrationTests
 
     [Theory]
     [InlineData("name", "", "Required")]
+    [InlineData("name", "x", "two characters")]
     [InlineData("name", "张\u0007三", "U+0007")]
     [InlineData("name", "Ivаn Petrov", "Cyrillic")]
     [InlineData("contact", "someone", "telephone")]
@@ -155,7 +156,7 @@ public class SimplifiedDeregistrationTests
     public async Task A_revocation_during_the_notice_closes_the_objections_under_review()
     {
         var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
-        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲", "13900000001", "欠款"), default);
+        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲公司", "13900000001", "欠款"), default);
 
         await _register.Actions.RevokeAsync(InMemoryRegister.Registrar, licence.Code.Value, new("提交虚假材料", null), null, default);
 

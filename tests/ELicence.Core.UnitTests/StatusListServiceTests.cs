@@ -51,4 +51,17 @@ public class StatusListServiceTests
 
         Assert.Equal([(true, false), (false, true)], _store.Entries.Select(e => (e.Revoked, e.Suspended)));
     }
+
+    [Theory]
+    [InlineData("revocation", "00")]
+    [InlineData("revocation", "+0")]
+    [InlineData("revocation", " 0")]
+    [InlineData("Revocation", "0")]
+    [InlineData("suspension", "-1")]
+    public async Task A_status_list_has_one_url_and_its_aliases_are_not_found(string purpose, string list)
+    {
+        var problem = await Assert.ThrowsAsync<ProblemException>(() => _service.GetPublishedAsync(purpose, list, default));
+
+        Assert.Equal(ProblemType.NotFound, problem.Type);
+    }
 }

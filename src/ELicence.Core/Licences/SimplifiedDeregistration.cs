@@ -33,6 +33,11 @@ public sealed partial class SimplifiedDeregistration(ILicenceStore licences, Lic
         var name = FreeText.Check(errors, "name", request.Name, TextKind.Name, 100);
         var contact = FreeText.Check(errors, "contact", request.Contact, TextKind.Line, 200);
         var grounds = FreeText.Check(errors, "grounds", request.Grounds, TextKind.MultiLine, 2000);
+        if (name is { Length: < 2 })
+        {
+            errors.Add(new FieldError("name", "The objector's full name or the organisation's name: at least two characters."));
+        }
+
         if (contact is not null && !PhoneNumber().IsMatch(contact) && !EmailAddress().IsMatch(contact))
         {
             errors.Add(new FieldError("contact", "A telephone number (digits, spaces, +, -, parentheses; 5 to 30 characters) or an e-mail address, so that the registrar can reach you."));
