@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.Documents;
@@ -181,7 +180,10 @@ public sealed class VerificationPage(DocumentLanguage language)
             """;
     }
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    /// <summary>Escapes the five characters that matter in text and attribute values and nothing else, so Chinese and "·" stay readable in the source.</summary>
+    private static string E(string text) => text
+        .Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)
+        .Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal);
 
     /// <summary>The response for a page: HTML, the CSP and the other security headers, an ETag of the bytes and a short cache.</summary>
     public static BodyResult Result(string html, int status, bool cacheable)

@@ -42,20 +42,10 @@ public class LicencePdfTests
     {
         var notPdf = PdfCredentialReader.Read(Encoding.ASCII.GetBytes("GIF89a not a pdf at all"));
         var broken = PdfCredentialReader.Read(Encoding.ASCII.GetBytes("%PDF-1.7\n garbage garbage"));
-        var plain = PdfCredentialReader.Read(PlainPdf());
+        var plain = PdfCredentialReader.Read(PlainPdfs.WithoutCredential());
 
         Assert.Equal(PdfReadFailure.NotAPdf, notPdf.Failure);
         Assert.Equal(PdfReadFailure.Unreadable, broken.Failure);
         Assert.Equal(PdfReadFailure.NoCredential, plain.Failure);
-    }
-
-    /// <summary>A valid PDF with one page and no attachments, made by another library (PdfPig's builder).</summary>
-    internal static byte[] PlainPdf()
-    {
-        var builder = new UglyToad.PdfPig.Writer.PdfDocumentBuilder();
-        var page = builder.AddPage(UglyToad.PdfPig.Content.PageSize.A4);
-        var font = builder.AddStandard14Font(UglyToad.PdfPig.Fonts.Standard14Fonts.Standard14Font.Helvetica);
-        page.AddText("Not a licence", 12, new UglyToad.PdfPig.Core.PdfPoint(50, 700), font);
-        return builder.Build();
     }
 }
