@@ -44,6 +44,9 @@ public partial class WalkthroughTests(ServiceFixture service)
             Assert.Contains("\"status\":\"issued\"", output, StringComparison.Ordinal);
             Assert.Contains("\"code\":\"superseded\"", output, StringComparison.Ordinal);
             Assert.Contains("urn:elicence:problem:invalid-transition", output, StringComparison.Ordinal);
+            Assert.Contains("%PDF-", lines);
+            Assert.Contains("<strong>Valid</strong>", lines);
+            Assert.Contains(lines, l => l.StartsWith("<strong>Genuine: byte for byte", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.StartsWith("{\"header\":{\"alg\":\"EdDSA\"", StringComparison.Ordinal) && l.Contains("\"typ\":\"receipt+jwt\"", StringComparison.Ordinal));
             // Every printed answer ends its line — except, for now, in the deregistration step, which is being redesigned
             // with objections and keeps its own lines (its answers run together on one line until it gets its `; echo`).
