@@ -21,7 +21,7 @@ public class BrowserTests(ServiceFixture service)
         await ActAsync(suspended, "suspension", new { reasonCode = "annual-report-not-filed", reason = "未按期公示年度报告" });
         await ActAsync(revoked, "revocation", new { reason = "提交虚假材料取得登记" });
         var oldDigest = DocumentTests.ShortDigest(await TextAsync($"/api/v1/licences/{amended}/credential"));
-        await ActAsync(amended, "amendments", new { domicile = "阿图什市光明路 1 号", reason = "住所变更" });
+        await service.AmendDomicileAsync(amended);
 
         var work = Directory.CreateTempSubdirectory("elicence-browser");
         try
@@ -65,23 +65,9 @@ public class BrowserTests(ServiceFixture service)
 
     private static object Case(string name, string path, params string[] expect) => new { name, path, expect };
 
-    private async Task<string> TextAsync(string path)
-    {
-        using var request = service.Request(HttpMethod.Get, path, service.RegistrarKey);
-        using var response = await service.Http.SendAsync(request);
-        return await response.Content.ReadAsStringAsync();
-    }
+    private Task<string> TextAsync(string path) => service.GetTextAsync(path, service.RegistrarKey);
 
-    private async Task<byte[]> BytesAsync(string path)
-    {
-        using var request = service.Request(HttpMethod.Get, path, service.RegistrarKey);
-        using var response = await service.Http.SendAsync(request);
-        return await response.Content.ReadAsByteArrayAsync();
-    }
+    private Task<byte[]> BytesAsync(string path) => service.GetBytesAsync(path, service.RegistrarKey);
 
-    private async Task ActAsync(string code, string action, object body)
-    {
-        var (status, json, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/{action}", service.RegistrarKey, body);
-        Assert.True(status == System.Net.HttpStatusCode.OK, $"{action}: {(int)status} {json}");
-    }
+    private Task ActAsync(string code, string action, object body) => service.ActAsync(code, action, body);
 }

@@ -119,17 +119,9 @@ public class DocumentTests(ServiceFixture service)
         return (code, await service.CreateHolderKeyAsync(code));
     }
 
-    private async Task<string> CredentialAsync(string code, string key)
-    {
-        using var response = await GetAsync($"/api/v1/licences/{code}/credential", key);
-        return await response.Content.ReadAsStringAsync();
-    }
+    private Task<string> CredentialAsync(string code, string key) => service.GetTextAsync($"/api/v1/licences/{code}/credential", key);
 
-    private async Task<HttpResponseMessage> GetAsync(string path, string key)
-    {
-        using var request = service.Request(HttpMethod.Get, path, key);
-        return await service.Http.SendAsync(request);
-    }
+    private Task<HttpResponseMessage> GetAsync(string path, string key) => service.GetAsync(path, key);
 
     /// <summary>The page's text as extracted, without white space: layout decides where lines break and spaces fall.</summary>
     private static string Text(UglyToad.PdfPig.Content.Page page) => NoSpaces(string.Concat(page.Letters.Select(l => l.Value)));

@@ -177,25 +177,11 @@ public class PublicPageTests(ServiceFixture service)
         return await response.Content.ReadAsStringAsync();
     }
 
-    private async Task<string> CredentialAsync(string code)
-    {
-        using var request = service.Request(HttpMethod.Get, $"/api/v1/licences/{code}/credential", service.RegistrarKey);
-        using var response = await service.Http.SendAsync(request);
-        return await response.Content.ReadAsStringAsync();
-    }
+    private Task<string> CredentialAsync(string code) => service.GetTextAsync($"/api/v1/licences/{code}/credential", service.RegistrarKey);
 
-    private async Task<byte[]> PdfAsync(string code)
-    {
-        using var request = service.Request(HttpMethod.Get, $"/api/v1/licences/{code}/pdf", service.RegistrarKey);
-        using var response = await service.Http.SendAsync(request);
-        return await response.Content.ReadAsByteArrayAsync();
-    }
+    private Task<byte[]> PdfAsync(string code) => service.GetBytesAsync($"/api/v1/licences/{code}/pdf", service.RegistrarKey);
 
-    private Task AmendAsync(string code) => ActAsync(code, "amendments", new { domicile = "阿图什市光明路 1 号", reason = "住所变更" });
+    private Task AmendAsync(string code) => service.AmendDomicileAsync(code);
 
-    private async Task ActAsync(string code, string action, object body)
-    {
-        var (status, json, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/{action}", service.RegistrarKey, body);
-        Assert.True(status == HttpStatusCode.OK, $"{action}: {(int)status} {json}");
-    }
+    private Task ActAsync(string code, string action, object body) => service.ActAsync(code, action, body);
 }
