@@ -2,6 +2,7 @@ using ELicence.Core.Applications;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
+using ELicence.Core.Documents;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.StatusLists;
@@ -24,6 +25,7 @@ public static class CoreRegistration
         services.AddValidatedOptions<DeregistrationOptions>(configuration, DeregistrationOptions.Section);
         services.AddValidatedOptions<StatusListOptions>(configuration, StatusListOptions.Section);
         services.AddValidatedOptions<CreditCodeOptions>(configuration, CreditCodeOptions.Section);
+        services.AddValidatedOptions<DocumentOptions>(configuration, DocumentOptions.Section);
         services.AddSingleton<ICreditCodeExceptions>(sp => sp.GetRequiredService<CreditCodeOptions>().ExceptionList());
 
         services.AddSingleton<IKeyRingProvider, KeyRingProvider>();
@@ -37,6 +39,8 @@ public static class CoreRegistration
         services.AddSingleton<OperatingTermTimer>();
         services.AddSingleton<StatusListService>();
         services.AddSingleton<VerificationService>();
+        services.AddSingleton<LicenceDocuments>();
+        services.AddSingleton<PublicLicenceCheck>();
         return services;
     }
 

@@ -42,6 +42,9 @@ public partial class WalkthroughTests(ServiceFixture service)
             Assert.Contains("\"status\":\"issued\"", output, StringComparison.Ordinal);
             Assert.Contains("\"code\":\"superseded\"", output, StringComparison.Ordinal);
             Assert.Contains("urn:elicence:problem:invalid-transition", output, StringComparison.Ordinal);
+            Assert.Contains("%PDF-", lines);
+            Assert.Contains("<strong>Valid</strong>", lines);
+            Assert.Contains(lines, l => l.StartsWith("<strong>Genuine: byte for byte", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.StartsWith("{\"header\":{\"alg\":\"EdDSA\"", StringComparison.Ordinal) && l.Contains("\"typ\":\"receipt+jwt\"", StringComparison.Ordinal));
             Assert.Contains("\"reasonCode\":\"deregistration-objection-sustained\"", output, StringComparison.Ordinal); // the registrar upheld the objection
             Assert.DoesNotContain(lines, l => l.Contains("}{", StringComparison.Ordinal)); // every printed answer ends its line

@@ -19,6 +19,9 @@ public sealed record PermitSummary(string Id, string PermitType, string Number, 
 /// <summary>The answer, and the signed receipt that records it.</summary>
 public sealed record VerificationResult(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary> Permits, string ReceiptId, string Receipt);
 
+/// <summary>The answer to an anonymous check: no receipt.</summary>
+public sealed record AnonymousCheckResult(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence);
+
 public sealed partial class VerificationService(
     ILicenceStore licences,
     ICredentialStore credentials,
@@ -71,6 +74,25 @@ public sealed partial class VerificationService(
         var signed = receipt.Sign(ring.Signing);
         await receipts.SaveAsync(new StoredReceipt(receipt.Id, verifier.Id, signed, receipt), cancellationToken);
         return new VerificationResult(valid, reasons, summary, permits, receipt.Id, signed);
+    }
+
+    /// <summary>
+    /// The same checks of a credential for anyone (the public page): no caller, no purpose and no receipt, because an
+    /// anonymous check is not a verifier's audit evidence. Throws a validation problem when the text is not a compact JWS.
+    /// </summary>
+    public async Task<AnonymousCheckResult> CheckWithoutReceiptAsync(string credential, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var today = ChinaTime.DateOf(time.GetUtcNow());
+        var ring = await keys.GetAsync(cancellationToken);
+        var (_, found, reasons) = await CheckCredentialAsync(credential, ring, today, cancellationToken);
+        var valid = !reasons.Any(r => ReasonCodes.IsBlocking(r.Code));
+        if (valid)
+        {
+            reasons.Insert(0, new VerificationReason(ReasonCodes.Verified, "The licence is genuine, current and in force."));
+        }
+
+        return new AnonymousCheckResult(valid, reasons, found?.Licence.Summarize(today));
     }
 
     private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCredentialAsync(string jws, KeyRing ring, DateOnly today, CancellationToken cancellationToken)
