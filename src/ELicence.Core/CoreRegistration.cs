@@ -2,6 +2,7 @@ using ELicence.Core.Applications;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
+using ELicence.Core.Documents;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
@@ -26,6 +27,7 @@ public static class CoreRegistration
         services.AddValidatedOptions<DeregistrationOptions>(configuration, DeregistrationOptions.Section);
         services.AddValidatedOptions<StatusListOptions>(configuration, StatusListOptions.Section);
         services.AddValidatedOptions<CreditCodeOptions>(configuration, CreditCodeOptions.Section);
+        services.AddValidatedOptions<DocumentOptions>(configuration, DocumentOptions.Section);
         services.AddSingleton<ICreditCodeExceptions>(sp => sp.GetRequiredService<CreditCodeOptions>().ExceptionList());
 
         services.AddSingleton<IKeyRingProvider, KeyRingProvider>();
@@ -44,6 +46,8 @@ public static class CoreRegistration
         services.AddSingleton<BatchVerificationService>();
         services.AddSingleton<ReceiptQueries>();
         services.AddSingleton<VerifierService>();
+        services.AddSingleton<LicenceDocuments>();
+        services.AddSingleton<PublicLicenceCheck>();
         return services;
     }
 

@@ -1,8 +1,4 @@
 using ELicence.Core.Callers;
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
-using ELicence.Core.Problems;
-using ELicence.Core.UnitTests.Fakes;
 using ELicence.Core.Verifiers;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,7 +1,5 @@
 using ELicence.Core.Verifiers;
 using ELicence.Core.Applications;
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
 
 namespace ELicence.Core.UnitTests;
 

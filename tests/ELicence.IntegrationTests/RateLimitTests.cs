@@ -1,4 +1,3 @@
-using System.Net;
 using ELicence.Core.Callers;
 using ELicence.Core.Verifiers;
 using ELicence.LocalHost;

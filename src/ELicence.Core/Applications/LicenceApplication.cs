@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using ELicence.Core.Licences;
-using ELicence.Core.Problems;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Core.Applications;
 
@@ -27,6 +25,9 @@ public sealed record LicenceApplication(
     string? FailureReason,
     string? ETag)
 {
+    /// <summary>The submitting registrar's name, so the licence's first history event names its actor like every later one.</summary>
+    public string? SubmittedByName { get; init; }
+
     private const string IdPrefix = "app_";
 
     public static string NewId() => ResourceIds.New(IdPrefix);

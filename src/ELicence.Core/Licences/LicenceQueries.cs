@@ -2,7 +2,6 @@ using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.Keys;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Problems;
 using ELicence.Core.Receipts;
 
 namespace ELicence.Core.Licences;
@@ -29,9 +28,18 @@ public sealed class LicenceQueries(ILicenceStore licences, ICredentialStore cred
     /// The signed credential of the licence's current version. If a crash lost it between the commit of the version and
     /// the write of its credential, it is signed again from the stored version (signing is deterministic) and stored.
     /// </summary>
-    public async Task<string> GetCredentialAsync(Caller caller, string code, CancellationToken cancellationToken)
+    public async Task<string> GetCredentialAsync(Caller caller, string code, CancellationToken cancellationToken) =>
+        (await GetCurrentCredentialAsync(caller, code, cancellationToken)).Credential;
+
+    /// <summary>The licence as it stands and the credential of that same version (see <see cref="GetCredentialAsync"/>).</summary>
+    public async Task<(Licence Licence, string Credential)> GetCurrentCredentialAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
         var licence = await GetLicenceAsync(caller, code, cancellationToken);
+        return (licence, await CredentialOfAsync(licence, cancellationToken));
+    }
+
+    private async Task<string> CredentialOfAsync(Licence licence, CancellationToken cancellationToken)
+    {
         var stored = await credentials.FindAsync(licence.Code, licence.Version, cancellationToken);
         if (stored is not null)
         {

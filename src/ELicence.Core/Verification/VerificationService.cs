@@ -2,7 +2,6 @@ using System.Text.RegularExpressions;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.Licences;
-using ELicence.Core.Problems;
 using ELicence.Core.Receipts;
 
 namespace ELicence.Core.Verification;
@@ -15,6 +14,9 @@ public sealed record PermitSummary(string Id, string PermitType, string Number, 
 
 /// <summary>The answer, and the signed receipt that records it.</summary>
 public sealed record VerificationResult(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary> Permits, string ReceiptId, string Receipt);
+
+/// <summary>The answer to an anonymous check: no receipt.</summary>
+public sealed record AnonymousCheckResult(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence);
 
 /// <summary>One verification: the shared <see cref="LicenceChecker"/> check, then a signed receipt, written once.</summary>
 public sealed partial class VerificationService(LicenceChecker checker, IReceiptStore receipts, IssuerOptions issuer)
@@ -42,6 +44,17 @@ public sealed partial class VerificationService(LicenceChecker checker, IReceipt
         var signed = receipt.Sign(moment.Ring.Signing);
         await receipts.SaveAsync(new StoredReceipt(receipt.Id, verifier.Id, signed, receipt), cancellationToken);
         return new VerificationResult(check.Valid, check.Reasons, check.Licence, check.Permits, receipt.Id, signed);
+    }
+
+    /// <summary>
+    /// The same checks of a credential for anyone (the public page): no caller, no purpose and no receipt, because an
+    /// anonymous check is not a verifier's audit evidence. Throws a validation problem when the text is not a compact JWS.
+    /// </summary>
+    public async Task<AnonymousCheckResult> CheckWithoutReceiptAsync(string credential, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var check = await checker.CheckAsync(new VerificationInput(credential, null), await checker.BeginAsync(cancellationToken), cancellationToken);
+        return new AnonymousCheckResult(check.Valid, check.Reasons, check.Licence);
     }
 
     /// <summary>The purpose a verifier states: a lower-case word with hyphens, optionally ':' and a reference; null when none is given.</summary>

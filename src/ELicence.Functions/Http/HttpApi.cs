@@ -1,8 +1,6 @@
 using ELicence.Core.Callers;
 using ELicence.Core.Problems;
 using ELicence.Core.Serialization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
@@ -51,6 +49,17 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
             return action();
         });
 
+    /// <summary>
+    /// A page for people (HTML), for anyone under the per-client limit of <paramref name="policy"/>: every failure, the 429
+    /// included, is answered by <paramref name="errorPage"/> with the problem's status instead of problem+json.
+    /// </summary>
+    public Task<IActionResult> RunPageAsync(HttpRequest request, RatePolicy policy, Func<Task<IActionResult>> action, Func<ProblemException, int, IActionResult> errorPage) =>
+        GuardAsync(request, () =>
+        {
+            rateLimiter.Admit(policy, request);
+            return action();
+        }, errorPage);
+
     /// <summary>Reads a JSON body: JSON content type, at most <see cref="MaxBodyBytes"/>, well-formed, only documented members of the documented types (<see cref="RequestJson"/>).</summary>
     public static Task<T> ReadJsonAsync<T>(HttpRequest request)
         where T : class => ReadJsonAsync<T>(request, MaxBodyBytes);
@@ -89,7 +98,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
     private static ProblemException TooLarge(int maxBodyBytes) =>
         new(ProblemType.PayloadTooLarge, $"The body may be at most {maxBodyBytes} bytes.", extensions: new Dictionary<string, object?> { ["limit"] = maxBodyBytes });
 
-    private async Task<IActionResult> GuardAsync(HttpRequest request, Func<Task<IActionResult>> action)
+    private async Task<IActionResult> GuardAsync(HttpRequest request, Func<Task<IActionResult>> action, Func<ProblemException, int, IActionResult>? errorPage = null)
     {
         try
         {
@@ -97,7 +106,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         }
         catch (ProblemException problem)
         {
-            return ApiResults.Problem(problem, request);
+            return errorPage is null ? ApiResults.Problem(problem, request) : ErrorPage(problem, errorPage);
         }
         catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
         {
@@ -106,7 +115,12 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         catch (Exception e)
         {
             logger.LogError(e, "Unhandled error in {Method} {Path}", request.Method, request.Path);
-            return ApiResults.Problem(new ProblemException(ProblemType.Internal, "An unexpected error occurred; nothing was changed unless the response says so. Try again."), request);
+            var problem = new ProblemException(ProblemType.Internal, "An unexpected error occurred; nothing was changed unless the response says so. Try again.");
+            return errorPage is null ? ApiResults.Problem(problem, request) : ErrorPage(problem, errorPage);
         }
     }
+
+    // The rate limiter has already put Retry-After and the RateLimit fields on the response; the page keeps them.
+    private static IActionResult ErrorPage(ProblemException problem, Func<ProblemException, int, IActionResult> errorPage) =>
+        errorPage(problem, ProblemStatus.Of(problem.Type));
 }

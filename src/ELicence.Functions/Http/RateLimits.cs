@@ -6,7 +6,6 @@ using System.Threading.RateLimiting;
 using System.Text.Json;
 using ELicence.Core.Callers;
 using ELicence.Core.Problems;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace ELicence.Functions.Http;

@@ -1,8 +1,5 @@
+using ELicence.Core.Documents;
 using ELicence.Core.Licences;
-using ELicence.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ELicence.Functions.Licences;
 
@@ -10,7 +7,7 @@ namespace ELicence.Functions.Licences;
 /// Registrar actions on a licence. Each answers the licence exactly as that action committed it, with that commit's ETag;
 /// an If-Match header makes the action conditional (412 when the licence changed since), and a concurrent change is refused with 409.
 /// </summary>
-public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, SimplifiedDeregistration deregistration, LicenceQueries queries)
+public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, SimplifiedDeregistration deregistration, LicenceQueries queries, LicenceDocuments documents)
 {
     [Function("AmendLicence")]
     public Task<IActionResult> Amend([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/amendments")] HttpRequest req, string code) =>
@@ -59,7 +56,8 @@ public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, Si
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
         {
             var events = await queries.GetHistoryAsync(caller, code, req.HttpContext.RequestAborted);
-            return ApiResults.Json(new { creditCode = code.Trim().ToUpperInvariant(), events });
+            var downloads = await documents.GetDownloadsAsync(caller, code, req.HttpContext.RequestAborted);
+            return ApiResults.Json(new { creditCode = code.Trim().ToUpperInvariant(), events, downloads });
         });
 
     private static readonly Dictionary<string, string> NoStore = new() { ["Cache-Control"] = "no-store" };

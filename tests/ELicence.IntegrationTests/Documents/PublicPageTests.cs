@@ -1,0 +1,187 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using ELicence.Core.CreditCodes;
+using ELicence.Core.Licences;
+
+namespace ELicence.IntegrationTests.Documents;
+
+/// <summary>The public verification page over HTTP: the states in Chinese and English, printed copies, the upload form, bad input.</summary>
+[Collection(ServiceCollection.Name)]
+public class PublicPageTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task An_active_licence_is_shown_valid_in_Chinese_by_default_with_a_strict_policy_and_cache_headers()
+    {
+        var code = await service.IssueAsync();
+
+        using var response = await GetAsync($"/verify/{code}");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<html lang=\"zh-CN\">", html, StringComparison.Ordinal);
+        Assert.Contains("有效", html, StringComparison.Ordinal);
+        Assert.Contains("阿图什市天山果业有限公司", html, StringComparison.Ordinal);
+        Assert.Contains("艾力·买买提", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("default-src 'none'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        Assert.Contains("max-age=60", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        Assert.NotNull(response.Headers.ETag);
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, $"/verify/{code}");
+        again.Headers.IfNoneMatch.Add(response.Headers.ETag!);
+        using var notModified = await service.Http.SendAsync(again);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_page_is_English_with_lang_en_or_when_the_browser_prefers_English()
+    {
+        var code = await service.IssueAsync();
+
+        var byQuery = await HtmlAsync($"/verify/{code}?lang=en");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/verify/{code}");
+        request.Headers.AcceptLanguage.ParseAdd("en-GB,en;q=0.9,zh-CN;q=0.5");
+        using var response = await service.Http.SendAsync(request);
+        var byHeader = await response.Content.ReadAsStringAsync();
+
+        foreach (var html in new[] { byQuery, byHeader })
+        {
+            Assert.Contains("<html lang=\"en\">", html, StringComparison.Ordinal);
+            Assert.Contains("Valid", html, StringComparison.Ordinal);
+            Assert.Contains("Atushi Tianshan Fruit Co., Ltd.", html, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_link_of_a_printed_copy_says_current_then_superseded_after_an_amendment_and_a_forged_digest_is_not_issued()
+    {
+        var code = await service.IssueAsync();
+        var digest = DocumentTests.ShortDigest(await CredentialAsync(code));
+
+        var current = await HtmlAsync($"/verify/{code}?v=1&d={digest}&lang=en");
+        await AmendAsync(code);
+        var superseded = await HtmlAsync($"/verify/{code}?v=1&d={digest}&lang=en");
+        var supersededZh = await HtmlAsync($"/verify/{code}?v=1&d={digest}");
+        var forged = await HtmlAsync($"/verify/{code}?v=2&d={digest}&lang=en");
+
+        Assert.Contains("This printed copy (version 1) is the current version", current, StringComparison.Ordinal);
+        Assert.Contains("superseded by version 2", superseded, StringComparison.Ordinal);
+        Assert.Contains("已被第 2 版取代", supersededZh, StringComparison.Ordinal);
+        Assert.Contains("issued no licence matching this link", forged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_suspended_and_a_revoked_licence_are_shown_with_date_and_public_reason()
+    {
+        var suspended = await service.IssueAsync();
+        var revoked = await service.IssueAsync();
+        await ActAsync(suspended, "suspension", new { reasonCode = "annual-report-not-filed", reason = "未按期公示年度报告" });
+        await ActAsync(revoked, "revocation", new { reason = "提交虚假材料取得登记" });
+
+        var suspendedZh = await HtmlAsync($"/verify/{suspended}");
+        var suspendedEn = await HtmlAsync($"/verify/{suspended}?lang=en");
+        var revokedZh = await HtmlAsync($"/verify/{revoked}");
+
+        Assert.Contains("经营异常", suspendedZh, StringComparison.Ordinal);
+        Assert.Contains("未按期公示年度报告", suspendedZh, StringComparison.Ordinal);
+        Assert.Contains("Not in good standing", suspendedEn, StringComparison.Ordinal);
+        Assert.Contains("已吊销", revokedZh, StringComparison.Ordinal);
+        Assert.Contains("提交虚假材料取得登记", revokedZh, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_code_is_a_404_page_and_a_malformed_one_a_400_page_never_problem_json()
+    {
+        var unknown = CreditCodeAllocation.CodeFor(424_242, EntityType.LimitedLiabilityCompany, "110105").Value;
+
+        using var notFound = await GetAsync($"/verify/{unknown}");
+        using var malformed = await GetAsync("/verify/NOT-A-CODE");
+
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal("text/html", notFound.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("未找到该执照", await notFound.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Equal("text/html", malformed.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task An_uploaded_licence_pdf_and_a_pasted_credential_are_checked_and_leave_no_receipt()
+    {
+        var code = await service.IssueAsync();
+        var credential = await CredentialAsync(code);
+        var pdf = await PdfAsync(code);
+        var before = await service.SnapshotAsync();
+
+        var uploaded = await PostAsync(Upload(pdf, "licence.pdf", "application/pdf"), "en");
+        var pasted = await PostAsync(new FormUrlEncodedContent([new("credential", credential)]), "zh");
+        await AmendAsync(code);
+        var old = await PostAsync(Upload(pdf, "licence.pdf", "application/pdf"), "en");
+
+        Assert.Equal(HttpStatusCode.OK, uploaded.Status);
+        Assert.Contains("Genuine: byte for byte the credential this register issued for version 1", uploaded.Html, StringComparison.Ordinal);
+        Assert.Contains("Valid", uploaded.Html, StringComparison.Ordinal);
+        Assert.Contains("真实", pasted.Html, StringComparison.Ordinal);
+        Assert.Contains("Genuine, but superseded: version 2 is current", old.Html, StringComparison.Ordinal);
+        Assert.Equal(before.Receipts, (await service.SnapshotAsync()).Receipts);
+    }
+
+    [Fact]
+    public async Task Bad_uploads_are_answered_clearly_with_the_right_status()
+    {
+        var code = await service.IssueAsync();
+        var credential = await CredentialAsync(code);
+        var forged = credential[..^4] + (credential[^4] == 'A' ? "B" : "A") + credential[^3..];
+
+        var notPdf = await PostAsync(Upload(Encoding.UTF8.GetBytes("GIF89a, not a PDF"), "photo.pdf", "application/pdf"), "en");
+        var noCredential = await PostAsync(Upload(ELicence.Core.UnitTests.Documents.PlainPdfs.WithoutCredential(), "other.pdf", "application/pdf"), "en");
+        var huge = await PostAsync(Upload(new byte[20 * 1024 * 1024], "huge.pdf", "application/pdf"), "en");
+        var forgedCheck = await PostAsync(new FormUrlEncodedContent([new("credential", forged)]), "en");
+        var notJws = await PostAsync(new FormUrlEncodedContent([new("credential", "hello")]), "en");
+        var empty = await PostAsync(new FormUrlEncodedContent([new("credential", "")]), "en");
+
+        Assert.Equal((HttpStatusCode.BadRequest, true), (notPdf.Status, notPdf.Html.Contains("is not a PDF", StringComparison.Ordinal)));
+        Assert.Equal((HttpStatusCode.BadRequest, true), (noCredential.Status, noCredential.Html.Contains("carries no embedded credential", StringComparison.Ordinal)));
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, true), (huge.Status, huge.Html.Contains("at most 2 MB", StringComparison.Ordinal)));
+        Assert.Equal((HttpStatusCode.OK, true), (forgedCheck.Status, forgedCheck.Html.Contains("Not a licence this register issued (bad-signature)", StringComparison.Ordinal)));
+        Assert.Equal((HttpStatusCode.BadRequest, true), (notJws.Status, notJws.Html.Contains("is not a credential", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.Status);
+    }
+
+    private static MultipartFormDataContent Upload(byte[] file, string name, string type)
+    {
+        var content = new ByteArrayContent(file);
+        content.Headers.ContentType = new MediaTypeHeaderValue(type);
+        return new MultipartFormDataContent { { content, "file", name } };
+    }
+
+    private async Task<(HttpStatusCode Status, string Html)> PostAsync(HttpContent content, string lang)
+    {
+        using (content)
+        {
+            using var response = await service.Http.PostAsync($"/verify?lang={lang}", content);
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(string path) => await service.Http.GetAsync(path);
+
+    private async Task<string> HtmlAsync(string path)
+    {
+        using var response = await GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private Task<string> CredentialAsync(string code) => service.GetTextAsync($"/api/v1/licences/{code}/credential", service.RegistrarKey);
+
+    private Task<byte[]> PdfAsync(string code) => service.GetBytesAsync($"/api/v1/licences/{code}/pdf", service.RegistrarKey);
+
+    private Task AmendAsync(string code) => service.AmendDomicileAsync(code);
+
+    private Task ActAsync(string code, string action, object body) => service.ActAsync(code, action, body);
+}
