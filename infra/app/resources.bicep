@@ -37,7 +37,10 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
-resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in [deploymentContainer, 'credentials', 'signing-keys']: {
+// The names the code uses, in one file that a test compares with ELicence.Storage.StorageNames.
+var storageNames = loadJsonContent('storage-names.json')
+
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in concat([deploymentContainer], filter(storageNames.containers, c => c != 'receipts')): {
   parent: blobService
   name: name
 }]
@@ -65,7 +68,7 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-0
   name: 'default'
 }
 
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in ['issue-licence', 'issue-licence-poison']: {
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for name in storageNames.queues: {
   parent: queueService
   name: name
 }]
@@ -75,7 +78,7 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
   name: 'default'
 }
 
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in ['applications', 'idempotency', 'sequence', 'licences', 'apikeys', 'receiptsbylicence', 'receiptsbyverifier']: {
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for name in storageNames.tables: {
   parent: tableService
   name: name
 }]

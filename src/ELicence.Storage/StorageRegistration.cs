@@ -6,7 +6,6 @@ using ELicence.Core.Applications;
 using ELicence.Core.Callers;
 using ELicence.Core.Documents;
 using ELicence.Core.Keys;
-using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
 using ELicence.Core.StatusLists;
 using ELicence.Storage.Applications;

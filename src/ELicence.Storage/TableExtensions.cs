@@ -1,6 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-
 namespace ELicence.Storage;
 
 internal static class TableExtensions

@@ -1,7 +1,4 @@
 using ELicence.Core.Callers;
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
-using ELicence.Core.Problems;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ELicence.Core.UnitTests;

@@ -1,6 +1,4 @@
 using ELicence.Core.Applications;
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
 
 namespace ELicence.Core.UnitTests;
 

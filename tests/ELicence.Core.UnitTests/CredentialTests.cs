@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using ELicence.Core.Credentials;
-using ELicence.Core.Keys;
 using ELicence.Core.Receipts;
 using ELicence.Core.Verification;
 

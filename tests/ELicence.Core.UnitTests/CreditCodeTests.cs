@@ -1,6 +1,3 @@
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
-
 namespace ELicence.Core.UnitTests;
 
 public class CreditCodeTests
@@ -94,6 +91,17 @@ public class CreditCodeTests
         Assert.Equal(CreditCodeError.OrganizationCodeCheck, strict.Error);
         Assert.True(lenient.IsValid);
         Assert.True(lenient.AcceptedAsLegacyException);
+    }
+
+    [Fact]
+    public void A_code_read_back_from_the_register_loads_without_the_exception_list_but_garbage_does_not()
+    {
+        var legacy = WithValidCheck("91440300715267265");
+
+        Assert.Equal(legacy, CreditCode.FromStored(legacy).Value);
+        Assert.Throws<FormatException>(() => CreditCode.FromStored(legacy[..17] + (legacy[17] == '0' ? '1' : '0')));
+        Assert.Throws<FormatException>(() => CreditCode.FromStored("91440300715267265/"));
+        Assert.Throws<FormatException>(() => CreditCode.FromStored("9144030071526726"));
     }
 
     [Fact]

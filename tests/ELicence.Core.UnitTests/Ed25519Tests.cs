@@ -1,5 +1,4 @@
 using System.Text;
-using ELicence.Core.Keys;
 
 namespace ELicence.Core.UnitTests;
 

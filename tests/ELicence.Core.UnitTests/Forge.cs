@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
-using ELicence.Core.Keys;
+using ELicence.Core.Keys; // explicit: this file is also compiled into the integration tests
 
 namespace ELicence.Testing;
 

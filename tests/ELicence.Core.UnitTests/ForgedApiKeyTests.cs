@@ -1,5 +1,4 @@
 using ELicence.Core.Callers;
-using ELicence.Core.UnitTests.Fakes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ELicence.Core.UnitTests;

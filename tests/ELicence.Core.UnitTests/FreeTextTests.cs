@@ -1,4 +1,3 @@
-using ELicence.Core.Problems;
 using ELicence.Core.Text;
 
 namespace ELicence.Core.UnitTests;
@@ -42,16 +41,48 @@ public class FreeTextTests
     }
 
     [Theory]
-    [InlineData("\u200b")]
-    [InlineData("\u200c")]
-    [InlineData("\u200d")]
-    [InlineData("\u2060")]
-    [InlineData("\ufeff")]
-    public void Zero_width_characters_are_refused_in_names_and_identifiers_only(string zeroWidth)
+    [InlineData("\u200b", false)]
+    [InlineData("\u200c", true)]
+    [InlineData("\u200d", true)]
+    [InlineData("\u2060", false)]
+    [InlineData("\ufeff", false)]
+    public void Zero_width_characters_are_refused_in_names_and_identifiers_and_only_joiners_pass_in_prose(string zeroWidth, bool allowedInProse)
     {
         Assert.Throws<ProblemException>(() => FreeText.Required("name", "天山" + zeroWidth + "果业", TextKind.Name, 100));
         Assert.Throws<ProblemException>(() => FreeText.Required("number", "JY1653" + zeroWidth + "001", TextKind.Identifier, 100));
-        Assert.NotNull(FreeText.Required("grounds", "欠款" + zeroWidth + "未结清", TextKind.MultiLine, 100));
+        if (allowedInProse)
+        {
+            Assert.NotNull(FreeText.Required("grounds", "欠款" + zeroWidth + "未结清", TextKind.MultiLine, 100));
+        }
+        else
+        {
+            Assert.Throws<ProblemException>(() => FreeText.Required("grounds", "欠款" + zeroWidth + "未结清", TextKind.MultiLine, 100));
+        }
+    }
+
+    [Theory]
+    [InlineData("\u200e")] // LRM
+    [InlineData("\u061c")] // ALM
+    [InlineData("\u2028")] // line separator
+    [InlineData("\u00ad")] // soft hyphen
+    [InlineData("\u3164")] // Hangul filler
+    [InlineData("\u180e")]
+    [InlineData("\u2061")]
+    [InlineData("\ufe0f")] // variation selector
+    [InlineData("\udb40\udc41")] // TAG LATIN CAPITAL LETTER A
+    [InlineData("\ud835\udc00")] // MATHEMATICAL BOLD CAPITAL A
+    public void Invisible_and_disguising_characters_are_refused_in_names(string bad)
+    {
+        var problem = Assert.Throws<ProblemException>(() => FreeText.Required("name", "测试" + bad + "公司", TextKind.Name, 100));
+
+        Assert.Contains("position 3", problem.Errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Joiners_stay_allowed_in_prose()
+    {
+        Assert.NotNull(FreeText.Required("grounds", "家人\u200d👨\u200d👩", TextKind.MultiLine, 100));
+        Assert.Throws<ProblemException>(() => FreeText.Required("grounds", "欠款\u00ad未结清", TextKind.MultiLine, 100));
     }
 
     [Theory]

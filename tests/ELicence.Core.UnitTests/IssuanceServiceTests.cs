@@ -1,7 +1,4 @@
 using ELicence.Core.Applications;
-using ELicence.Core.Licences;
-using ELicence.Core.Problems;
-using ELicence.Core.UnitTests.Fakes;
 
 namespace ELicence.Core.UnitTests;
 
@@ -24,6 +21,8 @@ public class IssuanceServiceTests
         Assert.Equal(application.Id, licence.ApplicationId);
         var first = Assert.Single(await _register.Licences.GetHistoryAsync(code, default));
         Assert.Equal(("issued", 1), (first.Type, first.Sequence));
+        Assert.Equal((InMemoryRegister.Registrar.Id, InMemoryRegister.Registrar.Name), (first.ActorId, first.ActorName)); // named like every later event
+        Assert.Null(first.StatusBefore);
         Assert.NotNull(await _register.Credentials.FindAsync(code, 1, default));
     }
 
@@ -122,6 +121,22 @@ public class IssuanceServiceTests
         var problem = await Assert.ThrowsAsync<ProblemException>(() => _register.ApplicationService.SubmitAsync(InMemoryRegister.Registrar, ended, null, default));
 
         Assert.Equal("operatingTerm.to", Assert.Single(problem.Errors).Field);
+        Assert.Empty(_register.IssuanceQueue.Queued);
+    }
+
+    [Theory]
+    [InlineData("9999-12-31", null, "operatingTerm.to")]
+    [InlineData(null, "0001-01-01", "establishedOn")]
+    public async Task Dates_outside_the_register_range_are_refused_before_anything_is_stored(string? termEnd, string? established, string field)
+    {
+        var request = Builders.Application();
+        request = termEnd is null
+            ? request with { EstablishedOn = DateOnly.Parse(established!, System.Globalization.CultureInfo.InvariantCulture) }
+            : request with { OperatingTerm = new OperatingTermRequest(request.OperatingTerm!.From, DateOnly.Parse(termEnd, System.Globalization.CultureInfo.InvariantCulture)) };
+
+        var problem = await Assert.ThrowsAsync<ProblemException>(() => _register.ApplicationService.SubmitAsync(InMemoryRegister.Registrar, request, null, default));
+
+        Assert.Contains(problem.Errors, e => e.Field == field);
         Assert.Empty(_register.IssuanceQueue.Queued);
     }
 

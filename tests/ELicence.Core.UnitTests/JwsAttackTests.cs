@@ -1,7 +1,4 @@
 using System.Text;
-using ELicence.Core.Keys;
-using ELicence.Core.Licences;
-using ELicence.Core.Problems;
 using ELicence.Core.Receipts;
 using ELicence.Core.StatusLists;
 using ELicence.Core.Verification;

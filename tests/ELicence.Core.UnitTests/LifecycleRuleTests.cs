@@ -1,5 +1,3 @@
-using ELicence.Core.Licences;
-using ELicence.Core.Problems;
 using ELicence.Core.StatusLists;
 
 namespace ELicence.Core.UnitTests;

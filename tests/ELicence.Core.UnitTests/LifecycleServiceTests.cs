@@ -1,7 +1,3 @@
-using ELicence.Core.Licences;
-using ELicence.Core.Problems;
-using ELicence.Core.UnitTests.Fakes;
-
 namespace ELicence.Core.UnitTests;
 
 /// <summary>

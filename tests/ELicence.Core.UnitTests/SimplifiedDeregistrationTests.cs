@@ -1,7 +1,3 @@
-using ELicence.Core.Licences;
-using ELicence.Core.Problems;
-using ELicence.Core.UnitTests.Fakes;
-
 namespace ELicence.Core.UnitTests;
 
 public class SimplifiedDeregistrationTests
@@ -50,8 +46,8 @@ public class SimplifiedDeregistrationTests
     public async Task A_sustained_objection_ends_simplified_deregistration_and_closes_the_others()
     {
         var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
-        var first = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲", "13900000001", "欠款"), default);
-        var second = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("乙", "13900000002", "欠款"), default);
+        var first = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲公司", "13900000001", "欠款"), default);
+        var second = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("乙公司", "13900000002", "欠款"), default);
 
         var active = await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, first.Id, new(ObjectionOutcome.Sustained, "异议成立"), null, default);
 
@@ -66,7 +62,7 @@ public class SimplifiedDeregistrationTests
     public async Task A_dismissal_after_the_notice_ended_gives_the_registry_one_working_day_from_the_dismissal()
     {
         var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
-        var objection = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲", "a@example.com", "欠款"), default);
+        var objection = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲公司", "a@example.com", "欠款"), default);
         _register.Clock.Advance(TimeSpan.FromDays(25));
 
         var dismissed = await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, objection.Id, new(ObjectionOutcome.Dismissed, "异议不成立"), null, default);
@@ -82,8 +78,8 @@ public class SimplifiedDeregistrationTests
     public async Task A_dismissal_while_another_objection_is_under_review_keeps_the_notice_under_review()
     {
         var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
-        var first = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲", "13900000001", "欠款"), default);
-        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("乙", "13900000002", "欠款"), default);
+        var first = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲公司", "13900000001", "欠款"), default);
+        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("乙公司", "13900000002", "欠款"), default);
 
         var after = await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, first.Id, new(ObjectionOutcome.Dismissed, "不成立"), null, default);
 
@@ -95,8 +91,8 @@ public class SimplifiedDeregistrationTests
     public async Task A_decided_objection_cannot_be_decided_again_and_an_unknown_one_is_not_found()
     {
         var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
-        var objection = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲", "13900000001", "欠款"), default);
-        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("乙", "13900000002", "欠款"), default);
+        var objection = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲公司", "13900000001", "欠款"), default);
+        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("乙公司", "13900000002", "欠款"), default);
         await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, objection.Id, new(ObjectionOutcome.Dismissed, "不成立"), null, default);
 
         var again = await Assert.ThrowsAsync<ProblemException>(() => Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, objection.Id, new(ObjectionOutcome.Sustained, "x"), null, default));
@@ -118,6 +114,11 @@ public class SimplifiedDeregistrationTests
         var limit = await Assert.ThrowsAsync<ProblemException>(() => Deregistration.LodgeObjectionAsync(licence.Code.Value, new("又一个", "13900000000", "欠款"), default));
         Assert.Equal(ProblemType.LimitReached, limit.Type);
 
+        // Decided objections no longer count: junk that was dismissed cannot shut out a later creditor.
+        var first = (await Deregistration.GetObjectionsAsync(InMemoryRegister.Registrar, licence.Code.Value, default))[0];
+        await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, first.Id, new(ObjectionOutcome.Dismissed, "无理由"), null, default);
+        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("真正的债权人", "13900000000", "欠款未结清"), default);
+
         var other = _register.Seed(LicenceStatus.InDeregistrationNotice, sequence: 8);
         _register.Clock.Advance(TimeSpan.FromDays(21));
         var closed = await Assert.ThrowsAsync<ProblemException>(() => Deregistration.LodgeObjectionAsync(other.Code.Value, new("迟到", "13900000000", "欠款"), default));
@@ -126,6 +127,7 @@ public class SimplifiedDeregistrationTests
 
     [Theory]
     [InlineData("name", "", "Required")]
+    [InlineData("name", "x", "two characters")]
     [InlineData("name", "张\u0007三", "U+0007")]
     [InlineData("name", "Ivаn Petrov", "Cyrillic")]
     [InlineData("contact", "someone", "telephone")]
@@ -148,6 +150,18 @@ public class SimplifiedDeregistrationTests
         Assert.Equal(field, Assert.Single(problem.Errors).Field);
         Assert.Contains(expected, problem.Errors[0].Message, StringComparison.Ordinal);
         Assert.Equal(0, _register.Licences.SaveAttempts);
+    }
+
+    [Fact]
+    public async Task A_revocation_during_the_notice_closes_the_objections_under_review()
+    {
+        var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
+        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("甲公司", "13900000001", "欠款"), default);
+
+        await _register.Actions.RevokeAsync(InMemoryRegister.Registrar, licence.Code.Value, new("提交虚假材料", null), null, default);
+
+        var objection = Assert.Single(await Deregistration.GetObjectionsAsync(InMemoryRegister.Registrar, licence.Code.Value, default));
+        Assert.Equal(ObjectionStatus.Closed, objection.Status);
     }
 
     [Fact]

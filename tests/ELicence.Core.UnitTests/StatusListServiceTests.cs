@@ -1,9 +1,5 @@
 using ELicence.Core.Credentials;
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Keys;
-using ELicence.Core.Licences;
 using ELicence.Core.StatusLists;
-using ELicence.Core.UnitTests.Fakes;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ELicence.Core.UnitTests;
@@ -54,5 +50,18 @@ public class StatusListServiceTests
         await _service.SyncAsync(v1.Code, default);
 
         Assert.Equal([(true, false), (false, true)], _store.Entries.Select(e => (e.Revoked, e.Suspended)));
+    }
+
+    [Theory]
+    [InlineData("revocation", "00")]
+    [InlineData("revocation", "+0")]
+    [InlineData("revocation", " 0")]
+    [InlineData("Revocation", "0")]
+    [InlineData("suspension", "-1")]
+    public async Task A_status_list_has_one_url_and_its_aliases_are_not_found(string purpose, string list)
+    {
+        var problem = await Assert.ThrowsAsync<ProblemException>(() => _service.GetPublishedAsync(purpose, list, default));
+
+        Assert.Equal(ProblemType.NotFound, problem.Type);
     }
 }

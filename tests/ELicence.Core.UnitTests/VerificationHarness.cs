@@ -1,9 +1,5 @@
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Keys;
-using ELicence.Core.Licences;
-using ELicence.Core.UnitTests.Fakes;
 using ELicence.Core.Verification;
 
 namespace ELicence.Core.UnitTests;

@@ -1,8 +1,5 @@
 using System.Text;
 using ELicence.Core.Credentials;
-using ELicence.Core.Keys;
-using ELicence.Core.Licences;
-using ELicence.Core.Problems;
 using ELicence.Core.Receipts;
 using ELicence.Core.Verification;
 using ELicence.Testing;
@@ -212,6 +209,24 @@ public class VerificationServiceTests
         var reason = AssertOutcome(result, valid: false, ReasonCodes.NotYetInForce);
         Assert.Contains(start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), reason.Message, StringComparison.Ordinal);
         AssertReceiptStored(result);
+    }
+
+    [Fact]
+    public async Task A_licence_not_yet_in_force_stays_so_while_under_deregistration_notice()
+    {
+        var start = Today.AddYears(3);
+        var licence = Builders.Licence();
+        var notice = new DeregistrationNotice(VerificationHarness.Now.AddDays(-3), VerificationHarness.Now.AddDays(17), Today.AddDays(18));
+        var jws = _h.Issue(licence with
+        {
+            Details = licence.Details with { EstablishedOn = start, OperatingTerm = new OperatingTerm(start, null) },
+            Status = LicenceStatus.InDeregistrationNotice,
+            StatusDetail = new StatusDetail(VerificationHarness.Now.AddDays(-3), "simplified-deregistration", "股东决定解散", null, notice),
+        });
+
+        var result = await _h.VerifyCredentialAsync(jws);
+
+        AssertOutcome(result, valid: false, ReasonCodes.NotYetInForce);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ELicence.Core.Keys;
 
 namespace ELicence.Core.UnitTests;
 

@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace ELicence.IntegrationTests;
 
 /// <summary>Every endpoint admits only its roles, and a holder sees only its own licence.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-
 namespace ELicence.IntegrationTests;
 
 /// <summary>Bad input gets a 4xx problem+json that says what is wrong, and nothing is stored.</summary>

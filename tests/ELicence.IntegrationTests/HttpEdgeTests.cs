@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text;
-using System.Text.Json;
 using ELicence.Core.Problems;
 using ELicence.Functions.Http;
 using ELicence.LocalHost;

@@ -1,4 +1,3 @@
-using System.Net;
 using ELicence.Core.Licences;
 using ELicence.Core.Serialization;
 using ELicence.Storage;
@@ -37,6 +36,19 @@ public class IssuanceTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Equal("urn:elicence:problem:idempotency-key-reused", problem.GetProperty("type").GetString());
         Assert.Equal(before.Applications, (await service.SnapshotAsync()).Applications);
+    }
+
+    [Fact]
+    public async Task Two_Idempotency_Key_headers_are_refused_naming_the_header()
+    {
+        using var request = service.Request(HttpMethod.Post, "/api/v1/applications", service.RegistrarKey, Applications.Valid());
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", "k1");
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", "k2");
+
+        var response = await service.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Idempotency-Key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

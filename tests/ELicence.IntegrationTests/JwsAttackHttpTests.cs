@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using ELicence.Core.Credentials;
 using ELicence.Core.Keys;
 using ELicence.Core.StatusLists;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using ELicence.Core.Licences;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

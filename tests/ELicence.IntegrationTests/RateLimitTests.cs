@@ -1,4 +1,3 @@
-using System.Net;
 using ELicence.LocalHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using ELicence.Core.Callers;
 using ELicence.LocalHost;
 using ELicence.Storage;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Diagnostics;
-using System.Text.Json;
 using ELicence.Core.StatusLists;
 using ELicence.LocalHost;
 using ELicence.Storage;
@@ -54,6 +53,12 @@ public class StatusListTests(LifecycleFixture service)
         credentials["in-notice"] = await service.CredentialAsync(noticed);
         await service.ActAsync(noticed, "deregistration", new { reason = "解散" });
 
+        var future = service.Today.AddYears(4).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var ahead = Applications.With("establishedOn", future);
+        ahead["operatingTerm"] = new { from = future, to = (string?)null };
+        var registeredAhead = await service.IssueAsync(ahead);
+        credentials["not-yet-in-force"] = await service.CredentialAsync(registeredAhead);
+
         var expiring = await service.IssueAsync(Applications.With("operatingTerm", new { from = "2026-11-02", to = service.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }));
         credentials["expired"] = await service.CredentialAsync(expiring);
         await service.AdvanceUntilAsync(TimeSpan.FromDays(1), async () => await service.StoredStatusAsync(expiring) == "expired");
@@ -75,7 +80,7 @@ public class StatusListTests(LifecycleFixture service)
             {
                 ["active"] = "valid", ["amended"] = "valid", ["reinstated"] = "valid", ["in-notice"] = "valid",
                 ["superseded"] = "revoked", ["revoked"] = "revoked", ["deregistered"] = "revoked",
-                ["suspended"] = "suspended", ["expired"] = "expired",
+                ["suspended"] = "suspended", ["expired"] = "expired", ["not-yet-in-force"] = "not-yet-in-force",
             };
             foreach (var (state, credential) in credentials)
             {
@@ -204,6 +209,7 @@ public class StatusListTests(LifecycleFixture service)
         return codes.Overlaps(["superseded", "revoked", "deregistered"]) ? "revoked"
             : codes.Contains("suspended") ? "suspended"
             : codes.Contains("expired") ? "expired"
+            : codes.Contains("not-yet-in-force") ? "not-yet-in-force"
             : "other: " + string.Join(",", codes);
     }
 

@@ -2,7 +2,7 @@
 // libraries only: jose for the signatures, node:zlib and Buffer for GZIP and base64url.
 // Usage: node check-status-offline.mjs <jwks.json> <credential.jwt> <status-list-dir> <now ISO-8601>
 // <status-list-dir> holds the downloaded status list credentials as <purpose>-<list>.jwt.
-// Prints one word: valid | revoked | suspended | expired; exits 1 on any verification failure.
+// Prints one word: valid | revoked | suspended | expired | not-yet-in-force; exits 1 on any verification failure.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { createLocalJWKSet, compactVerify } from 'jose';
@@ -37,6 +37,7 @@ try {
   if (status.revocation) console.log('revoked');
   else if (status.suspension) console.log('suspended');
   else if (vc.validUntil && now >= new Date(vc.validUntil)) console.log('expired');
+  else if (vc.validFrom && now < new Date(vc.validFrom)) console.log('not-yet-in-force');
   else console.log('valid');
 } catch (e) {
   console.error(`offline check failed: ${e.code ?? ''} ${e.message}`);

@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using ELicence.Core.Callers;
 using ELicence.Core.Licences;
-using ELicence.Core.Problems;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Core.Applications;
 
@@ -37,7 +35,7 @@ public sealed class ApplicationService(IApplicationStore applications, IIdempote
 
         // Every step below may have run already (a retry after a crash): each is safe to repeat.
         var application = await applications.TryAddAsync(
-                new LicenceApplication(id, details, ApplicationStatus.Pending, caller.Id, time.GetUtcNow(), Queued: false, null, null, 0, null, null, null),
+                new LicenceApplication(id, details, ApplicationStatus.Pending, caller.Id, time.GetUtcNow(), Queued: false, null, null, 0, null, null, null) { SubmittedByName = caller.Name },
                 cancellationToken)
             ?? await applications.FindAsync(id, cancellationToken)
             ?? throw new InvalidOperationException($"Application {id} exists but cannot be read.");

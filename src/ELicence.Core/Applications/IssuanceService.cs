@@ -86,7 +86,10 @@ public sealed class IssuanceService(
         var now = time.GetUtcNow();
         var candidate = new Licence(code, 1, application.Details, LicenceStatus.Active, StatusDetail.ActiveSince(now), ChinaTime.DateOf(now), now,
             "urn:uuid:" + Guid.CreateVersion7(), application.Id, statusIndex, EventCount: 1, ETag: null);
-        var issued = new LicenceEvent(1, "issued", now, application.SubmittedBy, issuer.Name, 1, null, LicenceStatus.Active, [], "Registered on application " + application.Id);
+        var issued = new LicenceEvent(1, "issued", now, application.SubmittedBy, application.SubmittedByName ?? issuer.Name, 1, null, LicenceStatus.Active, [], "Registered on application " + application.Id);
+        // Signed before anything is stored: a licence whose credential cannot be made must never be registered.
+        var ring = await keys.GetAsync(cancellationToken);
+        _ = LicenceCredential.Sign(candidate, issuer, ring.Signing);
         if (await licences.TryAddAsync(candidate, issued, cancellationToken))
         {
             return candidate;

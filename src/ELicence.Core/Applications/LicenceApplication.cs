@@ -1,5 +1,4 @@
 using ELicence.Core.Licences;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Core.Applications;
 
@@ -25,6 +24,9 @@ public sealed record LicenceApplication(
     string? FailureReason,
     string? ETag)
 {
+    /// <summary>The submitting registrar's name, so the licence's first history event names its actor like every later one.</summary>
+    public string? SubmittedByName { get; init; }
+
     private const string IdPrefix = "app_";
 
     public static string NewId() => ResourceIds.New(IdPrefix);

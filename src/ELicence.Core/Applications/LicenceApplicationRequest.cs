@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ELicence.Core.Licences;
-using ELicence.Core.Problems;
-using ELicence.Core.Serialization;
 using ELicence.Core.Text;
 
 namespace ELicence.Core.Applications;
@@ -56,6 +54,10 @@ public sealed record LicenceApplicationRequest(
         if (EstablishedOn is null)
         {
             errors.Add(new FieldError("establishedOn", "Required: a date (YYYY-MM-DD)."));
+        }
+        else
+        {
+            RegisterDates.Check(errors, "establishedOn", EstablishedOn);
         }
 
         var term = OperatingTerm?.Validate(errors, "operatingTerm", EstablishedOn, today);
@@ -110,6 +112,26 @@ public sealed record MoneyRequest(decimal? Amount, string? Currency)
     }
 }
 
+/// <summary>The dates a register holds: from 1900 to 2999, so every date it derives (the day after a term, UTC instants) exists.</summary>
+public static class RegisterDates
+{
+    public static readonly DateOnly Earliest = new(1900, 1, 1);
+    public static readonly DateOnly Latest = new(2999, 12, 31);
+
+    /// <summary>Adds an error and returns false when the date is outside the register's range; an absent date is fine here.</summary>
+    public static bool Check(List<FieldError> errors, string field, DateOnly? date)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (date is { } d && (d < Earliest || d > Latest))
+        {
+            errors.Add(new FieldError(field, "A date between 1900-01-01 and 2999-12-31; for an open-ended (长期) term send null."));
+            return false;
+        }
+
+        return true;
+    }
+}
+
 public sealed record OperatingTermRequest(DateOnly? From, DateOnly? To)
 {
     internal OperatingTerm? Validate(List<FieldError> errors, string field, DateOnly? establishedOn, DateOnly today)
@@ -117,6 +139,11 @@ public sealed record OperatingTermRequest(DateOnly? From, DateOnly? To)
         if (From is null)
         {
             errors.Add(new FieldError(field + ".from", "Required: the first day of the operating term (YYYY-MM-DD)."));
+            return null;
+        }
+
+        if (!RegisterDates.Check(errors, field + ".from", From) || !RegisterDates.Check(errors, field + ".to", To))
+        {
             return null;
         }
 

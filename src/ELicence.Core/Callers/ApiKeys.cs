@@ -100,7 +100,7 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
 
     /// <summary>The holder's code as it was stored when the key was made (it was valid then; a later change of the legacy list does not unmake it).</summary>
     private static CreditCode? StoredCode(string? stored) =>
-        stored is not null && CreditCode.TryParse(stored, out var code, new CreditCodeExceptionList([stored])) ? code : null;
+        stored is null ? null : CreditCode.FromStored(stored);
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 }

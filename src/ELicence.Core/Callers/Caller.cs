@@ -1,5 +1,4 @@
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Problems;
 
 namespace ELicence.Core.Callers;
 

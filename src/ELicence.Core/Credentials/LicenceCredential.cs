@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
-using ELicence.Core.Serialization;
 using ELicence.Core.StatusLists;
 
 namespace ELicence.Core.Credentials;
@@ -69,7 +68,7 @@ public static class LicenceCredential
             licence.CredentialId,
             ["VerifiableCredential", CredentialType],
             new CredentialIssuer(issuer.Id, issuer.Name, issuer.NameEn),
-            TruncateToSeconds(licence.IssuedAt),
+            ValidFrom(licence),
             ValidUntil(d.OperatingTerm),
             new LicenceSubject(
                 SubjectId(issuer, licence.Code.Value),
@@ -99,6 +98,18 @@ public static class LicenceCredential
     {
         ArgumentNullException.ThrowIfNull(issuer);
         return $"{issuer.Id.TrimEnd('/')}/id/business/{creditCode}";
+    }
+
+    /// <summary>
+    /// When the credential is issued, or — for a business registered ahead of its operating term — the first day of that
+    /// term (China time), so an offline check says "not yet in force" exactly as the online one does.
+    /// </summary>
+    public static DateTimeOffset ValidFrom(Licence licence)
+    {
+        ArgumentNullException.ThrowIfNull(licence);
+        var issued = TruncateToSeconds(licence.IssuedAt);
+        var termStarts = new DateTimeOffset(licence.Details.OperatingTerm.From.ToDateTime(TimeOnly.MinValue), ChinaTime.Offset).ToUniversalTime();
+        return termStarts > issued ? termStarts : issued;
     }
 
     /// <summary>The end of the operating term: the credential is valid until the start of the day after it, China time.</summary>

@@ -10,6 +10,7 @@ public readonly record struct CreditCode
     public const int Length = 18;
 
     private static readonly int[] Weights = BuildWeights();
+    private static readonly System.Buffers.SearchValues<char> AlphabetValues = System.Buffers.SearchValues.Create(Alphabet);
 
     private readonly string? _value;
 
@@ -86,6 +87,17 @@ public readonly record struct CreditCode
         }
 
         return CreditCodeValidation.Valid(new CreditCode(normalized), acceptedAsLegacyException: false);
+    }
+
+    /// <summary>
+    /// A code read back from the register, where it was validated when it was written (a listed legacy code among them):
+    /// only its shape and position-18 check are confirmed, so a legacy code loads without the exception list.
+    /// </summary>
+    public static CreditCode FromStored(string stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var shaped = stored.Length == Length && stored.AsSpan().IndexOfAnyExcept(AlphabetValues) < 0 && ComputeCheckCharacter(stored.AsSpan(0, 17)) == stored[17];
+        return shaped ? new CreditCode(stored) : throw new FormatException($"'{stored}' in the register is not a credit code.");
     }
 
     public static bool TryParse(string? input, [NotNullWhen(true)] out CreditCode? code, ICreditCodeExceptions? legacyExceptions = null)

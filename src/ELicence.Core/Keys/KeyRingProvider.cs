@@ -1,5 +1,3 @@
-using ELicence.Core.Serialization;
-
 namespace ELicence.Core.Keys;
 
 /// <summary>Persists the key ring (Key Vault secret in Azure, a private blob locally).</summary>

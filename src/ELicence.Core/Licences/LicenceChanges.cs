@@ -2,7 +2,6 @@ using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
-using ELicence.Core.Problems;
 using ELicence.Core.StatusLists;
 
 namespace ELicence.Core.Licences;
@@ -93,6 +92,9 @@ public sealed class LicenceChangeCommitter(
         var (before, after) = (change.Before, change.After);
         var sequence = before.EventCount + 1;
         IReadOnlyList<FieldChange> statusChange = before.Status == after.Status ? [] : [new FieldChange("status", LicenceLifecycle.Kebab(before.Status), LicenceLifecycle.Kebab(after.Status))];
+        // A new version is signed before the commit, so a version whose credential cannot be made is never committed.
+        var ring = change.AddsVersion ? await keys.GetAsync(cancellationToken) : null;
+        var credential = ring is null ? null : LicenceCredential.Sign(after, issuer, ring.Signing);
         var evt = new LicenceEvent(sequence, change.EventType, time.GetUtcNow(), change.Actor.Id, change.Actor.Name, after.Version, before.Status, after.Status, [.. statusChange, .. change.Changes], change.Reason);
         var committed = await licences.TrySaveAsync(
             new LicenceChange(after with { EventCount = sequence, ETag = before.ETag }, evt, change.AddsVersion, change.Permit, change.Objections),
@@ -103,10 +105,9 @@ public sealed class LicenceChangeCommitter(
         }
 
         // The new version's credential is deterministic: if a crash loses it here, fetching the credential signs it again.
-        if (change.AddsVersion)
+        if (credential is not null)
         {
-            var ring = await keys.GetAsync(cancellationToken);
-            await credentials.PutIfAbsentAsync(committed.Code, committed.Version, LicenceCredential.Sign(committed, issuer, ring.Signing), cancellationToken);
+            await credentials.PutIfAbsentAsync(committed.Code, committed.Version, credential, cancellationToken);
         }
 
         await statusQueue.EnqueueSyncAsync(committed.Code, cancellationToken);

@@ -1,5 +1,3 @@
-using ELicence.Core.Problems;
-
 namespace ELicence.Core.Licences;
 
 /// <summary>What registrars and the public can do to a licence. The timers' transitions (deregistered, expired) are not requests: they follow from dates.</summary>
@@ -86,8 +84,11 @@ public sealed class DeregistrationOptions
     /// <summary>Weekend days that are working days (调休), comma-separated.</summary>
     public string ExtraWorkingDays { get; set; } = "";
 
-    /// <summary>How many objections one notice accepts: enough for every real creditor, too few to flood the registrar.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 1000)]
+    /// <summary>
+    /// How many objections one notice holds undecided at once: enough for every real creditor, too few to flood the registrar.
+    /// At most 90, so that sustaining one closes the others within one storage transaction (100 operations).
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 90)]
     public int MaxObjections { get; set; } = 20;
 
     public WorkingDayCalendar Calendar() => new(Dates(Holidays), Dates(ExtraWorkingDays));

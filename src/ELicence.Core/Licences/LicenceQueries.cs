@@ -2,7 +2,6 @@ using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.Keys;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Problems;
 using ELicence.Core.Receipts;
 
 namespace ELicence.Core.Licences;

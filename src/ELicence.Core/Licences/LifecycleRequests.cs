@@ -2,8 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ELicence.Core.Applications;
-using ELicence.Core.Problems;
-using ELicence.Core.Serialization;
 using ELicence.Core.Text;
 
 namespace ELicence.Core.Licences;

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ELicence.Core.Applications;
 using ELicence.Core.Callers;
-using ELicence.Core.Problems;
-using ELicence.Core.Serialization;
 using ELicence.Core.Text;
 
 namespace ELicence.Core.Licences;
@@ -11,7 +10,7 @@ namespace ELicence.Core.Licences;
 /// What the registrar does to a licence: amend (a new version), suspend, reinstate, revoke, attach a permit. Each is one
 /// commit through <see cref="LicenceChangeCommitter"/> and answers the licence exactly as it committed it.
 /// </summary>
-public sealed class RegistrarActions(LicenceChangeCommitter committer, ISequenceAllocator sequence)
+public sealed class RegistrarActions(LicenceChangeCommitter committer, ISequenceAllocator sequence, ILicenceStore licences)
 {
     public async Task<Licence> AmendAsync(Caller registrar, string code, AmendmentRequest request, string? ifMatch, CancellationToken cancellationToken)
     {
@@ -77,13 +76,23 @@ public sealed class RegistrarActions(LicenceChangeCommitter committer, ISequence
         var reason = RequestText.Reason(request.Reason);
         var now = committer.Time.GetUtcNow();
         var effectiveOn = request.EffectiveOn ?? ChinaTime.DateOf(now);
+        var dateErrors = new List<FieldError>();
+        if (!RegisterDates.Check(dateErrors, "effectiveOn", effectiveOn))
+        {
+            throw ProblemException.Invalid(dateErrors);
+        }
+
         if (effectiveOn > ChinaTime.DateOf(now))
         {
             throw ProblemException.Invalid("effectiveOn", "A revocation takes effect today or was decided earlier; it cannot be dated in the future.");
         }
 
         var updated = licence with { Status = LicenceStatus.Revoked, StatusDetail = new StatusDetail(now, "revoked", reason, effectiveOn, null) };
-        return await committer.CommitAsync(new PlannedChange(Actor.Of(registrar), licence, updated, "revoked", reason), cancellationToken);
+        // A revocation ends a running deregistration notice: its undecided objections are closed with it.
+        var closed = licence.StatusDetail.Notice is { ObjectionsUnderReview: > 0 }
+            ? (await licences.GetObjectionsAsync(licence.Code, cancellationToken)).Where(o => o.Status == ObjectionStatus.UnderReview).Select(o => o with { Status = ObjectionStatus.Closed }).ToList()
+            : [];
+        return await committer.CommitAsync(new PlannedChange(Actor.Of(registrar), licence, updated, "revoked", reason) { Objections = closed }, cancellationToken);
     }
 
     public async Task<Licence> AttachPermitAsync(Caller registrar, string code, PermitRequest request, string? ifMatch, CancellationToken cancellationToken)
@@ -102,7 +111,8 @@ public sealed class RegistrarActions(LicenceChangeCommitter committer, ISequence
         {
             errors.Add(new FieldError("validFrom", "Required: a date (YYYY-MM-DD)."));
         }
-        else if (request.ValidTo is { } to && to < request.ValidFrom)
+        else if (RegisterDates.Check(errors, "validFrom", request.ValidFrom) && RegisterDates.Check(errors, "validTo", request.ValidTo)
+            && request.ValidTo is { } to && to < request.ValidFrom)
         {
             errors.Add(new FieldError("validTo", "Cannot end before it starts."));
         }

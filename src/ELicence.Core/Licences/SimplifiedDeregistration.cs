@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using ELicence.Core.Callers;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Problems;
-using ELicence.Core.Serialization;
 using ELicence.Core.Text;
 
 namespace ELicence.Core.Licences;
@@ -35,6 +33,11 @@ public sealed partial class SimplifiedDeregistration(ILicenceStore licences, Lic
         var name = FreeText.Check(errors, "name", request.Name, TextKind.Name, 100);
         var contact = FreeText.Check(errors, "contact", request.Contact, TextKind.Line, 200);
         var grounds = FreeText.Check(errors, "grounds", request.Grounds, TextKind.MultiLine, 2000);
+        if (name is { Length: < 2 })
+        {
+            errors.Add(new FieldError("name", "The objector's full name or the organisation's name: at least two characters."));
+        }
+
         if (contact is not null && !PhoneNumber().IsMatch(contact) && !EmailAddress().IsMatch(contact))
         {
             errors.Add(new FieldError("contact", "A telephone number (digits, spaces, +, -, parentheses; 5 to 30 characters) or an e-mail address, so that the registrar can reach you."));
@@ -54,9 +57,10 @@ public sealed partial class SimplifiedDeregistration(ILicenceStore licences, Lic
                 extensions: new Dictionary<string, object?> { ["currentStatus"] = "deregistration-notice-closed", ["allowedActions"] = Array.Empty<string>() });
         }
 
-        if (notice.Objections >= options.MaxObjections)
+        // Only undecided objections count: dismissed ones must not shut out a later creditor before the notice ends.
+        if (notice.ObjectionsUnderReview >= options.MaxObjections)
         {
-            throw new ProblemException(ProblemType.LimitReached, $"The deregistration notice of {licence.Code} has received the most objections it accepts ({options.MaxObjections}); the registrar is reviewing them. Contact the registration authority directly.",
+            throw new ProblemException(ProblemType.LimitReached, $"The deregistration notice of {licence.Code} has {options.MaxObjections} objections awaiting the registrar's decision, the most it holds at once; try again after the registrar has decided some, or contact the registration authority directly.",
                 extensions: new Dictionary<string, object?> { ["limit"] = options.MaxObjections });
         }
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using ELicence.Core.Keys;
-using ELicence.Core.Serialization;
 using ELicence.Core.Verification;
 
 namespace ELicence.Core.Receipts;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using ELicence.Core.Credentials;
 using ELicence.Core.Keys;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Core.StatusLists;
 

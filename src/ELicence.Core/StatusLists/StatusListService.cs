@@ -2,7 +2,6 @@ using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
-using ELicence.Core.Problems;
 
 namespace ELicence.Core.StatusLists;
 
@@ -134,7 +133,9 @@ public sealed class StatusListService(
     public async Task<string> GetPublishedAsync(string purpose, string listNumber, CancellationToken cancellationToken)
     {
         var parsedPurpose = StatusListCredentials.ParsePurpose(purpose) ?? throw ProblemException.NotFound($"There is no status list purpose '{purpose}' (revocation, suspension).");
-        if (!int.TryParse(listNumber, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number))
+        // One URL per list: "00" or "+0" would be aliases of "0", which caches and front-door rules treat as other resources.
+        if (!int.TryParse(listNumber, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            || number.ToString(System.Globalization.CultureInfo.InvariantCulture) != listNumber)
         {
             throw ProblemException.NotFound($"There is no status list '{listNumber}'.");
         }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using ELicence.Core.Problems;
 
 namespace ELicence.Core.Text;
 
@@ -24,6 +23,7 @@ public enum TextKind
 /// The one policy for every free-text field a caller sends: Unicode NFC, trimmed, a maximum length, and none of the
 /// characters that hide or disguise text from the people who read it later (banks read these in verification answers):
 /// C0/C1 controls (a newline only in multi-line fields), bidirectional overrides and isolates, zero-width characters in
+/// names and identifiers, other invisible format characters, variation selectors, fillers and mathematical letters in
 /// names and identifiers, and names that mix look-alike scripts (Cyrillic or Greek letters among Latin or Han).
 /// </summary>
 public static class FreeText
@@ -100,9 +100,16 @@ public static class FreeText
             {
                 '\n' when kind == TextKind.MultiLine => null,
                 '\n' => "a line break is allowed only in multi-line fields",
+                0x2028 or 0x2029 => "line and paragraph separators are not accepted; a multi-line field takes a newline",
                 < 0x20 or 0x7F or (>= 0x80 and <= 0x9F) => "control characters are not accepted",
-                (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069) => "bidirectional overrides and isolates are not accepted",
+                (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069) or 0x200E or 0x200F or 0x061C => "bidirectional overrides, isolates and marks are not accepted",
                 0x200B or 0x200C or 0x200D or 0x2060 or 0xFEFF when kind is TextKind.Name or TextKind.Identifier => "zero-width characters are not accepted in names and identifiers",
+                // Joiners are how some scripts and emoji are written; every other format character only hides text.
+                _ when Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format && (kind is TextKind.Name or TextKind.Identifier || c is not (0x200C or 0x200D)) =>
+                    "invisible formatting characters are not accepted",
+                (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF) or 0x115F or 0x1160 or 0x3164 or 0xFFA0 when kind is TextKind.Name or TextKind.Identifier =>
+                    "variation selectors and filler characters are not accepted in names and identifiers",
+                >= 0x1D400 and <= 0x1D7FF when kind is TextKind.Name or TextKind.Identifier => "mathematical letters look like ordinary ones and are not accepted in names and identifiers",
                 _ => null,
             };
             if (why is not null)
@@ -130,6 +137,13 @@ public static class FreeText
         0x2067 => " (RIGHT-TO-LEFT ISOLATE)",
         0x2068 => " (FIRST STRONG ISOLATE)",
         0x2069 => " (POP DIRECTIONAL ISOLATE)",
+        0x200E => " (LEFT-TO-RIGHT MARK)",
+        0x200F => " (RIGHT-TO-LEFT MARK)",
+        0x061C => " (ARABIC LETTER MARK)",
+        0x2028 => " (LINE SEPARATOR)",
+        0x2029 => " (PARAGRAPH SEPARATOR)",
+        0x00AD => " (SOFT HYPHEN)",
+        0x3164 => " (HANGUL FILLER)",
         0x200B => " (ZERO WIDTH SPACE)",
         0x200C => " (ZERO WIDTH NON-JOINER)",
         0x200D => " (ZERO WIDTH JOINER)",

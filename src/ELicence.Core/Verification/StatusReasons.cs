@@ -27,7 +27,7 @@ public static class StatusReasons
         };
 
         // A term that starts in the future (a business registered ahead of its start) is not yet a licence to operate.
-        VerificationReason? notYet = today < licence.Details.OperatingTerm.From && licence.Status is LicenceStatus.Active or LicenceStatus.Suspended
+        VerificationReason? notYet = today < licence.Details.OperatingTerm.From && licence.Status is LicenceStatus.Active or LicenceStatus.Suspended or LicenceStatus.InDeregistrationNotice
             ? new(ReasonCodes.NotYetInForce, $"The operating term starts on {Date(licence.Details.OperatingTerm.From)}; the licence is not in force before then.")
             : null;
         return [.. new[] { notYet, status }.OfType<VerificationReason>()];

@@ -6,7 +6,6 @@ using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
-using ELicence.Core.Problems;
 using ELicence.Core.Receipts;
 
 namespace ELicence.Core.Verification;

@@ -1,8 +1,5 @@
 using ELicence.Core.Applications;
-using ELicence.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
+using ELicence.Core.Problems;
 
 namespace ELicence.Functions.Applications;
 
@@ -14,7 +11,9 @@ public sealed class ApplicationFunctions(HttpApi api, ApplicationService applica
         api.RunAsync(req, Access.Registrar, async caller =>
         {
             var body = await HttpApi.ReadJsonAsync<LicenceApplicationRequest>(req);
-            var key = req.Headers.TryGetValue("Idempotency-Key", out var k) ? k.ToString() : null;
+            var key = req.Headers.TryGetValue("Idempotency-Key", out var k)
+                ? k.Count == 1 ? k[0] : throw ProblemException.Invalid("Idempotency-Key", "Send the header once, with one key.")
+                : null;
             var application = await applications.SubmitAsync(caller, body, key, req.HttpContext.RequestAborted);
             var url = $"/api/v1/applications/{application.Id}";
             return ApiResults.Json(ApplicationView.From(application), StatusCodes.Status202Accepted, new Dictionary<string, string> { ["Location"] = url });

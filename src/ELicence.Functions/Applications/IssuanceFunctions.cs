@@ -2,7 +2,6 @@ using ELicence.Core.Applications;
 using ELicence.Core.Serialization;
 using ELicence.Storage;
 using ELicence.Storage.Applications;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace ELicence.Functions.Applications;
@@ -21,7 +20,9 @@ public sealed class IssuanceFunctions(IssuanceService issuance, ILogger<Issuance
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Issuance of application {ApplicationId} failed; the queue will retry", applicationId);
-            await issuance.RecordFailedAttemptAsync(applicationId, e.Message, cancellationToken);
+            // The registrar reads this reason: a trace id to quote to operators, not the exception's own text.
+            var trace = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? "none";
+            await issuance.RecordFailedAttemptAsync(applicationId, $"an internal error ({e.GetType().Name}); operators find it in the logs by trace id {trace}", cancellationToken);
             throw;
         }
     }

@@ -1,5 +1,4 @@
 using ELicence.Core;
-using ELicence.Functions.Http;
 using ELicence.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

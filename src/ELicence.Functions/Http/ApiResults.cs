@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text;
 using ELicence.Core.Problems;
 using ELicence.Core.Serialization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 
 namespace ELicence.Functions.Http;
 

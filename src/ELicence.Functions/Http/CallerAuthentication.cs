@@ -1,5 +1,4 @@
 using ELicence.Core.Callers;
-using Microsoft.AspNetCore.Http;
 
 namespace ELicence.Functions.Http;
 

@@ -1,8 +1,6 @@
 using ELicence.Core.Callers;
 using ELicence.Core.Problems;
 using ELicence.Core.Serialization;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 

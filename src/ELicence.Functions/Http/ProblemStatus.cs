@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using ELicence.Core.Problems;
-using Microsoft.AspNetCore.Http;
 
 namespace ELicence.Functions.Http;
 

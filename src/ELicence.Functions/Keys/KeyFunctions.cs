@@ -1,8 +1,4 @@
 using ELicence.Core.Keys;
-using ELicence.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ELicence.Functions.Keys;
 

@@ -4,10 +4,6 @@ using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.Licences;
 using ELicence.Core.Serialization;
-using ELicence.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ELicence.Functions.Licences;
 

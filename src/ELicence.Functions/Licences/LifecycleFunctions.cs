@@ -1,9 +1,5 @@
 using ELicence.Core.Documents;
 using ELicence.Core.Licences;
-using ELicence.Functions.Http;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ELicence.Functions.Licences;
 

@@ -1,5 +1,4 @@
 using ELicence.Core.Licences;
-using Microsoft.Azure.Functions.Worker;
 
 namespace ELicence.Functions.Licences;
 

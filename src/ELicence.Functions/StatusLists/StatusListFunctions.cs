@@ -3,12 +3,8 @@ using ELicence.Core.CreditCodes;
 using ELicence.Core.Licences;
 using ELicence.Core.Serialization;
 using ELicence.Core.StatusLists;
-using ELicence.Functions.Http;
 using ELicence.Storage;
 using ELicence.Storage.StatusLists;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace ELicence.Functions.StatusLists;

@@ -1,8 +1,4 @@
-using Azure;
-using Azure.Data.Tables;
 using ELicence.Core.Applications;
-using ELicence.Core.Licences;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Storage.Applications;
 
@@ -46,6 +42,7 @@ public sealed class ApplicationStore(StorageClients storage) : IApplicationStore
         Status = a.Status.ToString(),
         Details = ElicenceJson.Serialize(a.Details),
         SubmittedBy = a.SubmittedBy,
+        SubmittedByName = a.SubmittedByName,
         SubmittedAt = a.SubmittedAt,
         Queued = a.Queued,
         CreditCode = a.CreditCode,
@@ -67,7 +64,10 @@ public sealed class ApplicationStore(StorageClients storage) : IApplicationStore
         e.FailedAttempts,
         e.LastError,
         e.FailureReason,
-        e.ETag.ToString());
+        e.ETag.ToString())
+    {
+        SubmittedByName = e.SubmittedByName,
+    };
 
     private sealed class ApplicationEntity : ITableEntity
     {
@@ -84,6 +84,8 @@ public sealed class ApplicationStore(StorageClients storage) : IApplicationStore
         public string Details { get; set; } = "";
 
         public string SubmittedBy { get; set; } = "";
+
+        public string? SubmittedByName { get; set; }
 
         public DateTimeOffset SubmittedAt { get; set; }
 

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Azure;
-using Azure.Data.Tables;
 using ELicence.Core.Applications;
 
 namespace ELicence.Storage.Applications;

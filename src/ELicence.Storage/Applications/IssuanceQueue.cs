@@ -1,5 +1,4 @@
 using ELicence.Core.Applications;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Storage.Applications;
 

@@ -1,5 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
 using ELicence.Core.Callers;
 
 namespace ELicence.Storage.Callers;

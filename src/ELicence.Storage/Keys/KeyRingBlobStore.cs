@@ -1,5 +1,3 @@
-using Azure;
-using Azure.Storage.Blobs;
 using ELicence.Core.Keys;
 
 namespace ELicence.Storage.Keys;

@@ -1,5 +1,4 @@
 using System.Text;
-using Azure;
 using Azure.Security.KeyVault.Secrets;
 using ELicence.Core.Keys;
 

@@ -1,9 +1,6 @@
 using System.Globalization;
-using Azure;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
 
 namespace ELicence.Storage.Licences;
 

@@ -1,10 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Azure;
-using Azure.Data.Tables;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Storage.Licences;
 
@@ -230,5 +226,5 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
         e.ETag.ToString());
 
     // Codes in the register were validated when issued; a listed legacy code must still load.
-    private static CreditCode Code(string value) => CreditCode.Parse(value, new CreditCodeExceptionList([value]));
+    private static CreditCode Code(string value) => CreditCode.FromStored(value);
 }

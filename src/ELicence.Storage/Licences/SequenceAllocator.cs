@@ -1,7 +1,3 @@
-using Azure;
-using Azure.Data.Tables;
-using ELicence.Core.Licences;
-
 namespace ELicence.Storage.Licences;
 
 /// <summary>

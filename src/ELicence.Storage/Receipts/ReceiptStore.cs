@@ -1,9 +1,5 @@
-using Azure;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using ELicence.Core.Keys;
 using ELicence.Core.Receipts;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Storage.Receipts;
 

@@ -1,5 +1,4 @@
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Serialization;
 using ELicence.Core.StatusLists;
 
 namespace ELicence.Storage.StatusLists;

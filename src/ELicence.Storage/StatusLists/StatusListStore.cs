@@ -1,12 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Azure;
-using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
-using ELicence.Core.Serialization;
 using ELicence.Core.StatusLists;
 
 namespace ELicence.Storage.StatusLists;

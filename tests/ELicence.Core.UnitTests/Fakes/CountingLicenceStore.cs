@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
 
 namespace ELicence.Core.UnitTests.Fakes;
 

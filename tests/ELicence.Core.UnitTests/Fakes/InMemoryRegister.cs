@@ -1,9 +1,6 @@
 using ELicence.Core.Applications;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Keys;
-using ELicence.Core.Licences;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ELicence.Core.UnitTests.Fakes;
@@ -19,7 +16,7 @@ internal sealed class InMemoryRegister
         Keys = new FixedKeyRing(KeyRing.CreateNew(Clock.GetUtcNow()));
         Deregistration = deregistration ?? new DeregistrationOptions { MaxObjections = 3 };
         Committer = new LicenceChangeCommitter(Licences, Credentials, StatusQueue, Keys, Issuer, CreditCodeExceptionList.None, Clock);
-        Actions = new RegistrarActions(Committer, Sequence);
+        Actions = new RegistrarActions(Committer, Sequence, Licences);
         SimplifiedDeregistration = new SimplifiedDeregistration(Licences, Committer, Deregistration, CreditCodeExceptionList.None);
         OperatingTerm = new OperatingTermTimer(Licences, Committer);
         Queries = new LicenceQueries(Licences, Credentials, Receipts, Keys, Issuer, CreditCodeExceptionList.None);

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using ELicence.Core.Applications;
 using ELicence.Core.Callers;
-using ELicence.Core.CreditCodes;
-using ELicence.Core.Keys;
-using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
 using ELicence.Core.StatusLists;
 

@@ -1,6 +1,5 @@
 using FsCheck;
 using FsCheck.Fluent;
-using ELicence.Core.Problems;
 
 namespace ELicence.Core.UnitTests.Properties;
 
