@@ -15,11 +15,17 @@ const cases = JSON.parse(fs.readFileSync(casesFile, 'utf8'));
 const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 fs.mkdirSync(shots, { recursive: true });
 
-// The packaged browser has no CJK font: screenshots show Chinese as boxes (assertions read the DOM text, not pixels).
 const executablePath = await chromium.executablePath();
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'elicence-chromium-'));
+// A phone has a CJK font; this machine may not. A private fontconfig file adds the project's Noto Sans SC (npm) to the
+// system's fonts for this browser only, so the screenshots show Chinese rather than empty boxes.
+const notoFolder = path.dirname(createRequire(import.meta.url).resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf'));
+const fontsConf = path.join(profile, 'fonts.conf');
+fs.writeFileSync(fontsConf, `<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>${
+  fs.existsSync('/etc/fonts/fonts.conf') ? '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>' : ''}<dir>${notoFolder}</dir><cachedir>${path.join(profile, 'fontcache')}</cachedir></fontconfig>`);
 const browser = await puppeteer.launch({
   executablePath,
+  env: { ...process.env, FONTCONFIG_FILE: fontsConf },
   headless: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`],
