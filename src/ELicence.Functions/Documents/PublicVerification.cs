@@ -1,3 +1,4 @@
+using ELicence.Core.Credentials;
 using ELicence.Core.Documents;
 using ELicence.Core.Problems;
 using ELicence.Functions.Http;
@@ -12,22 +13,24 @@ namespace ELicence.Functions.Documents;
 /// The public verification page, for anyone (rate-limited per client): the licence a QR code names, and a form where a
 /// person pastes a credential or uploads a PDF. Answers are HTML, errors included; nothing is written, no receipt made.
 /// </summary>
-public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check)
+public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, IssuerOptions issuer)
 {
     /// <summary>An upload may be at most this large; a licence PDF is under 500 KB.</summary>
     public const int MaxUploadBytes = 2 * 1024 * 1024;
 
     [Function("GetVerificationStart")]
     public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify")] HttpRequest req) =>
-        Page(req, () => Task.FromResult(Cached(req, new VerificationPage(PageLanguage.Of(req)).Start())));
+        Page(req, () => Task.FromResult(Cached(req, new VerificationPage(PageLanguage.Of(req), issuer).Start())));
 
     /// <summary><c>?v=&amp;d=</c> from a printed licence's QR code say which copy to check; <c>?lang=en</c> for English.</summary>
     [Function("GetVerificationPage")]
     public Task<IActionResult> Licence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify/{code}")] HttpRequest req, string code) =>
         Page(req, async () =>
         {
-            var page = await check.GetPageAsync(code, Optional(req, "v"), Optional(req, "d"), req.HttpContext.RequestAborted);
-            return Cached(req, new VerificationPage(PageLanguage.Of(req)).Licence(page));
+            var (version, digest) = (Optional(req, "v"), Optional(req, "d"));
+            var page = await check.GetPageAsync(code, version, digest, req.HttpContext.RequestAborted);
+            var copyQuery = version is null && digest is null ? null : $"v={Uri.EscapeDataString(version ?? "")}&d={Uri.EscapeDataString(digest ?? "")}";
+            return Cached(req, new VerificationPage(PageLanguage.Of(req), issuer).Licence(page, copyQuery));
         });
 
     /// <summary>A form post (multipart with <c>file</c> and/or <c>credential</c>, or urlencoded <c>credential</c>), at most <see cref="MaxUploadBytes"/>.</summary>
@@ -73,12 +76,12 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check)
                 throw new ProblemException(ProblemType.Validation, language == DocumentLanguage.Chinese ? "这不是电子凭证：电子凭证是以 eyJ 开头、由两个点分成三段的文本。" : "This is not a credential: a credential is text starting with eyJ, in three parts separated by dots.");
             }
 
-            return VerificationPage.Result(new VerificationPage(language).Checked(result, fromPdf), StatusCodes.Status200OK, cacheable: false);
+            return VerificationPage.Result(new VerificationPage(language, issuer).Checked(result, fromPdf), StatusCodes.Status200OK, cacheable: false);
         });
 
     private Task<IActionResult> Page(HttpRequest req, Func<Task<IActionResult>> action) =>
         api.RunPageAsync(req, RatePolicy.Anonymous, action, (problem, status) =>
-            VerificationPage.Result(new VerificationPage(PageLanguage.Of(req)).Error(status, problem.Type == ProblemType.Validation && problem.Errors.Count == 0 ? problem.Message : null), status, cacheable: false));
+            VerificationPage.Result(new VerificationPage(PageLanguage.Of(req), issuer).Error(status, problem.Type == ProblemType.Validation && problem.Errors.Count == 0 ? problem.Message : null), status, cacheable: false));
 
     /// <summary>200 with the page, or 304 when the client's If-None-Match names the same bytes.</summary>
     private static IActionResult Cached(HttpRequest req, string html)

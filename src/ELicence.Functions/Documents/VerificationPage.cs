@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ELicence.Core.Credentials;
 using ELicence.Core.Documents;
 using ELicence.Core.Licences;
 using ELicence.Core.Verification;
@@ -12,7 +13,7 @@ namespace ELicence.Functions.Documents;
 /// The public verification page as HTML: no script at all, one inline stylesheet allowed by its hash in a strict
 /// Content-Security-Policy, <c>lang</c> on the document, headings in order, text colours with at least 4.5:1 contrast.
 /// </summary>
-public sealed class VerificationPage(DocumentLanguage language)
+public sealed class VerificationPage(DocumentLanguage language, IssuerOptions issuer)
 {
     public const string ContentType = "text/html; charset=utf-8";
 
@@ -44,7 +45,8 @@ public sealed class VerificationPage(DocumentLanguage language)
     private string T(string zh, string en) => Zh ? zh : en;
 
     /// <summary>The page of one licence, and of the printed copy its link named.</summary>
-    public string Licence(PublicLicencePage page)
+    /// <param name="copyQuery">The <c>v</c>/<c>d</c> query of a printed copy's QR link, kept by the language switch.</param>
+    public string Licence(PublicLicencePage page, string? copyQuery = null)
     {
         ArgumentNullException.ThrowIfNull(page);
         var licence = page.Licence;
@@ -73,7 +75,7 @@ public sealed class VerificationPage(DocumentLanguage language)
 
         body.Append(CultureInfo.InvariantCulture, $"<dt>{E(T("当前版本", "Current version"))}</dt><dd>{licence.Version}</dd></dl>");
         body.Append(Form());
-        return Document(T("营业执照核验", "Business licence check") + " " + licence.Code.Value, body.ToString(), $"/verify/{licence.Code.Value}");
+        return Document(T("营业执照核验", "Business licence check") + " " + licence.Code.Value, body.ToString(), $"/verify/{licence.Code.Value}" + (copyQuery is null ? "" : "?" + copyQuery));
     }
 
     /// <summary>The page with only the form: paste a credential or upload the PDF.</summary>
@@ -159,7 +161,8 @@ public sealed class VerificationPage(DocumentLanguage language)
     private string Document(string title, string body, string path)
     {
         var other = Zh ? DocumentLanguage.English : DocumentLanguage.Chinese;
-        var switchLink = $"<a href=\"{E(path)}?lang={PageLanguage.Query(other)}\" lang=\"{PageLanguage.Tag(other)}\" hreflang=\"{PageLanguage.Tag(other)}\">{(Zh ? "English" : "中文")}</a>";
+        var separator = path.Contains('?', StringComparison.Ordinal) ? "&" : "?";
+        var switchLink = $"<a href=\"{E($"{path}{separator}lang={PageLanguage.Query(other)}")}\" lang=\"{PageLanguage.Tag(other)}\" hreflang=\"{PageLanguage.Tag(other)}\">{(Zh ? "English" : "中文")}</a>";
         return $"""
             <!DOCTYPE html>
             <html lang="{PageLanguage.Tag(language)}">
@@ -170,7 +173,7 @@ public sealed class VerificationPage(DocumentLanguage language)
             <style>{Style}</style>
             </head>
             <body>
-            <header><p>{E(T("阿图什市市场监督管理局 · 电子营业执照公开核验", "Atushi City Administration for Market Regulation · public licence check"))} · {switchLink}</p></header>
+            <header><p>{E(T(issuer.Name + " · 电子营业执照公开核验", issuer.NameEn + " · public licence check"))} · {switchLink}</p></header>
             <main>
             {body}
             </main>

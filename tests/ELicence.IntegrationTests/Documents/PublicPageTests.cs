@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Licences;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ELicence.IntegrationTests.Documents;
 
@@ -72,6 +73,9 @@ public class PublicPageTests(ServiceFixture service)
         Assert.Contains("superseded by version 2", superseded, StringComparison.Ordinal);
         Assert.Contains("已被第 2 版取代", supersededZh, StringComparison.Ordinal);
         Assert.Contains("issued no licence matching this link", forged, StringComparison.Ordinal);
+        // Switching language keeps which printed copy is being checked; the header names the configured authority.
+        Assert.Contains($"href=\"/verify/{code}?v=1&amp;d={digest}&amp;lang=zh\"", current, StringComparison.Ordinal);
+        Assert.Contains(service.Services.GetRequiredService<Core.Credentials.IssuerOptions>().NameEn + " · public licence check", current, StringComparison.Ordinal);
     }
 
     [Fact]
