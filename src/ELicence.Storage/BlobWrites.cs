@@ -1,5 +1,3 @@
-using Azure.Storage.Blobs.Models;
-
 namespace ELicence.Storage;
 
 internal static class BlobWrites

@@ -1,6 +1,4 @@
-using ELicence.Core.Callers;
 using ELicence.Core.Verifiers;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ELicence.Core.UnitTests;
 

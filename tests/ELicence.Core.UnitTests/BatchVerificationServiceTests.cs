@@ -1,12 +1,9 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Problems;
-using ELicence.Core.Receipts;
 using ELicence.Core.Serialization;
-using ELicence.Core.Verification;
 
 namespace ELicence.Core.UnitTests;
 

@@ -1,5 +1,4 @@
 using ELicence.Core.Verifiers;
-using ELicence.Core.Applications;
 
 namespace ELicence.Core.UnitTests;
 

@@ -1,8 +1,4 @@
-using System.Text;
 using System.Text.Json;
-using ELicence.Core.Credentials;
-using ELicence.Core.Receipts;
-using ELicence.Core.Verification;
 
 namespace ELicence.Core.UnitTests;
 

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ELicence.Core.UnitTests;
 
 public class Ed25519Tests

@@ -1,6 +1,3 @@
-using ELicence.Core.Callers;
-using Microsoft.Extensions.Time.Testing;
-
 namespace ELicence.Core.UnitTests;
 
 /// <summary>A key id becomes a Table partition key: a key of the wrong shape is refused before storage is asked anything.</summary>

@@ -1,5 +1,3 @@
-using ELicence.Core.Applications;
-
 namespace ELicence.Core.UnitTests;
 
 public class IssuanceServiceTests

@@ -1,7 +1,3 @@
-using ELicence.Core.Callers;
-using ELicence.Core.Credentials;
-using ELicence.Core.Receipts;
-
 namespace ELicence.Core.UnitTests;
 
 /// <summary>Reads, each limited to what its caller may see.</summary>

@@ -1,5 +1,3 @@
-using ELicence.Core.StatusLists;
-
 namespace ELicence.Core.UnitTests;
 
 public class LifecycleRuleTests

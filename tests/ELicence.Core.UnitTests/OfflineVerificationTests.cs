@@ -1,6 +1,4 @@
 using ELicence.Core.Keys;
-using ELicence.Core.StatusLists;
-using ELicence.Core.Verification;
 
 namespace ELicence.Core.UnitTests;
 

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using ELicence.Core.StatusLists;
 
 namespace ELicence.Core.UnitTests;
 

@@ -1,7 +1,3 @@
-using ELicence.Core.Credentials;
-using ELicence.Core.StatusLists;
-using Microsoft.Extensions.Time.Testing;
-
 namespace ELicence.Core.UnitTests;
 
 /// <summary>The debounce of status list publishing (the integration tests run the same service over Azurite).</summary>

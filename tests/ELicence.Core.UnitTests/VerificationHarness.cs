@@ -1,6 +1,3 @@
-using ELicence.Core.Callers;
-using ELicence.Core.Credentials;
-using ELicence.Core.Verification;
 using ELicence.Core.Verifiers;
 
 namespace ELicence.Core.UnitTests;

@@ -1,7 +1,3 @@
-using System.Text;
-using ELicence.Core.Credentials;
-using ELicence.Core.Receipts;
-using ELicence.Core.Verification;
 using ELicence.Testing;
 
 namespace ELicence.Core.UnitTests;

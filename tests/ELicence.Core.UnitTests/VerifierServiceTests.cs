@@ -1,8 +1,6 @@
-using ELicence.Core.Callers;
 using ELicence.Core.Problems;
 using ELicence.Core.UnitTests.Fakes;
 using ELicence.Core.Verifiers;
-using Microsoft.Extensions.Time.Testing;
 
 namespace ELicence.Core.UnitTests;
 

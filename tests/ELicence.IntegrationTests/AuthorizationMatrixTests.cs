@@ -1,6 +1,4 @@
-using System.Text;
 using ELicence.Functions.Composition;
-using ELicence.LocalHost;
 
 namespace ELicence.IntegrationTests;
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using ELicence.Core.Problems;
 using ELicence.Functions.Composition;
-using ELicence.LocalHost;
 
 namespace ELicence.IntegrationTests;
 

@@ -5,7 +5,6 @@ using ELicence.Core.Verification;
 using ELicence.Storage;
 using ELicence.Storage.Receipts;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ELicence.IntegrationTests;
 

@@ -1,7 +1,5 @@
-using System.Text;
 using ELicence.Core.Problems;
 using ELicence.Functions.Http;
-using ELicence.LocalHost;
 
 namespace ELicence.IntegrationTests;
 

@@ -1,4 +1,3 @@
-using ELicence.LocalHost;
 using ELicence.Storage;
 
 namespace ELicence.IntegrationTests;

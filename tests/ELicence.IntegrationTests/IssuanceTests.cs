@@ -1,4 +1,3 @@
-using ELicence.Core.Licences;
 using ELicence.Core.Serialization;
 using ELicence.Storage;
 using ELicence.Storage.Applications;

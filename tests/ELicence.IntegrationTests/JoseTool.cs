@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ELicence.LocalHost;
 
 namespace ELicence.IntegrationTests;
 

@@ -1,10 +1,8 @@
 using System.Net.Sockets;
-using System.Text;
 using ELicence.Core.Credentials;
 using ELicence.Core.Keys;
 using ELicence.Core.StatusLists;
 using ELicence.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ELicence.IntegrationTests;
 

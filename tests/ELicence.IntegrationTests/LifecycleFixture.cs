@@ -1,6 +1,4 @@
-using ELicence.Core.Licences;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ELicence.IntegrationTests;

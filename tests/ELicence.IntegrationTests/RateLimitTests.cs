@@ -1,9 +1,7 @@
 using ELicence.Core.Callers;
 using ELicence.Core.Verifiers;
-using ELicence.LocalHost;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace ELicence.IntegrationTests;

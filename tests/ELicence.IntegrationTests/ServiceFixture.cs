@@ -1,14 +1,10 @@
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text;
 using ELicence.Core.Callers;
 using ELicence.Core.Verifiers;
-using ELicence.LocalHost;
 using ELicence.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ELicence.IntegrationTests;
 

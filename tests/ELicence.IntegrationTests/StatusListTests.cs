@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Diagnostics;
 using ELicence.Core.StatusLists;
-using ELicence.LocalHost;
 using ELicence.Storage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ELicence.IntegrationTests;
 

@@ -1,7 +1,5 @@
 using ELicence.Core.Callers;
-using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ELicence.IntegrationTests;
 

@@ -2,8 +2,6 @@ using System.Net;
 using System.Text.Json;
 using ELicence.Core.Callers;
 using ELicence.Core.Verifiers;
-using ELicence.LocalHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ELicence.IntegrationTests;
 

@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
 using ELicence.Core.Callers;
 using ELicence.Core.Verifiers;
-using ELicence.LocalHost;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ELicence.IntegrationTests;
 

@@ -1,5 +1,4 @@
 using ELicence.Core.Applications;
-using ELicence.Core.Problems;
 
 namespace ELicence.Functions.Applications;
 

@@ -1,8 +1,6 @@
 using ELicence.Core.Applications;
-using ELicence.Core.Serialization;
 using ELicence.Storage;
 using ELicence.Storage.Applications;
-using Microsoft.Extensions.Logging;
 
 namespace ELicence.Functions.Applications;
 

@@ -1,4 +1,3 @@
-using ELicence.Core.Callers;
 using ELicence.Core.Documents;
 using ELicence.Functions.Http;
 using Microsoft.AspNetCore.Http;

@@ -1,6 +1,5 @@
 using ELicence.Core.Credentials;
 using ELicence.Core.Documents;
-using ELicence.Core.Problems;
 using ELicence.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

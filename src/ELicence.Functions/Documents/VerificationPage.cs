@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.Credentials;
 using ELicence.Core.Documents;
-using ELicence.Core.Licences;
 using ELicence.Core.Verification;
 using ELicence.Functions.Http;
 

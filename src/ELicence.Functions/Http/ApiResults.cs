@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using ELicence.Core.Problems;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Functions.Http;
 

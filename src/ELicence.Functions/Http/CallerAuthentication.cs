@@ -1,5 +1,3 @@
-using ELicence.Core.Callers;
-
 namespace ELicence.Functions.Http;
 
 /// <summary>

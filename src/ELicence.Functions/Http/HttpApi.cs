@@ -1,7 +1,3 @@
-using ELicence.Core.Callers;
-using ELicence.Core.Problems;
-using ELicence.Core.Serialization;
-using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
 namespace ELicence.Functions.Http;

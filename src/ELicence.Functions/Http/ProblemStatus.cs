@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using ELicence.Core.Problems;
 
 namespace ELicence.Functions.Http;
 

@@ -4,8 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using System.Text.Json;
-using ELicence.Core.Callers;
-using ELicence.Core.Problems;
 using Microsoft.Extensions.Options;
 
 namespace ELicence.Functions.Http;

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
-using ELicence.Core.Licences;
-using ELicence.Core.Serialization;
 
 namespace ELicence.Functions.Licences;
 

@@ -1,5 +1,4 @@
 using ELicence.Core.Documents;
-using ELicence.Core.Licences;
 
 namespace ELicence.Functions.Licences;
 

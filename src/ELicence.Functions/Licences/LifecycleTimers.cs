@@ -1,5 +1,3 @@
-using ELicence.Core.Licences;
-
 namespace ELicence.Functions.Licences;
 
 /// <summary>The life-cycle deadlines, driven by timers.</summary>

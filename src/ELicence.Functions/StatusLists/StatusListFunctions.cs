@@ -1,11 +1,8 @@
 using System.Globalization;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
-using ELicence.Core.Serialization;
 using ELicence.Core.StatusLists;
 using ELicence.Storage;
 using ELicence.Storage.StatusLists;
-using Microsoft.Extensions.Logging;
 
 namespace ELicence.Functions.StatusLists;
 

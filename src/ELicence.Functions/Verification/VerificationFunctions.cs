@@ -1,4 +1,3 @@
-using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
 using ELicence.Core.Verification;
 

@@ -1,5 +1,3 @@
-using ELicence.Core.Applications;
-
 namespace ELicence.Storage.Applications;
 
 /// <summary>Applications in Table Storage, one partition each (no hot partition under load).</summary>

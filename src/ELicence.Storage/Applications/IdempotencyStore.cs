@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using ELicence.Core.Applications;
 
 namespace ELicence.Storage.Applications;
 

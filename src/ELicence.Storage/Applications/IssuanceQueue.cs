@@ -1,5 +1,3 @@
-using ELicence.Core.Applications;
-
 namespace ELicence.Storage.Applications;
 
 public sealed class IssuanceQueue(StorageClients storage) : IIssuanceQueue

@@ -1,4 +1,3 @@
-using ELicence.Core.Callers;
 using ELicence.Core.Verifiers;
 
 namespace ELicence.Storage.Callers;

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Azure.Data.Tables;
-using ELicence.Core.CreditCodes;
 using ELicence.Core.Documents;
 using ELicence.Core.Serialization;
 

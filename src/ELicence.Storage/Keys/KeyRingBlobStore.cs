@@ -1,5 +1,3 @@
-using ELicence.Core.Keys;
-
 namespace ELicence.Storage.Keys;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using System.Text;
 using Azure.Security.KeyVault.Secrets;
-using ELicence.Core.Keys;
 
 namespace ELicence.Storage.Keys;
 

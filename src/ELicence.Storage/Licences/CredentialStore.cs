@@ -1,7 +1,3 @@
-using System.Globalization;
-using Azure.Storage.Blobs.Models;
-using ELicence.Core.CreditCodes;
-
 namespace ELicence.Storage.Licences;
 
 /// <summary>Signed credentials as blobs <c>{code}/v{version}.jwt</c>, written once.</summary>

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Runtime.CompilerServices;
-using ELicence.Core.CreditCodes;
-
 namespace ELicence.Storage.Licences;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using ELicence.Core.Receipts;
 using ELicence.Core.Verification;
 
 namespace ELicence.Storage.Receipts;

@@ -1,6 +1,3 @@
-using ELicence.Core.Keys;
-using ELicence.Core.Receipts;
-
 namespace ELicence.Storage.Receipts;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using ELicence.Core.CreditCodes;
-using ELicence.Core.StatusLists;
-
 namespace ELicence.Storage.StatusLists;
 
 /// <summary>The two status list queues; a publish is sent invisible for the debounce delay.</summary>

@@ -1,9 +1,3 @@
-using System.Globalization;
-using System.Runtime.CompilerServices;
-using Azure.Storage.Blobs.Models;
-using ELicence.Core.CreditCodes;
-using ELicence.Core.StatusLists;
-
 namespace ELicence.Storage.StatusLists;
 
 /// <summary>

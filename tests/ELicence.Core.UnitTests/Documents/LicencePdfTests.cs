@@ -1,5 +1,3 @@
-using System.Text;
-using ELicence.Core.Credentials;
 using ELicence.Core.Documents;
 using UglyToad.PdfPig;
 

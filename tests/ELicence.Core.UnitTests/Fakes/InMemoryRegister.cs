@@ -1,8 +1,3 @@
-using ELicence.Core.Applications;
-using ELicence.Core.Callers;
-using ELicence.Core.Credentials;
-using Microsoft.Extensions.Time.Testing;
-
 namespace ELicence.Core.UnitTests.Fakes;
 
 /// <summary>The register's services wired over the in-memory fakes and a fake clock, as the function app wires them over Azure Storage.</summary>

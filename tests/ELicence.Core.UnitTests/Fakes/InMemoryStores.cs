@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using ELicence.Core.Applications;
-using ELicence.Core.Callers;
-using ELicence.Core.Receipts;
-using ELicence.Core.StatusLists;
 
 namespace ELicence.Core.UnitTests.Fakes;
 

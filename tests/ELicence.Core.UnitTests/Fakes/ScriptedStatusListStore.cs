@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using ELicence.Core.StatusLists;
 
 namespace ELicence.Core.UnitTests.Fakes;
 

@@ -1,13 +1,6 @@
-using System.Text;
 using System.Text.Json;
-using ELicence.Core.Applications;
-using ELicence.Core.Callers;
-using ELicence.Core.Credentials;
 using ELicence.Core.Serialization;
-using ELicence.Core.StatusLists;
-using ELicence.Core.Verification;
 using FsCheck.Fluent;
-using Microsoft.Extensions.Time.Testing;
 using static ELicence.Core.UnitTests.Properties.PropertyRun;
 
 namespace ELicence.Core.UnitTests.Properties;

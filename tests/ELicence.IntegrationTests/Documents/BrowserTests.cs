@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ELicence.LocalHost;
 
 namespace ELicence.IntegrationTests.Documents;
 

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Licences;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace ELicence.IntegrationTests.Documents;
 
