@@ -1,4 +1,6 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
 using Azure.Identity;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
@@ -52,17 +54,24 @@ public sealed class StorageClients
         ArgumentNullException.ThrowIfNull(credential);
         // The Functions queue trigger reads base64 by default; messages we send must be base64 too.
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var tableOptions = new TableClientOptions();
+        var blobOptions = new BlobClientOptions();
+        // Per retry: each attempt is a round trip.
+        var roundTrips = new StorageRoundTrips();
+        queueOptions.AddPolicy(roundTrips, HttpPipelinePosition.PerRetry);
+        tableOptions.AddPolicy(roundTrips, HttpPipelinePosition.PerRetry);
+        blobOptions.AddPolicy(roundTrips, HttpPipelinePosition.PerRetry);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            Tables = new TableServiceClient(options.ConnectionString);
-            Blobs = new BlobServiceClient(options.ConnectionString);
+            Tables = new TableServiceClient(options.ConnectionString, tableOptions);
+            Blobs = new BlobServiceClient(options.ConnectionString, blobOptions);
             Queues = new QueueServiceClient(options.ConnectionString, queueOptions);
         }
         else if (options.BlobServiceUri is not null && options.QueueServiceUri is not null && options.TableServiceUri is not null)
         {
             var identity = credential();
-            Tables = new TableServiceClient(options.TableServiceUri, identity);
-            Blobs = new BlobServiceClient(options.BlobServiceUri, identity);
+            Tables = new TableServiceClient(options.TableServiceUri, identity, tableOptions);
+            Blobs = new BlobServiceClient(options.BlobServiceUri, identity, blobOptions);
             Queues = new QueueServiceClient(options.QueueServiceUri, identity, queueOptions);
         }
         else

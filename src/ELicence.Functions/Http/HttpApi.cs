@@ -1,3 +1,5 @@
+using System.Globalization;
+using ELicence.Storage;
 using Microsoft.Net.Http.Headers;
 
 namespace ELicence.Functions.Http;
@@ -6,8 +8,11 @@ namespace ELicence.Functions.Http;
 /// The one place where HTTP functions authenticate, check roles, read JSON bodies and turn failures into RFC 9457 problems.
 /// It runs inside the function (not as worker middleware) so that the Functions host and the local host behave the same.
 /// </summary>
-public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimiter rateLimiter, ILogger<HttpApi> logger)
+public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimiter rateLimiter, HttpDiagnosticsOptions diagnostics, ILogger<HttpApi> logger)
 {
+    /// <summary>The response header that reports the request's storage round trips, when <see cref="HttpDiagnosticsOptions.StorageRoundTripsHeader"/> is on.</summary>
+    public const string StorageRoundTripsHeader = "ELicence-Storage-Round-Trips";
+
     /// <summary>Bodies larger than this are refused with 413 before they are parsed.</summary>
     public const int MaxBodyBytes = 64 * 1024;
 
@@ -96,6 +101,18 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
 
     private async Task<IActionResult> GuardAsync(HttpRequest request, Func<Task<IActionResult>> action, Func<ProblemException, int, IActionResult>? errorPage = null)
     {
+        using var roundTrips = StorageRoundTrips.Begin();
+        var result = await AnswerAsync(request, action, errorPage);
+        if (diagnostics.StorageRoundTripsHeader)
+        {
+            request.HttpContext.Response.Headers[StorageRoundTripsHeader] = roundTrips.Count.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return result;
+    }
+
+    private async Task<IActionResult> AnswerAsync(HttpRequest request, Func<Task<IActionResult>> action, Func<ProblemException, int, IActionResult>? errorPage)
+    {
         try
         {
             return await action();
@@ -119,4 +136,13 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
     // The rate limiter has already put Retry-After and the RateLimit fields on the response; the page keeps them.
     private static IActionResult ErrorPage(ProblemException problem, Func<ProblemException, int, IActionResult> errorPage) =>
         errorPage(problem, ProblemStatus.Of(problem.Type));
+}
+
+/// <summary>Development diagnostics (section <c>Diagnostics</c>); all off unless set.</summary>
+public sealed class HttpDiagnosticsOptions
+{
+    public const string Section = "Diagnostics";
+
+    /// <summary>Report each API request's storage round trips in a response header (local runs, tests and the load script).</summary>
+    public bool StorageRoundTripsHeader { get; set; }
 }

@@ -1,3 +1,4 @@
+using ELicence.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,6 +14,7 @@ public static class HttpRegistration
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section))
             .Validate(o => o.IsValid, $"{RateLimitOptions.Section}: every policy needs Permits and Burst of at least 1 and a positive Window; ClientAddress is one of {string.Join(", ", Enum.GetNames<ClientAddressSource>())}.")
             .ValidateOnStart();
+        services.AddValidatedOptions<HttpDiagnosticsOptions>(configuration, HttpDiagnosticsOptions.Section);
         services.AddSingleton<ClientRateLimiter>();
         services.TryAddSingleton<ICallerAuthenticator, ApiKeyAuthenticator>();
         services.AddSingleton<HttpApi>();
