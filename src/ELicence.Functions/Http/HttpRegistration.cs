@@ -1,3 +1,4 @@
+using ELicence.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +15,10 @@ public static class HttpRegistration
             .Validate(o => o.IsValid, $"{RateLimitOptions.Section}: every policy needs Permits and Burst of at least 1 and a positive Window; ClientAddress is one of {string.Join(", ", Enum.GetNames<ClientAddressSource>())}.")
             .ValidateOnStart();
         services.AddSingleton<ClientRateLimiter>();
-        services.TryAddSingleton<ICallerAuthenticator, ApiKeyAuthenticator>();
+        services.AddValidatedOptions<EntraIdOptions>(configuration, EntraIdOptions.Section);
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<EntraIdAuthenticator>();
+        services.TryAddSingleton<ICallerAuthenticator, CallerAuthenticator>();
         services.AddSingleton<HttpApi>();
         return services;
     }
