@@ -81,4 +81,10 @@ public static class Access
     /// relies on its register; an administrator role, if one is ever needed, is added here and nowhere else.
     /// </summary>
     public static readonly Role[] VerifierAdministration = [Role.Registrar];
+
+    /// <summary>
+    /// The detailed health: which dependency is failing is useful to whoever runs the register (the registrar's operators) and
+    /// to nobody else; holders and verifiers see the anonymous up/degraded.
+    /// </summary>
+    public static readonly Role[] Operations = [Role.Registrar];
 }
