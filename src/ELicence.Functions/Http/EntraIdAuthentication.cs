@@ -15,7 +15,7 @@ public sealed class EntraIdOptions : IValidatableObject
     public const string Section = "EntraId";
 
     /// <summary>The tenant's v2.0 authority, e.g. <c>https://login.microsoftonline.com/{tenant-id}/v2.0</c>; its OpenID metadata names the issuer and the signing keys.</summary>
-    public Uri? Authority { get; set; }
+    public string? Authority { get; set; }
 
     /// <summary>The API's app registration: its Application ID URI (<c>api://…</c>) or client id, as tokens carry it in <c>aud</c>.</summary>
     public string? Audience { get; set; }
@@ -23,18 +23,20 @@ public sealed class EntraIdOptions : IValidatableObject
     /// <summary>Metadata and keys only over HTTPS; the tests' local issuer turns this off.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
-    public bool Enabled => Authority is not null && !string.IsNullOrWhiteSpace(Audience);
+    /// <summary>Both set (empty counts as unset, so the settings may be listed empty).</summary>
+    public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(Audience);
 
-    public Uri MetadataAddress => new(Authority!.AbsoluteUri.TrimEnd('/') + "/.well-known/openid-configuration");
+    public Uri MetadataAddress => new(Authority!.Trim().TrimEnd('/') + "/.well-known/openid-configuration");
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if ((Authority is null) != string.IsNullOrWhiteSpace(Audience))
+        if (string.IsNullOrWhiteSpace(Authority) != string.IsNullOrWhiteSpace(Audience))
         {
             yield return new ValidationResult($"{Section}: set both Authority and Audience to accept Entra ID tokens, or neither.", [nameof(Authority), nameof(Audience)]);
         }
 
-        if (Authority is not null && (!Authority.IsAbsoluteUri || (RequireHttpsMetadata && Authority.Scheme != Uri.UriSchemeHttps)))
+        if (!string.IsNullOrWhiteSpace(Authority)
+            && (!Uri.TryCreate(Authority.Trim(), UriKind.Absolute, out var authority) || (RequireHttpsMetadata && authority.Scheme != Uri.UriSchemeHttps)))
         {
             yield return new ValidationResult($"{Section}:Authority must be an absolute https URL such as https://login.microsoftonline.com/{{tenant-id}}/v2.0.", [nameof(Authority)]);
         }
@@ -125,7 +127,7 @@ public sealed class EntraIdAuthenticator
             SecurityTokenNotYetValidException => "it is not valid yet",
             SecurityTokenInvalidAudienceException => "it is not for this API (aud)",
             SecurityTokenInvalidIssuerException => "it is not from the configured Entra ID tenant (iss)",
-            SecurityTokenInvalidAlgorithmException or SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "its signature is missing or not valid",
+            SecurityTokenInvalidAlgorithmException or SecurityTokenInvalidSignatureException => "its signature is missing or not valid",
             SecurityTokenException or ArgumentException => "it is not a well-formed signed JWT",
             _ => null,
         };

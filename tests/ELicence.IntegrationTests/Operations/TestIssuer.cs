@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ELicence.IntegrationTests.Operations;
@@ -21,35 +23,38 @@ public sealed class TestIssuer : IAsyncDisposable
     private readonly RSA _stranger = RSA.Create(2048);
     private readonly WebApplication _app;
 
-    private TestIssuer(WebApplication app, string authority)
+    private TestIssuer(WebApplication app, string address)
     {
         _app = app;
-        Authority = authority;
+        Address = address;
     }
 
+    private string Address { get; }
+
     /// <summary>The tenant's authority, as <c>EntraId:Authority</c> is set to.</summary>
-    public string Authority { get; }
+    public string Authority => $"{Address}/{Tenant}/v2.0";
 
     public static TestIssuer Start()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        app.Start();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var issuer = new TestIssuer(app, $"{address}/{Tenant}/v2.0");
+        TestIssuer? issuer = null; // the handlers run only after Start has made it
         app.MapGet($"/{Tenant}/v2.0/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
         {
-            ["issuer"] = issuer.Authority,
-            ["jwks_uri"] = $"{address}/{Tenant}/discovery/v2.0/keys",
+            ["issuer"] = issuer!.Authority,
+            ["jwks_uri"] = $"{issuer.Address}/{Tenant}/discovery/v2.0/keys",
             ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-            ["token_endpoint"] = $"{address}/{Tenant}/oauth2/v2.0/token",
+            ["token_endpoint"] = $"{issuer.Address}/{Tenant}/oauth2/v2.0/token",
         }));
         app.MapGet($"/{Tenant}/discovery/v2.0/keys", () =>
         {
-            var key = issuer._rsa.ExportParameters(false);
+            var key = issuer!._rsa.ExportParameters(false);
             return Results.Json(new { keys = new[] { new { kty = "RSA", use = "sig", kid = "test-key", alg = "RS256", n = Base64UrlEncoder.Encode(key.Modulus), e = Base64UrlEncoder.Encode(key.Exponent) } } });
         });
+        app.Start();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        issuer = new TestIssuer(app, address);
         return issuer;
     }
 
