@@ -13,6 +13,15 @@ param location string
 @description('Public base URL of the service, used as the issuer id in credentials and receipts.')
 param issuerId string = ''
 
+@description('Microsoft Entra ID: the Application ID URI (or client id) of the API\'s app registration, as tokens carry it in aud. Empty: only API keys are accepted.')
+param entraAudience string = ''
+
+@description('Microsoft Entra ID: the v2.0 authority whose tokens are accepted; by default the tenant of this deployment.')
+param entraAuthority string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+
+@description('E-mail address the operators\' alerts (e.g. messages in a poison queue) are sent to; empty: the alerts only show in Azure Monitor.')
+param alertEmail string = ''
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 
@@ -30,6 +39,9 @@ module app 'app/resources.bicep' = {
     tags: tags
     token: token
     issuerId: issuerId
+    entraAudience: entraAudience
+    entraAuthority: entraAuthority
+    alertEmail: alertEmail
   }
 }
 

@@ -3,6 +3,9 @@ param location string
 param tags object
 param token string
 param issuerId string
+param entraAudience string
+param entraAuthority string
+param alertEmail string
 
 var functionAppName = 'func-elicence-${token}'
 var deploymentContainer = 'app-package'
@@ -159,7 +162,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     }
     siteConfig: {
       minTlsVersion: '1.2'
-      appSettings: [
+      appSettings: concat([
         { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
         { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
         { name: 'AzureWebJobsStorage__blobServiceUri', value: storage.properties.primaryEndpoints.blob }
@@ -171,7 +174,11 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Issuer__Id', value: empty(issuerId) ? 'https://${functionAppName}.azurewebsites.net' : issuerId }
         { name: 'Signing__KeyVaultUri', value: vault.properties.vaultUri }
         { name: 'Signing__KeyRingSecretName', value: 'elicence-key-ring' }
-      ]
+      ], empty(entraAudience) ? [] : [
+        // Entra ID bearer tokens beside API keys (docs/operations.md, "Microsoft Entra ID"): both set, or neither.
+        { name: 'EntraId__Authority', value: entraAuthority }
+        { name: 'EntraId__Audience', value: entraAudience }
+      ])
     }
   }
 }
@@ -212,6 +219,53 @@ resource insightsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+  }
+}
+
+// Operators hear of work that failed every retry: the app's gauge elicence.queue.poison.length (one series per poison
+// queue, exported through OpenTelemetry to Application Insights) above 0. The minute timer keeps an instance running.
+resource operators 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: 'ag-elicence-${token}'
+  location: 'global'
+  tags: tags
+  properties: {
+    groupShortName: 'elicence'
+    enabled: true
+    emailReceivers: empty(alertEmail) ? [] : [
+      { name: 'operators', emailAddress: alertEmail, useCommonAlertSchema: true }
+    ]
+  }
+}
+
+resource poisonQueueAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: 'alert-elicence-poison-${token}'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'ELicence: messages in a poison queue'
+    description: 'Issuance or status-list work failed every retry and waits in a poison queue (docs/operations.md, "Poison queues").'
+    severity: 1
+    enabled: true
+    scopes: [insights.id]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    autoMitigate: true
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "elicence.queue.poison.length" | extend queue = tostring(customDimensions["queue"]) | summarize poison = max(value) by queue'
+          timeAggregation: 'Maximum'
+          metricMeasureColumn: 'poison'
+          dimensions: [
+            { name: 'queue', operator: 'Include', values: ['*'] }
+          ]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: { numberOfEvaluationPeriods: 1, minFailingPeriodsToAlert: 1 }
+        }
+      ]
+    }
+    actions: { actionGroups: [operators.id] }
   }
 }
 

@@ -5,6 +5,7 @@ using ELicence.Core.CreditCodes;
 using ELicence.Core.Documents;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
+using ELicence.Core.Operations;
 using ELicence.Core.Receipts;
 using ELicence.Core.StatusLists;
 using ELicence.Core.Verification;
@@ -49,6 +50,7 @@ public static class CoreRegistration
         services.AddSingleton<VerifierService>();
         services.AddSingleton<LicenceDocuments>();
         services.AddSingleton<PublicLicenceCheck>();
+        services.AddSingleton<HealthService>();
         return services;
     }
 

@@ -11,7 +11,8 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddELicence(builder.Configuration);
 
-// Telemetry to Application Insights through OpenTelemetry, only where it is configured (in Azure).
+// The service's own spans and metrics are registered by AddELicence; they go to Application Insights through
+// OpenTelemetry only where it is configured (in Azure).
 if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
 {
     // Local auth is off on the Application Insights resource: the app's managed identity sends the telemetry.

@@ -2,6 +2,7 @@ using ELicence.Functions.Composition;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Trace;
 
 namespace ELicence.LocalHost;
 
@@ -28,6 +29,9 @@ public static class LocalFunctionsHost
         builder.WebHost.ConfigureKestrel(HttpEdges.ConfigureKestrel);
         builder.Services.AddSingleton(settings);
         builder.Services.AddELicence(builder.Configuration);
+        // Kestrel's request activity is the parent of the service's spans here (the Functions host's invocation is, in
+        // Azure): recorded, so that a parent-based sampler keeps its children.
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource("Microsoft.AspNetCore"));
 
         var catalog = FunctionCatalog.Discover(typeof(ServiceRegistration).Assembly, HostJson.Load(Path.Combine(AppContext.BaseDirectory, "host.json")));
         builder.Services.AddSingleton(catalog);

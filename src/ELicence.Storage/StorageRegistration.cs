@@ -3,12 +3,14 @@ using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
 using ELicence.Core;
 using ELicence.Core.Documents;
+using ELicence.Core.Operations;
 using ELicence.Core.Verifiers;
 using ELicence.Storage.Applications;
 using ELicence.Storage.Callers;
 using ELicence.Storage.Documents;
 using ELicence.Storage.Keys;
 using ELicence.Storage.Licences;
+using ELicence.Storage.Operations;
 using ELicence.Storage.Receipts;
 using ELicence.Storage.StatusLists;
 using ELicence.Storage.Verifiers;
@@ -66,6 +68,8 @@ public static class StorageRegistration
         services.AddSingleton<IVerifierStore, VerifierStore>();
         services.AddSingleton<IStatusListStore, StatusListStore>();
         services.AddSingleton<IStatusListQueue, StatusListQueue>();
+        services.AddSingleton<IStorageProbe, StorageProbe>();
+        services.AddSingleton<QueueGauges>();
         services.AddSingleton<IKeyRingStore>(sp =>
         {
             var signing = sp.GetRequiredService<SigningOptions>();

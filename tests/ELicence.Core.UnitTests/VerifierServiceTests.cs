@@ -140,4 +140,24 @@ public class VerifierServiceTests
         Assert.Equal(demo, first);
         Assert.Equal(demo, second);
     }
+
+    [Fact]
+    public async Task An_Entra_client_id_links_one_organisation_and_a_retry_under_the_same_idempotency_key_keeps_the_link()
+    {
+        var registrar = Caller.Registrar("registrar:test", "Test registrar");
+        const string client = "6B1A2C3D-0000-4000-8000-0000000000AA";
+
+        var bank = await _verifiers.CreateAsync(registrar, new NewVerifierRequest("Bank E", VerifierKind.Bank, client), "onboard-bank-e", default);
+        var retried = await _verifiers.CreateAsync(registrar, new NewVerifierRequest("Bank E", VerifierKind.Bank, client), "onboard-bank-e", default);
+        var taken = await Assert.ThrowsAsync<ProblemException>(() => _verifiers.CreateAsync(registrar, new NewVerifierRequest("Bank F", VerifierKind.Bank, client.ToLowerInvariant()), null, default));
+
+        Assert.Equal(client.ToLowerInvariant(), bank.EntraClientId);
+        Assert.Equal(bank, retried);
+        Assert.Equal(ProblemType.Conflict, taken.Type);
+        Assert.Equal("entraClientId", Assert.Single(taken.Errors).Field);
+        Assert.Equal(bank, await _verifiers.FindByEntraClientAsync(client, default));
+        Assert.Null(await _verifiers.FindByEntraClientAsync("6b1a2c3d-0000-4000-8000-0000000000ab", default));
+        Assert.Null(await _verifiers.FindByEntraClientAsync("not-a-guid", default));
+        Assert.Equal([bank], await _verifiers.ListAsync(default));
+    }
 }

@@ -2,6 +2,7 @@ using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
+using ELicence.Core.Operations;
 using ELicence.Core.StatusLists;
 
 namespace ELicence.Core.Applications;
@@ -50,6 +51,9 @@ public sealed class IssuanceService(
             return; // unknown, or already finished: a duplicate delivery
         }
 
+        using var activity = ElicenceTelemetry.Source.StartActivity(ElicenceTelemetry.IssueSpan);
+        activity?.SetTag("elicence.application.id", application.Id);
+
         var number = await sequence.AllocateAsync(Sequences.CreditCodes, application.Id, cancellationToken);
         var code = CreditCodeAllocation.CodeFor(number, application.Details.EntityType);
         observer.StepCompleted(application, IssuanceStep.CodeAllocated);
@@ -66,6 +70,8 @@ public sealed class IssuanceService(
             ? a with { Status = ApplicationStatus.Issued, CreditCode = code.Value, IssuedAt = licence.IssuedAt, LastError = null }
             : null, cancellationToken);
         observer.StepCompleted(application, IssuanceStep.ApplicationMarkedIssued);
+        activity?.SetTag("elicence.credit_code", code.Value);
+        ElicenceTelemetry.IssuanceLatency.Record(Math.Max(0, (licence.IssuedAt - application.SubmittedAt).TotalSeconds));
     }
 
     /// <summary>Notes why an attempt failed, so that the application can say so if it ends in the poison queue.</summary>

@@ -2,14 +2,18 @@ using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
+using ELicence.Core.Operations;
 
 namespace ELicence.Core.StatusLists;
 
 /// <summary>The status bits of one credential version, as the status list stores them.</summary>
 public sealed record StatusEntry(long Index, string Code, int Version, bool Revoked, bool Suspended);
 
-/// <summary>A list's change counter and the counter value last published: dirty while Counter &gt; Published.</summary>
-public sealed record StatusListState(int ListNumber, long Counter, long Published);
+/// <summary>
+/// A list's change counter and the counter value last published: dirty while Counter &gt; Published, since
+/// <paramref name="DirtySince"/> (when its oldest unpublished change was counted; null for a clean list or one written before this was kept).
+/// </summary>
+public sealed record StatusListState(int ListNumber, long Counter, long Published, DateTimeOffset? DirtySince = null);
 
 public interface IStatusListStore
 {
@@ -95,6 +99,9 @@ public sealed class StatusListService(
         {
             return; // nothing new since the last publish (a duplicate or a debounced message)
         }
+
+        using var activity = ElicenceTelemetry.Source.StartActivity(ElicenceTelemetry.PublishStatusListSpan);
+        activity?.SetTag("elicence.status_list.number", listNumber);
 
         var revocation = new BitstringStatusList();
         var suspension = new BitstringStatusList();

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
+using ELicence.Core.Operations;
 using ELicence.Core.Problems;
 using ELicence.Core.Receipts;
 
@@ -58,6 +59,8 @@ public sealed class BatchVerificationService(LicenceChecker checker, IBatchRecei
                 extensions: new Dictionary<string, object?> { ["limit"] = MaxItems });
         }
 
+        using var activity = ElicenceTelemetry.Source.StartActivity(ElicenceTelemetry.VerifySpan);
+        activity?.SetTag("elicence.verification.items", items.Count);
         var moment = await checker.BeginAsync(cancellationToken);
         var results = new BatchItemResult[items.Count];
         var receiptItems = new BatchReceiptItem[items.Count];
@@ -74,6 +77,11 @@ public sealed class BatchVerificationService(LicenceChecker checker, IBatchRecei
         var receipt = new BatchReceipt(issuer.Id, BatchReceipt.NewId(), moment.Now.ToUnixTimeSeconds(), moment.Now, ReceiptVerifier.Of(verifier), purpose, summary, receiptItems);
         var signed = receipt.Sign(moment.Ring.Signing);
         await receipts.SaveAsync(new StoredBatchReceipt(receipt.Id, verifier.Id, signed, receipt), cancellationToken);
+        activity?.SetTag("elicence.receipt.id", receipt.Id);
+        foreach (var result in results)
+        {
+            ElicenceTelemetry.CountVerification(result.Outcome switch { BatchOutcome.Valid => "valid", BatchOutcome.Invalid => "invalid", _ => "problem" }, "batch");
+        }
         return new BatchVerificationResult(results, summary, receipt.Id, signed);
     }
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.Licences;
+using ELicence.Core.Operations;
 using ELicence.Core.Receipts;
 
 namespace ELicence.Core.Verification;
@@ -26,8 +27,12 @@ public sealed partial class VerificationService(LicenceChecker checker, IReceipt
         ArgumentNullException.ThrowIfNull(verifier);
         ArgumentNullException.ThrowIfNull(request);
         var purpose = ValidatePurpose(request.Purpose);
+        using var activity = ElicenceTelemetry.Source.StartActivity(ElicenceTelemetry.VerifySpan);
         var moment = await checker.BeginAsync(cancellationToken);
         var check = await checker.CheckAsync(new VerificationInput(request.Credential, request.CreditCode), moment, cancellationToken);
+        var outcome = check.Valid ? "valid" : "invalid";
+        activity?.SetTag("elicence.verification.outcome", outcome);
+        activity?.SetTag("elicence.verifier.id", verifier.Id);
 
         var receipt = new Receipt(
             issuer.Id,
@@ -43,6 +48,8 @@ public sealed partial class VerificationService(LicenceChecker checker, IReceipt
             check.Licence);
         var signed = receipt.Sign(moment.Ring.Signing);
         await receipts.SaveAsync(new StoredReceipt(receipt.Id, verifier.Id, signed, receipt), cancellationToken);
+        activity?.SetTag("elicence.receipt.id", receipt.Id);
+        ElicenceTelemetry.CountVerification(outcome, "single");
         return new VerificationResult(check.Valid, check.Reasons, check.Licence, check.Permits, receipt.Id, signed);
     }
 

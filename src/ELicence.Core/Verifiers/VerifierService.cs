@@ -26,18 +26,36 @@ public sealed class VerifierService(IVerifierStore verifiers, ApiKeyService apiK
             errors.Add(new FieldError("kind", "Required: one of bank, tendering-platform, government, other."));
         }
 
+        var clientId = VerifierOrganisation.CanonicalClientId(request.EntraClientId);
+        if (request.EntraClientId is not null && clientId is null)
+        {
+            errors.Add(new FieldError("entraClientId", "An Entra ID application (client) id: a GUID such as 00000000-0000-0000-0000-000000000000."));
+        }
+
         if (errors.Count > 0)
         {
             throw ProblemException.Invalid(errors);
         }
 
-        var validated = new NewVerifierRequest(name, request.Kind);
+        var validated = new NewVerifierRequest(name, request.Kind, clientId);
         var id = idempotencyKey is null
             ? VerifierOrganisation.NewId()
             : await IdempotencyKeys.ClaimAsync(idempotency, caller.Id, idempotencyKey, validated, VerifierOrganisation.NewId(), time.GetUtcNow(), cancellationToken);
+        if (clientId is not null && await verifiers.ClaimEntraClientAsync(clientId, id, cancellationToken) is var holder && holder != id)
+        {
+            throw new ProblemException(
+                ProblemType.Conflict,
+                $"The Entra client id {clientId} already belongs to verifier {holder}; one client acts as one organisation.",
+                [new FieldError("entraClientId", "Already linked to another verifier organisation.")]);
+        }
+
         // A repeated request finds the organisation its first attempt created (or finishes creating it).
-        return await EnsureAsync(new VerifierOrganisation(id, name!, request.Kind!.Value, time.GetUtcNow()), cancellationToken);
+        return await EnsureAsync(new VerifierOrganisation(id, name!, request.Kind!.Value, time.GetUtcNow(), clientId), cancellationToken);
     }
+
+    /// <summary>The organisation an Entra client acts as, or null when no organisation is linked to it (or it is not a client id).</summary>
+    public Task<VerifierOrganisation?> FindByEntraClientAsync(string? clientId, CancellationToken cancellationToken) =>
+        VerifierOrganisation.CanonicalClientId(clientId) is { } id ? verifiers.FindByEntraClientAsync(id, cancellationToken) : Task.FromResult<VerifierOrganisation?>(null);
 
     /// <summary>The organisation with this id, created as given if it does not exist yet (for fixed, well-known organisations such as the local demo ones).</summary>
     public async Task<VerifierOrganisation> EnsureAsync(VerifierOrganisation organisation, CancellationToken cancellationToken)

@@ -1,7 +1,11 @@
 using ELicence.Core;
+using ELicence.Core.Operations;
 using ELicence.Storage;
+using ELicence.Storage.Operations;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace ELicence.Functions.Composition;
 
@@ -13,6 +17,19 @@ public static class ServiceRegistration
         services.AddELicenceCore(configuration);
         services.AddELicenceStorage(configuration);
         services.AddHttpApi(configuration);
+        services.AddELicenceTelemetry();
+        return services;
+    }
+
+    /// <summary>
+    /// The service's spans and metrics (<see cref="ElicenceTelemetry"/>, the queue gauges) in the OpenTelemetry providers; where
+    /// they are exported is the host's choice (Application Insights in Azure; whatever exporter a test or a developer adds).
+    /// </summary>
+    public static IServiceCollection AddELicenceTelemetry(this IServiceCollection services)
+    {
+        services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(ElicenceTelemetry.Name))
+            .WithMetrics(metrics => metrics.AddMeter(ElicenceTelemetry.Name).AddInstrumentation(sp => sp.GetRequiredService<QueueGauges>()));
         return services;
     }
 }

@@ -8,7 +8,7 @@ namespace ELicence.Functions.Http;
 /// The one place where HTTP functions authenticate, check roles, read JSON bodies and turn failures into RFC 9457 problems.
 /// It runs inside the function (not as worker middleware) so that the Functions host and the local host behave the same.
 /// </summary>
-public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimiter rateLimiter, HttpDiagnosticsOptions diagnostics, ILogger<HttpApi> logger)
+public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimiter rateLimiter, EntraIdOptions entraId, HttpDiagnosticsOptions diagnostics, ILogger<HttpApi> logger)
 {
     /// <summary>The response header that reports the request's storage round trips, when <see cref="HttpDiagnosticsOptions.StorageRoundTripsHeader"/> is on.</summary>
     public const string StorageRoundTripsHeader = "ELicence-Storage-Round-Trips";
@@ -28,7 +28,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         GuardAsync(request, async () =>
         {
             var caller = await authenticator.AuthenticateAsync(request, request.HttpContext.RequestAborted)
-                ?? throw new ProblemException(ProblemType.Unauthenticated, $"Send a valid API key in the {ApiKeyAuthenticator.Header} header.");
+                ?? throw new ProblemException(ProblemType.Unauthenticated, CallerAuthenticator.Expected(entraId));
             // Before the role check: a caller probing endpoints it may not use spends its own permits too.
             rateLimiter.Admit(policy ?? RateLimitOptions.PolicyOf(caller.Role), caller, request);
             if (!roles.Contains(caller.Role))

@@ -16,7 +16,10 @@ public static class HttpRegistration
             .ValidateOnStart();
         services.AddValidatedOptions<HttpDiagnosticsOptions>(configuration, HttpDiagnosticsOptions.Section);
         services.AddSingleton<ClientRateLimiter>();
-        services.TryAddSingleton<ICallerAuthenticator, ApiKeyAuthenticator>();
+        services.AddValidatedOptions<EntraIdOptions>(configuration, EntraIdOptions.Section);
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<EntraIdAuthenticator>();
+        services.TryAddSingleton<ICallerAuthenticator, CallerAuthenticator>();
         services.AddSingleton<HttpApi>();
         return services;
     }

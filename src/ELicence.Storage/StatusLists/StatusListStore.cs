@@ -4,7 +4,7 @@ namespace ELicence.Storage.StatusLists;
 /// Status list entries in table "statusentries" (partition = list number, row = position), each list's change counter
 /// in "statuslists", and the signed, published lists as blobs <c>{purpose}/{list}.jwt</c>.
 /// </summary>
-public sealed class StatusListStore(StorageClients storage) : IStatusListStore
+public sealed class StatusListStore(StorageClients storage, TimeProvider time) : IStatusListStore
 {
     private const string StatePartition = "list";
     private readonly TableClient _entries = storage.Table(StorageNames.StatusEntriesTable);
@@ -49,7 +49,9 @@ public sealed class StatusListStore(StorageClients storage) : IStatusListStore
             var row = await _lists.FindAsync<TableEntity>(StatePartition, Key(listNumber), cancellationToken);
             var counter = row?.GetInt64("Counter") ?? 0;
             var published = row?.GetInt64("Published") ?? 0;
-            var updated = new TableEntity(StatePartition, Key(listNumber)) { ["Counter"] = counter + 1, ["Published"] = published };
+            // The first unpublished change starts the clock the health check reads; later ones keep it.
+            var dirtySince = counter == published ? time.GetUtcNow() : row?.GetDateTimeOffset("DirtySince") ?? time.GetUtcNow();
+            var updated = new TableEntity(StatePartition, Key(listNumber)) { ["Counter"] = counter + 1, ["Published"] = published, ["DirtySince"] = dirtySince };
             var done = row is null ? await _lists.TryAddAsync(updated, cancellationToken) : await _lists.TryReplaceAsync(updated, row.ETag, cancellationToken);
             if (done)
             {
@@ -81,10 +83,12 @@ public sealed class StatusListStore(StorageClients storage) : IStatusListStore
                 return state;
             }
 
-            var updated = new TableEntity(StatePartition, Key(listNumber)) { ["Counter"] = state.Counter, ["Published"] = counter };
+            // Changes counted while publishing are unpublished from now on.
+            DateTimeOffset? dirtySince = state.Counter > counter ? time.GetUtcNow() : null;
+            var updated = new TableEntity(StatePartition, Key(listNumber)) { ["Counter"] = state.Counter, ["Published"] = counter, ["DirtySince"] = dirtySince };
             if (await _lists.TryReplaceAsync(updated, row.ETag, cancellationToken))
             {
-                return state with { Published = counter };
+                return state with { Published = counter, DirtySince = dirtySince };
             }
 
             if (attempt > 50)
@@ -125,7 +129,7 @@ public sealed class StatusListStore(StorageClients storage) : IStatusListStore
     }
 
     private static StatusListState State(TableEntity row) =>
-        new(int.Parse(row.RowKey, CultureInfo.InvariantCulture), row.GetInt64("Counter") ?? 0, row.GetInt64("Published") ?? 0);
+        new(int.Parse(row.RowKey, CultureInfo.InvariantCulture), row.GetInt64("Counter") ?? 0, row.GetInt64("Published") ?? 0, row.GetDateTimeOffset("DirtySince"));
 
     private static string BlobName(StatusPurpose purpose, int listNumber) =>
         string.Create(CultureInfo.InvariantCulture, $"{StatusListCredentials.StatusPurposeName(purpose)}/{listNumber}.jwt");

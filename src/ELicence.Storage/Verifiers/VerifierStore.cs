@@ -7,13 +7,16 @@ namespace ELicence.Storage.Verifiers;
 /// <summary>
 /// Table <c>verifiers</c>, one partition per organisation (its id, checked by <see cref="VerifierOrganisation.IsWellFormedId"/>):
 /// the organisation row and one row per key (<c>key-{keyId}</c>). A key change replaces the organisation row under its ETag in
-/// the same entity-group transaction, so two concurrent changes cannot both pass the active-key limit.
+/// the same entity-group transaction, so two concurrent changes cannot both pass the active-key limit. An Entra client id
+/// linked to an organisation has its own row, partition <c>entra-{clientId}</c>, naming the organisation (one client, one organisation).
 /// </summary>
 public sealed class VerifierStore(StorageClients storage) : IVerifierStore
 {
     private const string OrganisationRow = "organisation";
     private const string KeyRowPrefix = "key-";
     private const string KeyRowEnd = "key.";
+    private const string EntraClientPartitionPrefix = "entra-";
+    private const string EntraClientRow = "client";
     private readonly TableClient _table = storage.Table(StorageNames.VerifiersTable);
 
     public Task<bool> TryAddAsync(VerifierOrganisation organisation, CancellationToken cancellationToken)
@@ -24,6 +27,28 @@ public sealed class VerifierStore(StorageClients storage) : IVerifierStore
 
     public async Task<VerifierOrganisation?> FindAsync(string id, CancellationToken cancellationToken) =>
         VerifierOrganisation.IsWellFormedId(id) && await _table.FindAsync<TableEntity>(id, OrganisationRow, cancellationToken) is { } e ? FromEntity(e) : null;
+
+    public async Task<string> ClaimEntraClientAsync(string clientId, string organisationId, CancellationToken cancellationToken)
+    {
+        var claim = new TableEntity(EntraClientPartitionPrefix + Checked(clientId), EntraClientRow) { ["OrganisationId"] = organisationId };
+        if (await _table.TryAddAsync(claim, cancellationToken))
+        {
+            return organisationId;
+        }
+
+        var existing = await _table.FindAsync<TableEntity>(claim.PartitionKey, EntraClientRow, cancellationToken)
+            ?? throw new InvalidOperationException($"The claim of Entra client {clientId} vanished.");
+        return existing.GetString("OrganisationId");
+    }
+
+    public async Task<VerifierOrganisation?> FindByEntraClientAsync(string clientId, CancellationToken cancellationToken)
+    {
+        var claim = await _table.FindAsync<TableEntity>(EntraClientPartitionPrefix + Checked(clientId), EntraClientRow, cancellationToken);
+        // A claim whose organisation was never written (a crash between the two writes) links nobody.
+        return claim?.GetString("OrganisationId") is { } id && await FindAsync(id, cancellationToken) is { } organisation && organisation.EntraClientId == clientId
+            ? organisation
+            : null;
+    }
 
     public async Task<IReadOnlyList<VerifierOrganisation>> ListAsync(CancellationToken cancellationToken)
     {
@@ -97,10 +122,15 @@ public sealed class VerifierStore(StorageClients storage) : IVerifierStore
         ["Name"] = o.Name,
         ["Kind"] = o.Kind.ToString(),
         ["CreatedAt"] = o.CreatedAt,
+        ["EntraClientId"] = o.EntraClientId,
     };
 
     private static VerifierOrganisation FromEntity(TableEntity e) =>
-        new(e.PartitionKey, e.GetString("Name"), Enum.Parse<VerifierKind>(e.GetString("Kind")), e.GetDateTimeOffset("CreatedAt") ?? default);
+        new(e.PartitionKey, e.GetString("Name"), Enum.Parse<VerifierKind>(e.GetString("Kind")), e.GetDateTimeOffset("CreatedAt") ?? default, e.GetString("EntraClientId"));
+
+    /// <summary>Only canonical client ids (a GUID: key-safe by construction) become partition keys.</summary>
+    private static string Checked(string clientId) =>
+        VerifierOrganisation.CanonicalClientId(clientId) == clientId ? clientId : throw new ArgumentException("Not a canonical Entra client id.", nameof(clientId));
 
     private static TableEntity ToEntity(string organisationId, VerifierKey key) => new(organisationId, KeyRowPrefix + key.KeyId)
     {

@@ -8,6 +8,7 @@ internal sealed class InMemoryVerifierStore : IVerifierStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (VerifierOrganisation Organisation, List<VerifierKey> Keys, string ETag)> _organisations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _entraClients = new(StringComparer.Ordinal);
     private int _etags;
 
     /// <summary>Runs once before the next key change is committed, as a concurrent request would.</summary>
@@ -26,6 +27,25 @@ internal sealed class InMemoryVerifierStore : IVerifierStore
         lock (_gate)
         {
             return Task.FromResult(_organisations.TryGetValue(id, out var o) ? o.Organisation : null);
+        }
+    }
+
+    public Task<string> ClaimEntraClientAsync(string clientId, string organisationId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _entraClients.TryAdd(clientId, organisationId);
+            return Task.FromResult(_entraClients[clientId]);
+        }
+    }
+
+    public Task<VerifierOrganisation?> FindByEntraClientAsync(string clientId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_entraClients.TryGetValue(clientId, out var id) && _organisations.TryGetValue(id, out var o) && o.Organisation.EntraClientId == clientId
+                ? o.Organisation
+                : null);
         }
     }
 

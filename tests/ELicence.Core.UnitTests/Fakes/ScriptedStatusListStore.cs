@@ -15,6 +15,9 @@ internal sealed class ScriptedStatusListStore : IStatusListStore
 
     public Action? OnSave { get; set; }
 
+    /// <summary>When list 1's oldest unpublished change was counted, as the table keeps it.</summary>
+    public DateTimeOffset? DirtySince { get; set; }
+
     public Task UpsertEntriesAsync(IReadOnlyList<StatusEntry> entries, CancellationToken cancellationToken)
     {
         Entries.RemoveAll(e => entries.Any(n => n.Index == e.Index));
@@ -37,7 +40,10 @@ internal sealed class ScriptedStatusListStore : IStatusListStore
     public async IAsyncEnumerable<StatusListState> GetDirtyAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.CompletedTask;
-        yield break;
+        if (Changes > Published)
+        {
+            yield return new StatusListState(1, Changes, Published, DirtySince);
+        }
     }
 
     public Task SavePublishedAsync(StatusPurpose purpose, int listNumber, string jws, CancellationToken cancellationToken)
