@@ -18,6 +18,7 @@ public static class StorageNames
     public const string StatusEntriesTable = "statusentries";
     public const string StatusListsTable = "statuslists";
     public const string VerifiersTable = "verifiers";
+    public const string KeyReissuesTable = "keyreissues";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
@@ -29,13 +30,14 @@ public static class StorageNames
     public const string IssuancePoisonQueue = IssuanceQueue + "-poison";
     public const string StatusSyncQueue = "status-sync";
     public const string StatusPublishQueue = "status-publish";
+    public const string KeyReissueQueue = "key-reissue";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable];
 
     public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer];
 
-    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison"];
+    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison", KeyReissueQueue, KeyReissueQueue + "-poison"];
 }
 
 /// <summary>

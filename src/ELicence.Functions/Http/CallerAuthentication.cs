@@ -34,4 +34,7 @@ public static class Access
     /// relies on its register; an administrator role, if one is ever needed, is added here and nowhere else.
     /// </summary>
     public static readonly Role[] VerifierAdministration = [Role.Registrar];
+
+    /// <summary>Rotating the service's signing keys and withdrawing a compromised one: the registrar's, like verifier onboarding.</summary>
+    public static readonly Role[] KeyAdministration = [Role.Registrar];
 }

@@ -189,3 +189,50 @@ internal sealed class FixedKeyRing(KeyRing ring) : IKeyRingProvider
 
     public ValueTask<KeyRing> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Ring);
 }
+
+/// <summary>The stored key ring with a version per write, replaced only at the version read (as the blob ETag does).</summary>
+internal sealed class InMemoryKeyRingStore : IKeyRingStore
+{
+    private readonly Lock _gate = new();
+    private StoredKeyRing? _stored;
+    private int _writes;
+
+    public int Replacements { get; private set; }
+
+    public Task<StoredKeyRing?> LoadAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_stored);
+        }
+    }
+
+    public Task<bool> TryCreateAsync(byte[] document, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_stored is not null)
+            {
+                return Task.FromResult(false);
+            }
+
+            _stored = new StoredKeyRing(document, (++_writes).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> TryReplaceAsync(byte[] document, string version, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_stored?.Version != version)
+            {
+                return Task.FromResult(false);
+            }
+
+            _stored = new StoredKeyRing(document, (++_writes).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Replacements++;
+            return Task.FromResult(true);
+        }
+    }
+}
