@@ -14,6 +14,9 @@ public sealed record KeyView(string Kid, string Alg, KeyState State, DateTimeOff
     }
 }
 
+/// <summary>Rotate now: which algorithm's key (<c>EdDSA</c>; each suite of the ring rotates on its own).</summary>
+public sealed record RotationRequest(string? Alg);
+
 /// <summary>The answer to rotate-now: the announced successor and when it starts signing.</summary>
 public sealed record RotationView(KeyView Announced, DateTimeOffset SignsFrom, bool Started);
 
@@ -85,11 +88,18 @@ public sealed class KeyAdministration(
     public async Task<IReadOnlyList<KeyView>> ListAsync(CancellationToken cancellationToken) =>
         [.. (await provider.GetAsync(cancellationToken)).Keys.Select(KeyView.Of)];
 
-    /// <summary>Announces a successor of the active EdDSA key; when one is announced already, answers that one (so concurrent calls make one rotation).</summary>
-    public async Task<RotationView> RotateNowAsync(CancellationToken cancellationToken)
+    /// <summary>Announces a successor of the algorithm's active key; when one is announced already, answers that one (so concurrent calls make one rotation).</summary>
+    public async Task<RotationView> RotateNowAsync(RotationRequest request, CancellationToken cancellationToken)
     {
-        var (ring, changed) = await editor.UpdateAsync(r => KeyRotation.AnnounceNow(r, SigningKey.Algorithm, time.GetUtcNow()), cancellationToken);
-        var announced = ring.Keys.Single(k => k.Alg == SigningKey.Algorithm && k.State == KeyState.Announced);
+        ArgumentNullException.ThrowIfNull(request);
+        var algorithms = (await provider.GetAsync(cancellationToken)).Keys.Select(k => k.Alg).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (request.Alg is not { } alg || !algorithms.Contains(alg, StringComparer.Ordinal))
+        {
+            throw ProblemException.Invalid("alg", "Required: the algorithm whose key rotates, one of " + string.Join(", ", algorithms) + ".");
+        }
+
+        var (ring, changed) = await editor.UpdateAsync(r => KeyRotation.AnnounceNow(r, alg, time.GetUtcNow()), cancellationToken);
+        var announced = ring.Keys.Single(k => k.Alg == alg && k.State == KeyState.Announced);
         return new RotationView(KeyView.Of(announced), announced.CreatedAt + options.AnnounceFor, changed);
     }
 

@@ -37,7 +37,8 @@ public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys, KeyAdminist
     public Task<IActionResult> Rotate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/keys/rotations")] HttpRequest req) =>
         api.RunAsync(req, Access.KeyAdministration, async _ =>
         {
-            var rotation = await administration.RotateNowAsync(req.HttpContext.RequestAborted);
+            var body = await HttpApi.ReadJsonAsync<RotationRequest>(req);
+            var rotation = await administration.RotateNowAsync(body, req.HttpContext.RequestAborted);
             return ApiResults.Json(rotation, rotation.Started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK, NoStore);
         });
 
