@@ -147,9 +147,13 @@ public sealed class KeyAdministration(
         return await GetReissueAsync(kid, cancellationToken);
     }
 
-    public async Task<ReissueProgress> GetReissueAsync(string kid, CancellationToken cancellationToken) =>
-        ReissueProgress.Of(await reissues.FindAsync(kid, cancellationToken)
-            ?? throw ProblemException.NotFound($"No key '{(kid.Length > 100 ? kid[..100] + "…" : kid)}' has been withdrawn."));
+    /// <summary>The re-issue of a withdrawn key; only a kid of the ring reaches storage (compromised keys are never removed).</summary>
+    public async Task<ReissueProgress> GetReissueAsync(string kid, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(kid);
+        var job = (await provider.GetAsync(cancellationToken)).Find(kid) is null ? null : await reissues.FindAsync(kid, cancellationToken);
+        return ReissueProgress.Of(job ?? throw ProblemException.NotFound($"No key '{(kid.Length > 100 ? kid[..100] + "…" : kid)}' has been withdrawn."));
+    }
 
     /// <summary>Queue: a scan or one licence's re-issue. Every step can run twice without effect.</summary>
     public Task HandleAsync(ReissueMessage message, CreditCode? code, CancellationToken cancellationToken)
