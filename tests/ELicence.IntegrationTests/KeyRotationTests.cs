@@ -96,7 +96,9 @@ public class KeyRotationTests(KeyRingFixture service)
         await service.SettleAsync();
         var active = (await service.KeysAsync()).Single(k => k.GetProperty("state").GetString() == "active").GetProperty("kid").GetString()!;
 
-        await service.AdvanceUntilAsync(TimeSpan.FromDays(90), async () => await service.StateOfAsync(active) == "retired");
+        await service.AdvanceUntilAsync(TimeSpan.FromDays(90) - TimeSpan.FromHours(1), async () => (await service.KeysAsync()).Any(k => k.GetProperty("state").GetString() == "announced"));
+        Assert.Equal("active", await service.StateOfAsync(active));
+        await service.AdvanceUntilAsync(TimeSpan.FromHours(1), async () => await service.StateOfAsync(active) == "retired");
 
         var keys = await service.KeysAsync();
         var successor = keys.Single(k => k.GetProperty("state").GetString() == "active");

@@ -38,7 +38,7 @@ public sealed class KeyRingProvider(IKeyRingStore store, TimeProvider time) : IK
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(5);
     private const int MaxAttempts = 10;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (KeyRing Ring, DateTimeOffset LoadedAt)? _cached;
+    private volatile Cached? _cached; // one reference, so a reader never sees half of an update
 
     public async ValueTask<KeyRing> GetAsync(CancellationToken cancellationToken)
     {
@@ -56,7 +56,7 @@ public sealed class KeyRingProvider(IKeyRingStore store, TimeProvider time) : IK
             }
 
             var ring = (await LoadOrCreateAsync(cancellationToken)).Ring;
-            _cached = (ring, time.GetUtcNow());
+            _cached = new(ring, time.GetUtcNow());
             return ring;
         }
         finally
@@ -74,13 +74,13 @@ public sealed class KeyRingProvider(IKeyRingStore store, TimeProvider time) : IK
             var next = change(ring);
             if (next is null)
             {
-                _cached = (ring, time.GetUtcNow());
+                _cached = new(ring, time.GetUtcNow());
                 return (ring, false);
             }
 
             if (await store.TryReplaceAsync(KeyRingDocument.Write(next), version, cancellationToken))
             {
-                _cached = (next, time.GetUtcNow()); // this instance signs with the new ring at once; others within RefreshAfter
+                _cached = new(next, time.GetUtcNow()); // this instance signs with the new ring at once; others within RefreshAfter
                 return (next, true);
             }
         }
@@ -89,6 +89,8 @@ public sealed class KeyRingProvider(IKeyRingStore store, TimeProvider time) : IK
     }
 
     public void Dispose() => _gate.Dispose();
+
+    private sealed record Cached(KeyRing Ring, DateTimeOffset LoadedAt);
 
     private async Task<(KeyRing Ring, string Version)> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
