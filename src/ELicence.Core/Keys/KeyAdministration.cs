@@ -51,6 +51,7 @@ public interface IReissueStore
     /// <summary>Adds a pending licence unless it is there already.</summary>
     Task AddAsync(string kid, CreditCode code, CancellationToken cancellationToken);
 
+    /// <summary>Records the licence's outcome unless one is recorded already: a message delivered twice keeps the first outcome.</summary>
     Task CompleteAsync(string kid, CreditCode code, ReissueOutcome outcome, int version, CancellationToken cancellationToken);
 
     Task MarkScannedAsync(string kid, CancellationToken cancellationToken);

@@ -42,8 +42,23 @@ public sealed class ReissueStore(StorageClients storage) : IReissueStore
     public Task AddAsync(string kid, CreditCode code, CancellationToken cancellationToken) =>
         _table.TryAddAsync(new TableEntity(kid, LicenceRowPrefix + code.Value), cancellationToken);
 
-    public Task CompleteAsync(string kid, CreditCode code, ReissueOutcome outcome, int version, CancellationToken cancellationToken) =>
-        _table.UpsertEntityAsync(new TableEntity(kid, LicenceRowPrefix + code.Value) { ["Outcome"] = outcome.ToString(), ["Version"] = version }, TableUpdateMode.Merge, cancellationToken);
+    public async Task CompleteAsync(string kid, CreditCode code, ReissueOutcome outcome, int version, CancellationToken cancellationToken)
+    {
+        var row = await _table.FindAsync<TableEntity>(kid, LicenceRowPrefix + code.Value, cancellationToken);
+        if (row is null || row.GetString("Outcome") is not null)
+        {
+            return; // not found by the scan, or done by an earlier delivery of the same message
+        }
+
+        try
+        {
+            await _table.UpdateEntityAsync(new TableEntity(kid, row.RowKey) { ["Outcome"] = outcome.ToString(), ["Version"] = version }, row.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            // a concurrent delivery recorded it first
+        }
+    }
 
     public Task MarkScannedAsync(string kid, CancellationToken cancellationToken) =>
         _table.UpsertEntityAsync(new TableEntity(kid, JobRow) { ["Scanned"] = true }, TableUpdateMode.Merge, cancellationToken);

@@ -262,7 +262,11 @@ internal sealed class InMemoryReissueStore : IReissueStore
 
     public Task CompleteAsync(string kid, CreditCode code, ReissueOutcome outcome, int version, CancellationToken cancellationToken)
     {
-        _items[(kid, code.Value)] = new ReissueItem(code.Value, outcome, version);
+        if (_items.TryGetValue((kid, code.Value), out var item) && item.Outcome is null)
+        {
+            _items[(kid, code.Value)] = new ReissueItem(code.Value, outcome, version);
+        }
+
         return Task.CompletedTask;
     }
 
