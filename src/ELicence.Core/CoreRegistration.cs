@@ -31,7 +31,12 @@ public static class CoreRegistration
         services.AddValidatedOptions<DocumentOptions>(configuration, DocumentOptions.Section);
         services.AddSingleton<ICreditCodeExceptions>(sp => sp.GetRequiredService<CreditCodeOptions>().ExceptionList());
 
-        services.AddSingleton<IKeyRingProvider, KeyRingProvider>();
+        services.AddValidatedOptions<KeyRotationOptions>(configuration, KeyRotationOptions.Section);
+        services.AddSingleton<KeyRingProvider>();
+        services.AddSingleton<IKeyRingProvider>(sp => sp.GetRequiredService<KeyRingProvider>());
+        services.AddSingleton<IKeyRingEditor>(sp => sp.GetRequiredService<KeyRingProvider>());
+        services.AddSingleton<CredentialReissue>();
+        services.AddSingleton<KeyAdministration>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<ApplicationService>();
         services.AddSingleton<IssuanceService>();

@@ -20,6 +20,7 @@ public static class StorageNames
     public const string StatusEntriesTable = "statusentries";
     public const string StatusListsTable = "statuslists";
     public const string VerifiersTable = "verifiers";
+    public const string KeyReissuesTable = "keyreissues";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
@@ -32,13 +33,14 @@ public static class StorageNames
     public const string StatusSyncQueue = "status-sync";
     public const string StatusPublishQueue = "status-publish";
     public const string LicenceEventsQueue = "licence-events";
+    public const string KeyReissueQueue = "key-reissue";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable];
 
     public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer];
 
-    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison", LicenceEventsQueue, LicenceEventsQueue + "-poison"];
+    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison", LicenceEventsQueue, LicenceEventsQueue + "-poison", KeyReissueQueue, KeyReissueQueue + "-poison"];
 }
 
 /// <summary>

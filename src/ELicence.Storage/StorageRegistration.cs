@@ -70,12 +70,14 @@ public static class StorageRegistration
         services.AddSingleton<IStatusListQueue, StatusListQueue>();
         services.AddSingleton<IStorageProbe, StorageProbe>();
         services.AddSingleton<QueueGauges>();
+        services.AddSingleton<IReissueStore, ReissueStore>();
+        services.AddSingleton<IReissueQueue, ReissueQueue>();
         services.AddSingleton<IKeyRingStore>(sp =>
         {
             var signing = sp.GetRequiredService<SigningOptions>();
             return string.IsNullOrWhiteSpace(signing.KeyVaultUri)
                 ? new KeyRingBlobStore(sp.GetRequiredService<StorageClients>())
-                : new KeyRingKeyVaultStore(new SecretClient(new Uri(signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()), signing.KeyRingSecretName);
+                : new KeyRingKeyVaultStore(new SecretClient(new Uri(signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()), signing.KeyRingSecretName, sp.GetRequiredService<StorageClients>());
         });
         return services;
     }

@@ -11,7 +11,7 @@ namespace ELicence.IntegrationTests;
 /// The service on a fake clock, so 20-day notices and term ends are driven without waiting: advancing the clock fires
 /// the timer triggers through the local host's timer pump, as their schedules say.
 /// </summary>
-public sealed class LifecycleFixture : ServiceFixture
+public class LifecycleFixture : ServiceFixture
 {
     /// <summary>Monday 2 November 2026, 09:00 in Atushi (China Standard Time).</summary>
     public static readonly DateTimeOffset Start = new(2026, 11, 2, 1, 0, 0, TimeSpan.Zero);

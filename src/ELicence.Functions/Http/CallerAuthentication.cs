@@ -87,4 +87,6 @@ public static class Access
     /// to nobody else; holders and verifiers see the anonymous up/degraded.
     /// </summary>
     public static readonly Role[] Operations = [Role.Registrar];
+    /// <summary>Rotating the service's signing keys and withdrawing a compromised one: the registrar's, like verifier onboarding.</summary>
+    public static readonly Role[] KeyAdministration = [Role.Registrar];
 }

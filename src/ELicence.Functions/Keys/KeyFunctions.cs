@@ -1,11 +1,19 @@
+using System.Globalization;
+using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
+using ELicence.Storage;
 
 namespace ELicence.Functions.Keys;
 
-/// <summary>The public keys of the service (RFC 7517 JWK Set), for anyone to verify credentials and receipts.</summary>
-public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys)
+/// <summary>
+/// The public keys of the service (RFC 7517 JWK Set), for anyone to verify credentials and receipts; and the key life cycle
+/// for the registrar: rotate now, withdraw a compromised key, follow the re-issue. A timer rotates on schedule.
+/// </summary>
+public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys, KeyAdministration administration, KeyRotationOptions options, ICreditCodeExceptions codeExceptions, ILogger<KeyFunctions> logger)
 {
-    /// <summary>Served at the site root (the route prefix is empty), where JOSE tooling looks for it.</summary>
+    private static readonly Dictionary<string, string> NoStore = new() { ["Cache-Control"] = "no-store" };
+
+    /// <summary>Served at the site root (the route prefix is empty), where JOSE tooling looks for it. Cached no longer than a new key is announced before it signs.</summary>
     [Function("Jwks")]
     public Task<IActionResult> Jwks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ".well-known/jwks.json")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async () =>
@@ -13,8 +21,67 @@ public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys)
             var ring = await keys.GetAsync(req.HttpContext.RequestAborted);
             return ApiResults.Json(ring.ToJwks(), StatusCodes.Status200OK, new Dictionary<string, string>
             {
-                ["Cache-Control"] = "public, max-age=300",
+                ["Cache-Control"] = string.Create(CultureInfo.InvariantCulture, $"public, max-age={(int)options.JwksMaxAge.TotalSeconds}"),
                 ["Access-Control-Allow-Origin"] = "*",
             });
         });
+
+    /// <summary>Every key of the ring with its state and dates; never a private part.</summary>
+    [Function("ListSigningKeys")]
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys")] HttpRequest req) =>
+        api.RunAsync(req, Access.KeyAdministration, async _ =>
+            ApiResults.Json(new { keys = await administration.ListAsync(req.HttpContext.RequestAborted), options.RotateEvery, options.AnnounceFor }, StatusCodes.Status200OK, NoStore));
+
+    /// <summary>Rotate now: a successor is announced and signs once its announce period is over. 202 when this call announced it, 200 when one was announced already.</summary>
+    [Function("RotateSigningKey")]
+    public Task<IActionResult> Rotate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/keys/rotations")] HttpRequest req) =>
+        api.RunAsync(req, Access.KeyAdministration, async _ =>
+        {
+            var body = await HttpApi.ReadJsonAsync<RotationRequest>(req);
+            var rotation = await administration.RotateNowAsync(body, req.HttpContext.RequestAborted);
+            return ApiResults.Json(rotation, rotation.Started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK, NoStore);
+        });
+
+    /// <summary>Withdraws a key as compromised and starts re-issuing every current credential it signed.</summary>
+    [Function("CompromiseSigningKey")]
+    public Task<IActionResult> Compromise([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/keys/{kid}/compromise")] HttpRequest req, string kid) =>
+        api.RunAsync(req, Access.KeyAdministration, async _ =>
+        {
+            var body = await HttpApi.ReadJsonAsync<ReasonRequest>(req);
+            var progress = await administration.CompromiseAsync(kid, body, req.HttpContext.RequestAborted);
+            return ApiResults.Json(progress, StatusCodes.Status202Accepted, new Dictionary<string, string>
+            {
+                ["Location"] = $"/api/v1/keys/{Uri.EscapeDataString(kid)}/reissue",
+                ["Cache-Control"] = "no-store",
+            });
+        });
+
+    [Function("GetKeyReissue")]
+    public Task<IActionResult> Reissue([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys/{kid}/reissue")] HttpRequest req, string kid) =>
+        api.RunAsync(req, Access.KeyAdministration, async _ =>
+            ApiResults.Json(await administration.GetReissueAsync(kid, req.HttpContext.RequestAborted), StatusCodes.Status200OK, NoStore));
+
+    /// <summary>Every five minutes: announce, promote or remove keys as <c>Keys:RotateEvery</c> and the announce period say.</summary>
+    [Function("RotateSigningKeys")]
+    public Task RotateOnSchedule([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+        administration.RunScheduleAsync(cancellationToken);
+
+    [Function("ReissueCredentials")]
+    public Task Reissue([QueueTrigger(StorageNames.KeyReissueQueue)] string message, CancellationToken cancellationToken)
+    {
+        var parsed = ReissueMessage.TryParse(message);
+        CreditCode? code = null;
+        if (parsed?.Code is { } c && CreditCode.TryParse(c, out var valid, codeExceptions))
+        {
+            code = valid;
+        }
+
+        if (parsed is null || (parsed.Code is not null && code is null))
+        {
+            logger.LogError("A malformed message on {Queue}: {Message}", StorageNames.KeyReissueQueue, message.Length > 200 ? message[..200] : message);
+            throw new FormatException($"The {StorageNames.KeyReissueQueue} message is not valid.");
+        }
+
+        return administration.HandleAsync(parsed, code, cancellationToken);
+    }
 }

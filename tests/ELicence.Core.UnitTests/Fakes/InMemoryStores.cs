@@ -189,3 +189,102 @@ internal sealed class FixedKeyRing(KeyRing ring) : IKeyRingProvider
 
     public ValueTask<KeyRing> GetAsync(CancellationToken cancellationToken) => ValueTask.FromResult(Ring);
 }
+
+/// <summary>The stored key ring with a version per write, replaced only at the version read (as the blob ETag does).</summary>
+internal sealed class InMemoryKeyRingStore : IKeyRingStore
+{
+    private readonly Lock _gate = new();
+    private StoredKeyRing? _stored;
+    private int _writes;
+
+    public int Replacements { get; private set; }
+
+    public Task<StoredKeyRing?> LoadAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_stored);
+        }
+    }
+
+    public Task<bool> TryCreateAsync(byte[] document, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_stored is not null)
+            {
+                return Task.FromResult(false);
+            }
+
+            _stored = new StoredKeyRing(document, (++_writes).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<bool> TryReplaceAsync(byte[] document, string version, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_stored?.Version != version)
+            {
+                return Task.FromResult(false);
+            }
+
+            _stored = new StoredKeyRing(document, (++_writes).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Replacements++;
+            return Task.FromResult(true);
+        }
+    }
+}
+
+/// <summary>Re-issue jobs in memory, with the store's write-once and merge semantics.</summary>
+internal sealed class InMemoryReissueStore : IReissueStore
+{
+    private readonly Dictionary<string, (DateTimeOffset StartedAt, string Reason, bool Scanned)> _jobs = [];
+    private readonly Dictionary<(string Kid, string Code), ReissueItem> _items = [];
+
+    public Task StartAsync(string kid, DateTimeOffset startedAt, string reason, CancellationToken cancellationToken)
+    {
+        _jobs.TryAdd(kid, (startedAt, reason, false));
+        return Task.CompletedTask;
+    }
+
+    public Task<ReissueJob?> FindAsync(string kid, CancellationToken cancellationToken) =>
+        Task.FromResult(_jobs.TryGetValue(kid, out var job)
+            ? new ReissueJob(kid, job.StartedAt, job.Reason, job.Scanned, [.. _items.Where(i => i.Key.Kid == kid).Select(i => i.Value)])
+            : null);
+
+    public Task AddAsync(string kid, CreditCode code, CancellationToken cancellationToken)
+    {
+        _items.TryAdd((kid, code.Value), new ReissueItem(code.Value, null, null));
+        return Task.CompletedTask;
+    }
+
+    public Task CompleteAsync(string kid, CreditCode code, ReissueOutcome outcome, int version, CancellationToken cancellationToken)
+    {
+        if (_items.TryGetValue((kid, code.Value), out var item) && item.Outcome is null)
+        {
+            _items[(kid, code.Value)] = new ReissueItem(code.Value, outcome, version);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task MarkScannedAsync(string kid, CancellationToken cancellationToken)
+    {
+        _jobs[kid] = _jobs[kid] with { Scanned = true };
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The key-reissue queue as a list a test drains by hand (and may deliver twice).</summary>
+internal sealed class RecordingReissueQueue : IReissueQueue
+{
+    public List<ReissueMessage> Messages { get; } = [];
+
+    public Task EnqueueAsync(ReissueMessage message, CancellationToken cancellationToken)
+    {
+        Messages.Add(message);
+        return Task.CompletedTask;
+    }
+}
