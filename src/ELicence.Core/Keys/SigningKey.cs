@@ -11,34 +11,78 @@ public enum KeyState
     Compromised,
 }
 
-/// <summary>An Ed25519 signing key of the service. Its id is the RFC 7638 JWK thumbprint of its public key.</summary>
-public sealed record SigningKey(string KeyId, byte[] Seed, byte[] PublicKey, KeyState State, DateTimeOffset CreatedAt)
+/// <summary>What a key of the ring signs with. Ed25519 signs everything; SM2 adds a second signature to credentials (docs/architecture.md).</summary>
+public enum KeyAlgorithm
 {
-    public const string Algorithm = "EdDSA";
+    Ed25519,
+    Sm2,
+}
 
-    public static SigningKey Create(DateTimeOffset now)
+/// <summary>
+/// A signing key of the service: Ed25519 (RFC 8032; <see cref="Seed"/> is the 32-byte seed, <see cref="PublicKey"/> 32 bytes)
+/// or SM2 (GB/T 32918; <see cref="Seed"/> is the 32-byte scalar d, <see cref="PublicKey"/> x‖y). Its id is the RFC 7638
+/// JWK thumbprint of its public key. Both algorithms share one state model.
+/// </summary>
+public sealed record SigningKey(string KeyId, byte[] Seed, byte[] PublicKey, KeyState State, DateTimeOffset CreatedAt, KeyAlgorithm Algorithm = KeyAlgorithm.Ed25519)
+{
+    /// <summary>The JWS <c>alg</c> of Ed25519 keys (RFC 8037).</summary>
+    public const string EdDsa = "EdDSA";
+
+    private Sm2Verifier? _sm2Verifier;
+
+    /// <summary>The JWS <c>alg</c> this key signs with.</summary>
+    public string JwsAlgorithm => Algorithm == KeyAlgorithm.Sm2 ? Sm2Jose.Algorithm : EdDsa;
+
+    /// <summary>A new active Ed25519 key.</summary>
+    public static SigningKey Create(DateTimeOffset now) => Create(KeyAlgorithm.Ed25519, now);
+
+    public static SigningKey Create(KeyAlgorithm algorithm, DateTimeOffset now) =>
+        FromPrivate(algorithm, algorithm == KeyAlgorithm.Sm2 ? Sm2.NewPrivateKey() : Ed25519.NewSeed(), KeyState.Active, now);
+
+    /// <summary>The key of a stored private key; its id and public key are derived, never trusted from storage.</summary>
+    public static SigningKey FromPrivate(KeyAlgorithm algorithm, byte[] privateKey, KeyState state, DateTimeOffset createdAt)
     {
-        var seed = Ed25519.NewSeed();
-        var publicKey = Ed25519.PublicKeyFromSeed(seed);
-        return new SigningKey(Thumbprint(publicKey), seed, publicKey, KeyState.Active, now);
+        ArgumentNullException.ThrowIfNull(privateKey);
+        var valid = algorithm == KeyAlgorithm.Sm2 ? Sm2.IsValidPrivateKey(privateKey) : privateKey.Length == Ed25519.SeedLength;
+        if (!valid)
+        {
+            throw new ArgumentException($"Not an {algorithm} private key.", nameof(privateKey));
+        }
+
+        var publicKey = algorithm == KeyAlgorithm.Sm2 ? Sm2.PublicKeyFromPrivate(privateKey) : Ed25519.PublicKeyFromSeed(privateKey);
+        var kid = algorithm == KeyAlgorithm.Sm2 ? Sm2Jose.Thumbprint(publicKey) : Thumbprint(publicKey);
+        return new SigningKey(kid, privateKey, publicKey, state, createdAt, algorithm);
     }
 
-    public byte[] Sign(ReadOnlySpan<byte> data) => Ed25519.Sign(Seed, data);
+    public byte[] Sign(ReadOnlySpan<byte> data) => Algorithm == KeyAlgorithm.Sm2 ? Sm2.Sign(Seed, data) : Ed25519.Sign(Seed, data);
 
-    public PublicJwk ToJwk() => new("OKP", "Ed25519", B64Url.Encode(PublicKey), KeyId, Algorithm, "sig");
+    /// <summary>Checks a signature of this key (SM2 through the key's precomputed <see cref="Sm2Verifier"/>).</summary>
+    public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        return Algorithm == KeyAlgorithm.Ed25519 ? Ed25519.Verify(PublicKey, data, signature) : Sm2Verifier!.Verify(data, signature);
+    }
 
-    /// <summary>RFC 7638 thumbprint: SHA-256 over the required members in lexicographic order, no white space.</summary>
+    /// <summary>The fast verifier of an SM2 key, built on first use (its tables take a few milliseconds); null for Ed25519 keys.</summary>
+    public Sm2Verifier? Sm2Verifier => Algorithm == KeyAlgorithm.Sm2
+        ? _sm2Verifier ??= Sm2Verifier.TryCreate(PublicKey) ?? throw new InvalidOperationException($"Key {KeyId} is not an SM2 point.")
+        : null;
+
+    public PublicJwk ToJwk() => Algorithm == KeyAlgorithm.Sm2
+        ? new("EC", Sm2Jose.Curve, B64Url.Encode(PublicKey.AsSpan(0, 32)), B64Url.Encode(PublicKey.AsSpan(32)), KeyId, Sm2Jose.Algorithm, "sig")
+        : new("OKP", "Ed25519", B64Url.Encode(PublicKey), null, KeyId, EdDsa, "sig");
+
+    /// <summary>RFC 7638 thumbprint of an Ed25519 key: SHA-256 over the required members in lexicographic order, no white space.</summary>
     public static string Thumbprint(ReadOnlySpan<byte> publicKey)
     {
         var canonical = $"{{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"{B64Url.Encode(publicKey)}\"}}";
         return B64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
-    public override string ToString() => $"SigningKey {{ KeyId = {KeyId}, State = {State} }}"; // never print the seed
+    public override string ToString() => $"SigningKey {{ KeyId = {KeyId}, Algorithm = {Algorithm}, State = {State} }}"; // never print the private key
 }
 
-/// <summary>A public key as RFC 7517/8037 JWK.</summary>
-public sealed record PublicJwk(string Kty, string Crv, string X, string Kid, string Alg, string Use);
+/// <summary>A public key as RFC 7517 JWK: OKP/Ed25519 (RFC 8037) or EC/SM2 (x and y, see <see cref="Sm2Jose"/>).</summary>
+public sealed record PublicJwk(string Kty, string Crv, string X, string? Y, string Kid, string Alg, string Use);
 
 /// <summary>An RFC 7517 JWK Set.</summary>
 public sealed record JsonWebKeySet(IReadOnlyList<PublicJwk> Keys);
