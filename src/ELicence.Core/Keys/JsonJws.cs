@@ -105,9 +105,9 @@ public static class JsonJws
             error = "It is not JSON.";
             return false;
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            error = "It has a string that is not valid Unicode.";
+            error = "It has text that is not valid Unicode (an unpaired surrogate)."; // ArgumentException: the text itself; InvalidOperationException: an escape, found on reading
             return false;
         }
     }
