@@ -109,7 +109,7 @@ public sealed class KeyAdministrationTests : IDisposable
     {
         var licence = await SeedSignedAsync(LicenceStatus.Active, 7);
         var first = (await _provider.GetAsync(default)).Signing.KeyId;
-        await _keys.RotateNowAsync(new RotationRequest(SigningKey.Algorithm), default);
+        await _keys.RotateNowAsync(new RotationRequest(SigningKey.EdDsa), default);
         _register.Clock.Advance(Options.AnnounceFor);
         await _keys.RunScheduleAsync(default);
         Assert.Equal(KeyState.Retired, (await _provider.GetAsync(default)).StateOf(first));

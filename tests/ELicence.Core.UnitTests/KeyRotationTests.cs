@@ -10,10 +10,29 @@ public class KeyRotationTests
 
     private static SigningKey Announced(KeyRing ring) => ring.Keys.Single(k => k.State == KeyState.Announced);
 
+    /// <summary>A ring of one Ed25519 key (as stored before SM2 keys existed): the life cycle of one algorithm at a time.</summary>
+    private static KeyRing Ed25519Ring(DateTimeOffset now) => new([SigningKey.Create(now)]);
+
+    [Fact]
+    public void A_new_ring_rotates_its_Ed25519_and_its_SM2_key_each_on_the_schedule_keeping_one_active_key_of_each()
+    {
+        var ring = KeyRing.CreateNew(T0);
+        var (ed, sm2) = (ring.Signing.KeyId, ring.SigningSm2!.KeyId);
+
+        ring = KeyRotation.Advance(ring, T0 + Options.RotateEvery - Options.AnnounceFor, Options)!;
+        Assert.Equal([KeyAlgorithm.Ed25519, KeyAlgorithm.Sm2], ring.Keys.Where(k => k.State == KeyState.Announced).Select(k => k.Algorithm).Order());
+        ring = KeyRotation.Advance(ring, T0 + Options.RotateEvery, Options)!;
+
+        Assert.NotEqual(ed, ring.Signing.KeyId);
+        Assert.NotEqual(sm2, ring.SigningSm2!.KeyId);
+        Assert.Equal(KeyAlgorithm.Sm2, ring.SigningSm2.Algorithm);
+        Assert.Equal([KeyState.Retired, KeyState.Retired], [ring.Find(ed)!.State, ring.Find(sm2)!.State]);
+    }
+
     [Fact]
     public void A_successor_is_announced_one_announce_period_before_the_rotation_is_due_and_does_not_sign_yet()
     {
-        var ring = KeyRing.CreateNew(T0);
+        var ring = Ed25519Ring(T0);
         var due = T0 + Options.RotateEvery - Options.AnnounceFor;
 
         Assert.Null(KeyRotation.Advance(ring, due - TimeSpan.FromSeconds(1), Options));
@@ -28,7 +47,7 @@ public class KeyRotationTests
     [Fact]
     public void The_announced_key_signs_only_after_its_announce_period_and_the_old_key_retires_still_published()
     {
-        var ring = KeyRotation.AnnounceNow(KeyRing.CreateNew(T0), SigningKey.Algorithm, T0)!;
+        var ring = KeyRotation.AnnounceNow(Ed25519Ring(T0), SigningKey.EdDsa, T0)!;
         var successor = Announced(ring);
 
         Assert.Null(KeyRotation.Advance(ring, T0 + Options.AnnounceFor - TimeSpan.FromSeconds(1), Options));
@@ -45,7 +64,7 @@ public class KeyRotationTests
     [Fact]
     public void The_schedule_keeps_rotating_every_period_from_when_the_key_started_signing()
     {
-        var ring = KeyRing.CreateNew(T0);
+        var ring = Ed25519Ring(T0);
         var now = T0;
         var signers = new List<string> { ring.Signing.KeyId };
         for (var step = 0; step < 2 * 90 * 24; step++)
@@ -67,16 +86,16 @@ public class KeyRotationTests
     [Fact]
     public void Rotating_now_while_a_successor_is_announced_changes_nothing()
     {
-        var ring = KeyRotation.AnnounceNow(KeyRing.CreateNew(T0), SigningKey.Algorithm, T0)!;
+        var ring = KeyRotation.AnnounceNow(Ed25519Ring(T0), SigningKey.EdDsa, T0)!;
 
-        Assert.Null(KeyRotation.AnnounceNow(ring, SigningKey.Algorithm, T0.AddMinutes(1)));
+        Assert.Null(KeyRotation.AnnounceNow(ring, SigningKey.EdDsa, T0.AddMinutes(1)));
         Assert.Throws<ArgumentException>(() => KeyRotation.AnnounceNow(ring, "SM2", T0));
     }
 
     [Fact]
     public void A_compromised_active_key_is_replaced_at_once_by_the_announced_key_and_leaves_the_JWKS()
     {
-        var ring = KeyRotation.AnnounceNow(KeyRing.CreateNew(T0), SigningKey.Algorithm, T0)!;
+        var ring = KeyRotation.AnnounceNow(Ed25519Ring(T0), SigningKey.EdDsa, T0)!;
         var successor = Announced(ring);
         var now = T0.AddMinutes(1);
 
@@ -92,7 +111,7 @@ public class KeyRotationTests
     [Fact]
     public void A_compromised_active_key_without_a_successor_gets_a_new_signing_key()
     {
-        var ring = KeyRing.CreateNew(T0);
+        var ring = Ed25519Ring(T0);
 
         var after = KeyRotation.Compromise(ring, ring.Signing, T0)!;
 
@@ -104,7 +123,7 @@ public class KeyRotationTests
     [Fact]
     public void A_compromised_retired_key_fails_while_the_active_key_keeps_signing()
     {
-        var ring = KeyRotation.Advance(KeyRotation.AnnounceNow(KeyRing.CreateNew(T0), SigningKey.Algorithm, T0)!, T0 + Options.AnnounceFor, Options)!;
+        var ring = KeyRotation.Advance(KeyRotation.AnnounceNow(Ed25519Ring(T0), SigningKey.EdDsa, T0)!, T0 + Options.AnnounceFor, Options)!;
         var retired = ring.Keys.Single(k => k.State == KeyState.Retired);
 
         var after = KeyRotation.Compromise(ring, retired, T0.AddDays(1))!;
@@ -117,7 +136,7 @@ public class KeyRotationTests
     public void Retired_keys_become_removable_only_after_the_retention()
     {
         var rotatedAt = T0 + Options.AnnounceFor;
-        var ring = KeyRotation.Advance(KeyRotation.AnnounceNow(KeyRing.CreateNew(T0), SigningKey.Algorithm, T0)!, rotatedAt, Options)!;
+        var ring = KeyRotation.Advance(KeyRotation.AnnounceNow(Ed25519Ring(T0), SigningKey.EdDsa, T0)!, rotatedAt, Options)!;
         var retired = ring.Keys.Single(k => k.State == KeyState.Retired);
 
         Assert.Empty(KeyRotation.RemovalCandidates(ring, rotatedAt + Options.RetainRetiredFor - TimeSpan.FromSeconds(1), Options));
@@ -141,17 +160,17 @@ public class KeyRotationTests
     [Fact]
     public void The_stored_form_keeps_every_state_and_date_and_reads_rings_stored_before_them()
     {
-        var rotated = KeyRotation.AnnounceNow(KeyRotation.Advance(KeyRotation.AnnounceNow(KeyRing.CreateNew(T0), SigningKey.Algorithm, T0)!, T0.AddHours(1), Options)!, SigningKey.Algorithm, T0.AddHours(2))!;
+        var rotated = KeyRotation.AnnounceNow(KeyRotation.Advance(KeyRotation.AnnounceNow(Ed25519Ring(T0), SigningKey.EdDsa, T0)!, T0.AddHours(1), Options)!, SigningKey.EdDsa, T0.AddHours(2))!;
         var ring = KeyRotation.Compromise(rotated, rotated.Keys.Single(k => k.State == KeyState.Retired), T0.AddHours(3))!;
         Assert.Equal([KeyState.Compromised, KeyState.Active, KeyState.Announced], ring.Keys.Select(k => k.State));
 
         var read = KeyRingDocument.Read(KeyRingDocument.Write(ring));
 
         Assert.Equal(ring.Keys.Select(KeyView.Of), read.Keys.Select(KeyView.Of));
-        var legacy = KeyRing.CreateNew(T0);
+        var legacy = Ed25519Ring(T0);
         var old = Encoding.UTF8.GetBytes($$"""{"signingKeyId":"{{legacy.Signing.KeyId}}","keys":[{"kid":"{{legacy.Signing.KeyId}}","seed":"{{B64Url.Encode(legacy.Signing.Seed)}}","state":"active","createdAt":"2025-01-01T00:00:00+00:00"}]}""");
         var fromOld = KeyRingDocument.Read(old);
-        Assert.Equal((SigningKey.Algorithm, (DateTimeOffset?)null), (fromOld.Signing.Alg, fromOld.Signing.ActivatedAt));
+        Assert.Equal((SigningKey.EdDsa, (DateTimeOffset?)null), (fromOld.Signing.Alg, fromOld.Signing.ActivatedAt));
         Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), KeyView.Of(fromOld.Signing).ActivatedAt);
     }
 
@@ -171,10 +190,10 @@ public class KeyRotationTests
             {
                 if (calls++ == 0)
                 {
-                    Assert.True(second.UpdateAsync(s => KeyRotation.AnnounceNow(s, SigningKey.Algorithm, clock.GetUtcNow()), default).GetAwaiter().GetResult().Changed);
+                    Assert.True(second.UpdateAsync(s => KeyRotation.AnnounceNow(s, SigningKey.EdDsa, clock.GetUtcNow()), default).GetAwaiter().GetResult().Changed);
                 }
 
-                return KeyRotation.AnnounceNow(r, SigningKey.Algorithm, clock.GetUtcNow());
+                return KeyRotation.AnnounceNow(r, SigningKey.EdDsa, clock.GetUtcNow());
             },
             default);
 

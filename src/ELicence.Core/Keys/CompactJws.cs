@@ -19,7 +19,7 @@ public static class CompactJws
         using (var writer = new Utf8JsonWriter(headerStream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
-            writer.WriteString("alg", SigningKey.Algorithm);
+            writer.WriteString("alg", key.JwsAlgorithm);
             writer.WriteString("kid", key.KeyId);
             writer.WriteString("typ", type);
             writer.WriteEndObject();

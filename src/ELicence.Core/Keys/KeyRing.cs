@@ -1,8 +1,9 @@
 namespace ELicence.Core.Keys;
 
 /// <summary>
-/// The service's signing keys: per algorithm, exactly one active key signs and at most one is announced; retired keys stay
-/// published so what they signed keeps verifying; compromised keys are withdrawn, so their signatures fail.
+/// The service's signing keys: per algorithm (Ed25519 signs everything; SM2 adds the second signature of a credential's
+/// JSON form) exactly one active key signs and at most one is announced; retired keys stay published so what they signed
+/// keeps verifying; compromised keys are withdrawn, so their signatures fail.
 /// </summary>
 public sealed class KeyRing
 {
@@ -12,12 +13,12 @@ public sealed class KeyRing
     {
         ArgumentNullException.ThrowIfNull(keys);
         _byId = keys.ToDictionary(k => k.KeyId, StringComparer.Ordinal);
-        if (!_byId.TryGetValue(signingKeyId, out var signing) || signing.State != KeyState.Active || signing.Alg != SigningKey.Algorithm)
+        if (!_byId.TryGetValue(signingKeyId, out var signing) || signing.State != KeyState.Active || signing.Algorithm != KeyAlgorithm.Ed25519)
         {
-            throw new ArgumentException($"The signing key '{signingKeyId}' must be an active {SigningKey.Algorithm} key of the ring.", nameof(signingKeyId));
+            throw new ArgumentException($"The signing key '{signingKeyId}' must be an active Ed25519 key of the ring.", nameof(signingKeyId));
         }
 
-        foreach (var alg in keys.GroupBy(k => k.Alg))
+        foreach (var alg in keys.GroupBy(k => k.Algorithm))
         {
             if (alg.Count(k => k.State == KeyState.Active) != 1 || alg.Count(k => k.State == KeyState.Announced) > 1)
             {
@@ -27,11 +28,12 @@ public sealed class KeyRing
 
         Keys = keys;
         Signing = signing;
+        SigningSm2 = keys.SingleOrDefault(k => k.Algorithm == KeyAlgorithm.Sm2 && k.State == KeyState.Active);
     }
 
     /// <summary>A ring of these keys, signing with the active EdDSA key.</summary>
     public KeyRing(IReadOnlyList<SigningKey> keys)
-        : this(keys, keys?.FirstOrDefault(k => k.State == KeyState.Active && k.Alg == SigningKey.Algorithm)?.KeyId ?? "")
+        : this(keys, keys?.FirstOrDefault(k => k.State == KeyState.Active && k.Algorithm == KeyAlgorithm.Ed25519)?.KeyId ?? "")
     {
     }
 
@@ -40,7 +42,15 @@ public sealed class KeyRing
     /// <summary>The active EdDSA key: credentials, receipts and status lists are signed with it.</summary>
     public SigningKey Signing { get; }
 
-    public static KeyRing CreateNew(DateTimeOffset now) => new([SigningKey.Create(now)]);
+    /// <summary>The active SM2 key; null in a ring stored before SM2 keys existed, which then offers no JSON form.</summary>
+    public SigningKey? SigningSm2 { get; }
+
+    /// <summary>A first ring: an active Ed25519 key and an active SM2 key.</summary>
+    public static KeyRing CreateNew(DateTimeOffset now)
+    {
+        var key = SigningKey.Create(now);
+        return new KeyRing([key, SigningKey.Create(KeyAlgorithm.Sm2, now)], key.KeyId);
+    }
 
     public SigningKey? Find(string kid) => _byId.GetValueOrDefault(kid);
 

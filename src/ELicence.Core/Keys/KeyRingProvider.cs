@@ -111,10 +111,9 @@ public static class KeyRingDocument
 {
     private sealed record Document(string SigningKeyId, IReadOnlyList<StoredKey> Keys);
 
-    private sealed record StoredKey(string Kid, string Seed, KeyState State, DateTimeOffset CreatedAt)
+    /// <summary>A key: Seed is the private key (Ed25519 seed or SM2 scalar); Algorithm is absent in rings stored before SM2 keys existed.</summary>
+    private sealed record StoredKey(string Kid, string Seed, KeyState State, DateTimeOffset CreatedAt, KeyAlgorithm Algorithm = KeyAlgorithm.Ed25519)
     {
-        public string? Alg { get; init; }
-
         public DateTimeOffset? ActivatedAt { get; init; }
 
         public DateTimeOffset? RetiredAt { get; init; }
@@ -127,9 +126,8 @@ public static class KeyRingDocument
         ArgumentNullException.ThrowIfNull(ring);
         return ElicenceJson.SerializeToUtf8(new Document(
             ring.Signing.KeyId,
-            ring.Keys.Select(k => new StoredKey(k.KeyId, B64Url.Encode(k.Seed), k.State, k.CreatedAt)
+            ring.Keys.Select(k => new StoredKey(k.KeyId, B64Url.Encode(k.Seed), k.State, k.CreatedAt, k.Algorithm)
             {
-                Alg = k.Alg,
                 ActivatedAt = k.ActivatedAt,
                 RetiredAt = k.RetiredAt,
                 CompromisedAt = k.CompromisedAt,
@@ -141,28 +139,21 @@ public static class KeyRingDocument
         var doc = ElicenceJson.Deserialize<Document>(document) ?? throw new InvalidDataException("The key ring document is empty.");
         var keys = doc.Keys.Select(k =>
         {
-            if ((k.Alg ?? SigningKey.Algorithm) != SigningKey.Algorithm)
+            SigningKey key;
+            try
             {
-                throw new InvalidDataException($"Key {k.Kid} is for {k.Alg}, which this build cannot read.");
+                key = B64Url.TryDecode(k.Seed, out var seed)
+                    ? SigningKey.FromPrivate(k.Algorithm, seed, k.State, k.CreatedAt)
+                    : throw new InvalidDataException($"Key {k.Kid} has no valid {k.Algorithm} private key.");
+            }
+            catch (ArgumentException)
+            {
+                throw new InvalidDataException($"Key {k.Kid} has no valid {k.Algorithm} private key.");
             }
 
-            if (!B64Url.TryDecode(k.Seed, out var seed) || seed.Length != Ed25519.SeedLength)
-            {
-                throw new InvalidDataException($"Key {k.Kid} has no valid Ed25519 seed.");
-            }
-
-            var publicKey = Ed25519.PublicKeyFromSeed(seed);
-            if (SigningKey.Thumbprint(publicKey) != k.Kid)
-            {
-                throw new InvalidDataException($"Key {k.Kid} does not match its thumbprint.");
-            }
-
-            return new SigningKey(k.Kid, seed, publicKey, k.State, k.CreatedAt)
-            {
-                ActivatedAt = k.ActivatedAt,
-                RetiredAt = k.RetiredAt,
-                CompromisedAt = k.CompromisedAt,
-            };
+            return key.KeyId == k.Kid
+                ? key with { ActivatedAt = k.ActivatedAt, RetiredAt = k.RetiredAt, CompromisedAt = k.CompromisedAt }
+                : throw new InvalidDataException($"Key {k.Kid} does not match its thumbprint.");
         }).ToList();
         return new KeyRing(keys, doc.SigningKeyId);
     }

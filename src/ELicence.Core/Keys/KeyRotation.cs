@@ -53,12 +53,9 @@ public sealed class KeyRotationOptions : IValidatableObject
 /// </summary>
 public static class KeyRotation
 {
-    /// <summary>A new key of the algorithm, announced at the instant given. EdDSA only for now; a new suite adds its case.</summary>
-    public static SigningKey NewKey(string alg, DateTimeOffset now) => alg switch
-    {
-        SigningKey.Algorithm => SigningKey.Announce(now),
-        _ => throw new NotSupportedException($"No key generator for {alg}."),
-    };
+    /// <summary>A new key of the algorithm (its JWS <c>alg</c>: EdDSA or SM2-SM3), announced at the instant given.</summary>
+    public static SigningKey NewKey(string alg, DateTimeOffset now) =>
+        SigningKey.Announce(SigningKey.AlgorithmOf(alg) ?? throw new NotSupportedException($"No key generator for {alg}."), now);
 
     /// <summary>
     /// The scheduled step, per algorithm: an announced key whose announce period is over becomes active and the active one

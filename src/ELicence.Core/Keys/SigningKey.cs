@@ -16,16 +16,31 @@ public enum KeyState
     Announced,
 }
 
-/// <summary>
-/// A signing key of the service. Its id is the RFC 7638 JWK thumbprint of its public key. <see cref="Alg"/> names its
-/// algorithm: the life cycle applies per algorithm (one active key each). <see cref="CreatedAt"/> is when it was announced.
-/// </summary>
-public sealed record SigningKey(string KeyId, byte[] Seed, byte[] PublicKey, KeyState State, DateTimeOffset CreatedAt)
+/// <summary>What a key of the ring signs with. Ed25519 signs everything; SM2 adds a second signature to credentials (docs/architecture.md).</summary>
+public enum KeyAlgorithm
 {
-    public const string Algorithm = "EdDSA";
+    Ed25519,
+    Sm2,
+}
 
-    /// <summary>The JOSE <c>alg</c> this key signs with.</summary>
-    public string Alg { get; init; } = Algorithm;
+/// <summary>
+/// A signing key of the service: Ed25519 (RFC 8032; <see cref="Seed"/> is the 32-byte seed, <see cref="PublicKey"/> 32 bytes)
+/// or SM2 (GB/T 32918; <see cref="Seed"/> is the 32-byte scalar d, <see cref="PublicKey"/> x‖y). Its id is the RFC 7638
+/// JWK thumbprint of its public key. Both algorithms share one life cycle, applied per algorithm (one active key each).
+/// <see cref="CreatedAt"/> is when it was announced.
+/// </summary>
+public sealed record SigningKey(string KeyId, byte[] Seed, byte[] PublicKey, KeyState State, DateTimeOffset CreatedAt, KeyAlgorithm Algorithm = KeyAlgorithm.Ed25519)
+{
+    /// <summary>The JWS <c>alg</c> of Ed25519 keys (RFC 8037).</summary>
+    public const string EdDsa = "EdDSA";
+
+    private Sm2Verifier? _sm2Verifier;
+
+    /// <summary>The JWS <c>alg</c> this key signs with.</summary>
+    public string JwsAlgorithm => Algorithm == KeyAlgorithm.Sm2 ? Sm2Jose.Algorithm : EdDsa;
+
+    /// <summary>The JOSE <c>alg</c> this key signs with: what the life cycle groups keys by.</summary>
+    public string Alg => JwsAlgorithm;
 
     /// <summary>When it started signing (null for keys stored before this was recorded: then <see cref="CreatedAt"/>).</summary>
     public DateTimeOffset? ActivatedAt { get; init; }
@@ -35,32 +50,70 @@ public sealed record SigningKey(string KeyId, byte[] Seed, byte[] PublicKey, Key
     public DateTimeOffset? CompromisedAt { get; init; }
 
     /// <summary>A new Ed25519 key that signs at once (the very first key of a ring).</summary>
-    public static SigningKey Create(DateTimeOffset now) => Announce(now) with { State = KeyState.Active, ActivatedAt = now };
+    public static SigningKey Create(DateTimeOffset now) => Create(KeyAlgorithm.Ed25519, now);
+
+    /// <summary>A new key that signs at once (the very first key of its algorithm in a ring).</summary>
+    public static SigningKey Create(KeyAlgorithm algorithm, DateTimeOffset now) => Announce(algorithm, now) with { State = KeyState.Active, ActivatedAt = now };
 
     /// <summary>A new Ed25519 key, published but not yet signing.</summary>
-    public static SigningKey Announce(DateTimeOffset now)
+    public static SigningKey Announce(DateTimeOffset now) => Announce(KeyAlgorithm.Ed25519, now);
+
+    /// <summary>A new key, published but not yet signing.</summary>
+    public static SigningKey Announce(KeyAlgorithm algorithm, DateTimeOffset now) =>
+        FromPrivate(algorithm, algorithm == KeyAlgorithm.Sm2 ? Sm2.NewPrivateKey() : Ed25519.NewSeed(), KeyState.Announced, now);
+
+    /// <summary>The algorithm of a JWS <c>alg</c> name, or null for one the ring does not hold.</summary>
+    public static KeyAlgorithm? AlgorithmOf(string? alg) => alg switch
     {
-        var seed = Ed25519.NewSeed();
-        var publicKey = Ed25519.PublicKeyFromSeed(seed);
-        return new SigningKey(Thumbprint(publicKey), seed, publicKey, KeyState.Announced, now);
+        EdDsa => KeyAlgorithm.Ed25519,
+        Sm2Jose.Algorithm => KeyAlgorithm.Sm2,
+        _ => null,
+    };
+
+    /// <summary>The key of a stored private key; its id and public key are derived, never trusted from storage.</summary>
+    public static SigningKey FromPrivate(KeyAlgorithm algorithm, byte[] privateKey, KeyState state, DateTimeOffset createdAt)
+    {
+        ArgumentNullException.ThrowIfNull(privateKey);
+        var valid = algorithm == KeyAlgorithm.Sm2 ? Sm2.IsValidPrivateKey(privateKey) : privateKey.Length == Ed25519.SeedLength;
+        if (!valid)
+        {
+            throw new ArgumentException($"Not an {algorithm} private key.", nameof(privateKey));
+        }
+
+        var publicKey = algorithm == KeyAlgorithm.Sm2 ? Sm2.PublicKeyFromPrivate(privateKey) : Ed25519.PublicKeyFromSeed(privateKey);
+        var kid = algorithm == KeyAlgorithm.Sm2 ? Sm2Jose.Thumbprint(publicKey) : Thumbprint(publicKey);
+        return new SigningKey(kid, privateKey, publicKey, state, createdAt, algorithm);
     }
 
-    public byte[] Sign(ReadOnlySpan<byte> data) => Ed25519.Sign(Seed, data);
+    public byte[] Sign(ReadOnlySpan<byte> data) => Algorithm == KeyAlgorithm.Sm2 ? Sm2.Sign(Seed, data) : Ed25519.Sign(Seed, data);
 
-    public PublicJwk ToJwk() => new("OKP", "Ed25519", B64Url.Encode(PublicKey), KeyId, Algorithm, "sig");
+    /// <summary>Checks a signature of this key (SM2 through the key's precomputed <see cref="Sm2Verifier"/>).</summary>
+    public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        return Algorithm == KeyAlgorithm.Ed25519 ? Ed25519.Verify(PublicKey, data, signature) : Sm2Verifier!.Verify(data, signature);
+    }
 
-    /// <summary>RFC 7638 thumbprint: SHA-256 over the required members in lexicographic order, no white space.</summary>
+    /// <summary>The fast verifier of an SM2 key, built on first use (its tables take a few milliseconds); null for Ed25519 keys.</summary>
+    public Sm2Verifier? Sm2Verifier => Algorithm == KeyAlgorithm.Sm2
+        ? _sm2Verifier ??= Sm2Verifier.TryCreate(PublicKey) ?? throw new InvalidOperationException($"Key {KeyId} is not an SM2 point.")
+        : null;
+
+    public PublicJwk ToJwk() => Algorithm == KeyAlgorithm.Sm2
+        ? new("EC", Sm2Jose.Curve, B64Url.Encode(PublicKey.AsSpan(0, 32)), B64Url.Encode(PublicKey.AsSpan(32)), KeyId, Sm2Jose.Algorithm, "sig")
+        : new("OKP", "Ed25519", B64Url.Encode(PublicKey), null, KeyId, EdDsa, "sig");
+
+    /// <summary>RFC 7638 thumbprint of an Ed25519 key: SHA-256 over the required members in lexicographic order, no white space.</summary>
     public static string Thumbprint(ReadOnlySpan<byte> publicKey)
     {
         var canonical = $"{{\"crv\":\"Ed25519\",\"kty\":\"OKP\",\"x\":\"{B64Url.Encode(publicKey)}\"}}";
         return B64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
-    public override string ToString() => $"SigningKey {{ KeyId = {KeyId}, Alg = {Alg}, State = {State} }}"; // never print the seed
+    public override string ToString() => $"SigningKey {{ KeyId = {KeyId}, Algorithm = {Algorithm}, State = {State} }}"; // never print the private key
 }
 
-/// <summary>A public key as RFC 7517/8037 JWK.</summary>
-public sealed record PublicJwk(string Kty, string Crv, string X, string Kid, string Alg, string Use);
+/// <summary>A public key as RFC 7517 JWK: OKP/Ed25519 (RFC 8037) or EC/SM2 (x and y, see <see cref="Sm2Jose"/>).</summary>
+public sealed record PublicJwk(string Kty, string Crv, string X, string? Y, string Kid, string Alg, string Use);
 
 /// <summary>An RFC 7517 JWK Set.</summary>
 public sealed record JsonWebKeySet(IReadOnlyList<PublicJwk> Keys);

@@ -17,6 +17,7 @@ public sealed record ProblemType(string Slug, string Title)
     public static readonly ProblemType Forbidden = new("forbidden", "The caller may not do this.");
     public static readonly ProblemType NotFound = new("not-found", "The resource does not exist.");
     public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", "The resource does not support this method.");
+    public static readonly ProblemType NotAcceptable = new("not-acceptable", "The resource is not available in the form the Accept header asks for.");
     public static readonly ProblemType Conflict = new("conflict", "The resource was changed by someone else at the same time.");
     public static readonly ProblemType InvalidTransition = new("invalid-transition", "The licence's status does not allow this action.");
     public static readonly ProblemType PreconditionFailed = new("precondition-failed", "The resource has changed since the version named in If-Match.");
@@ -30,7 +31,7 @@ public sealed record ProblemType(string Slug, string Title)
 
     public static IReadOnlyList<ProblemType> All { get; } =
     [
-        Validation, MalformedJson, BadRequest, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, Conflict, InvalidTransition,
+        Validation, MalformedJson, BadRequest, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, InvalidTransition,
         LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, HeadersTooLarge, Internal,
     ];
 }

@@ -9,7 +9,7 @@ using ELicence.Core.Receipts;
 
 namespace ELicence.Core.Verification;
 
-/// <summary>One thing to check: a credential (compact JWS) or a credit code.</summary>
+/// <summary>One thing to check: a credential (compact JWS, or its JWS JSON serialization with the SM2 signature) or a credit code.</summary>
 public sealed record VerificationInput(string? Credential, string? CreditCode);
 
 /// <summary>What every check of one request shares: one instant (status, permits, summary and receipt speak of the same moment) and one key ring.</summary>
@@ -47,7 +47,7 @@ public sealed class LicenceChecker(
             { Credential: not null, CreditCode: not null } => throw ProblemException.Invalid("credential", "Send either a credential or a creditCode, not both."),
             { Credential: { } jws } => await CheckCredentialAsync(jws, moment.Ring, moment.Today, cancellationToken),
             { CreditCode: { } code } => await CheckCodeAsync(code, moment.Today, cancellationToken),
-            _ => throw ProblemException.Invalid("credential", "Send a credential (compact JWS) or a creditCode."),
+            _ => throw ProblemException.Invalid("credential", "Send a credential (compact JWS or JWS JSON serialization) or a creditCode."),
         };
 
         var valid = !reasons.Any(r => ReasonCodes.IsBlocking(r.Code));
@@ -64,6 +64,46 @@ public sealed class LicenceChecker(
 
     /// <summary>The SHA-256 (lower-case hex) a receipt records of a presented credential or code: of its UTF-8 bytes, surrounding whitespace removed.</summary>
     public static string Digest(string presented) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim())));
+
+    /// <summary>
+    /// <see cref="CheckSignature"/> for a credential in either form. The JWS JSON serialization (docs/architecture.md) has
+    /// exactly two signatures over one payload: <c>signatures[0]</c> is the compact EdDSA credential and gets every check of
+    /// it; <c>signatures[1]</c> must be an SM2-SM3 signature of a trusted SM2 key with the same typ. A failure names the
+    /// signature it concerns. Returns the compact EdDSA credential as well, for the register's byte-for-byte comparison.
+    /// </summary>
+    /// <param name="findSm2Key">The verifier of an SM2 kid that is trusted, or null; and whether the kid is known as compromised.</param>
+    public static (ReceiptTarget Target, LicenceCredentialPayload? Payload, VerificationReason? Failure, string Compact) CheckSignatures(
+        string presented, Func<string, (byte[]? PublicKey, bool Compromised)> findKey, Func<string, (Sm2Verifier? Verifier, bool Compromised)> findSm2Key, string issuerId)
+    {
+        ArgumentNullException.ThrowIfNull(presented);
+        ArgumentNullException.ThrowIfNull(findSm2Key);
+        presented = presented.Trim();
+        if (!presented.StartsWith('{'))
+        {
+            var (t, p, f) = CheckSignature(presented, findKey, issuerId);
+            return (t, p, f, presented);
+        }
+
+        if (!JsonJws.TryParse(presented, out var compacts, out var error))
+        {
+            throw ProblemException.Invalid("credential", "Not a JWS JSON serialization: " + error);
+        }
+
+        if (compacts.Count != 2)
+        {
+            throw ProblemException.Invalid("credential", $"A JSON-serialized credential has two signatures, EdDSA then SM2-SM3; this one has {compacts.Count}.");
+        }
+
+        var (target, payload, failure) = CheckSignature(compacts[0], findKey, issuerId);
+        target = target with { CredentialSha256 = Digest(presented) };
+        if (payload is null)
+        {
+            return (target, null, failure! with { Message = "EdDSA signature (signatures[0]): " + failure.Message }, compacts[0]);
+        }
+
+        var sm2Failure = CheckSm2Signature(compacts[1], findSm2Key);
+        return (target, sm2Failure is null ? payload : null, sm2Failure, compacts[0]);
+    }
 
     /// <summary>
     /// The checks a credential gets from the keys alone, online and offline alike: structure (a <see cref="ProblemException"/>),
@@ -83,7 +123,7 @@ public sealed class LicenceChecker(
 
         var kid = Shown(parsed.KeyId);
         var target = new ReceiptTarget("credential", null, null, null, kid, Digest(jws));
-        if (parsed.Algorithm != SigningKey.Algorithm)
+        if (parsed.Algorithm != SigningKey.EdDsa)
         {
             return (target, null, new(ReasonCodes.UnsupportedAlgorithm, $"Credentials are signed with EdDSA; this one says '{Shown(parsed.Algorithm)}'."));
         }
@@ -114,10 +154,45 @@ public sealed class LicenceChecker(
             : (target, null, new(ReasonCodes.WrongIssuer, $"The credential names issuer '{payload.Issuer.Id}', not '{issuerId}'."));
     }
 
-    private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCredentialAsync(string jws, KeyRing ring, DateOnly today, CancellationToken cancellationToken)
+    private static VerificationReason? CheckSm2Signature(string compact, Func<string, (Sm2Verifier? Verifier, bool Compromised)> findSm2Key)
     {
-        jws = jws.Trim();
-        var (target, payload, failure) = CheckSignature(jws, kid => (ring.FindTrusted(kid)?.PublicKey, ring.StateOf(kid) == KeyState.Compromised), issuer.Id);
+        const string Which = "SM2 signature (signatures[1]): ";
+        if (!CompactJws.TryParse(compact, out var parsed, out var error))
+        {
+            throw ProblemException.Invalid("credential", Which + error);
+        }
+
+        if (parsed.Algorithm != Sm2Jose.Algorithm)
+        {
+            return new(ReasonCodes.UnsupportedAlgorithm, Which + $"the second signature is {Sm2Jose.Algorithm}; this one says '{Shown(parsed.Algorithm)}'.");
+        }
+
+        var kid = Shown(parsed.KeyId);
+        var (verifier, compromised) = parsed.KeyId is null ? (null, false) : findSm2Key(parsed.KeyId);
+        if (verifier is null)
+        {
+            return compromised
+                ? new(ReasonCodes.KeyCompromised, Which + $"key '{kid}' was withdrawn as compromised; nothing it signed is trusted.")
+                : new(ReasonCodes.UnknownKey, Which + $"key '{kid}' is not one of this service's SM2 keys (see /.well-known/jwks.json).");
+        }
+
+        if (!verifier.Verify(parsed.SigningInput, parsed.Signature))
+        {
+            return new(ReasonCodes.BadSignature, Which + "it does not match the credential: it was altered or not made by this service.");
+        }
+
+        return parsed.Type == LicenceCredential.JwsType
+            ? null
+            : new(ReasonCodes.NotALicenceCredential, Which + $"its typ is not {LicenceCredential.JwsType}.");
+    }
+
+    private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCredentialAsync(string presented, KeyRing ring, DateOnly today, CancellationToken cancellationToken)
+    {
+        var (target, payload, failure, jws) = CheckSignatures(
+            presented,
+            kid => (ring.FindTrusted(kid) is { Algorithm: KeyAlgorithm.Ed25519 } key ? key.PublicKey : null, ring.StateOf(kid) == KeyState.Compromised),
+            kid => (ring.FindTrusted(kid)?.Sm2Verifier, ring.StateOf(kid) == KeyState.Compromised),
+            issuer.Id);
         if (payload is null)
         {
             return (target, null, [failure!]);

@@ -14,6 +14,7 @@ public static class ProblemStatus
         [ProblemType.Forbidden] = StatusCodes.Status403Forbidden,
         [ProblemType.NotFound] = StatusCodes.Status404NotFound,
         [ProblemType.MethodNotAllowed] = StatusCodes.Status405MethodNotAllowed,
+        [ProblemType.NotAcceptable] = StatusCodes.Status406NotAcceptable,
         [ProblemType.Conflict] = StatusCodes.Status409Conflict,
         [ProblemType.InvalidTransition] = StatusCodes.Status409Conflict,
         [ProblemType.LimitReached] = StatusCodes.Status409Conflict,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ELicence.Core.Credentials;
+using ELicence.Core.Keys;
 
 namespace ELicence.Functions.Licences;
 
@@ -17,14 +18,24 @@ public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, ApiKey
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
             ApiResults.Json(new { permits = await queries.GetPermitsAsync(caller, code, req.HttpContext.RequestAborted) }));
 
-    /// <summary>The signed credential: application/vc+jwt by default, application/jose when the client asks for that.</summary>
+    /// <summary>
+    /// The signed credential: application/vc+jwt (compact EdDSA) by default, application/jose when the client asks for that,
+    /// and with <c>Accept: application/jose+json</c> the JWS JSON serialization carrying the SM2 signature as well.
+    /// </summary>
     [Function("GetCredential")]
     public Task<IActionResult> GetCredential([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/credential")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
         {
+            var headers = new Dictionary<string, string> { ["Cache-Control"] = "private, no-store", ["Vary"] = "Accept" };
+            var accepted = req.GetTypedHeaders().Accept.Select(a => a.MediaType.Value).ToList();
+            if (accepted.Contains(JsonJws.MediaType, StringComparer.OrdinalIgnoreCase))
+            {
+                return ApiResults.Text(await queries.GetCredentialJsonAsync(caller, code, req.HttpContext.RequestAborted), JsonJws.MediaType, headers);
+            }
+
             var jws = await queries.GetCredentialAsync(caller, code, req.HttpContext.RequestAborted);
-            var wantsJose = req.Headers.Accept.ToString().Contains("application/jose", StringComparison.OrdinalIgnoreCase);
-            return ApiResults.Text(jws, wantsJose ? "application/jose" : LicenceCredential.MediaType, new Dictionary<string, string> { ["Cache-Control"] = "private, no-store" });
+            var wantsJose = accepted.Contains("application/jose", StringComparer.OrdinalIgnoreCase);
+            return ApiResults.Text(jws, wantsJose ? "application/jose" : LicenceCredential.MediaType, headers);
         });
 
     /// <summary>Creates an API key for the licence's holder. The key is shown once, in this response.</summary>
