@@ -18,11 +18,13 @@ public static class StorageNames
     public const string StatusEntriesTable = "statusentries";
     public const string StatusListsTable = "statuslists";
     public const string VerifiersTable = "verifiers";
+    public const string PresentationUsesTable = "presentationuses";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
     public const string KeysContainer = "signing-keys";
     public const string StatusListsContainer = "status-lists";
+    public const string HolderKeysContainer = "holder-keys";
 
     /// <summary>Queue trigger names must be constants, so the function attributes use these too.</summary>
     public const string IssuanceQueue = "issue-licence";
@@ -31,9 +33,9 @@ public static class StorageNames
     public const string StatusPublishQueue = "status-publish";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, PresentationUsesTable];
 
-    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer];
+    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer, HolderKeysContainer];
 
     public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison"];
 }

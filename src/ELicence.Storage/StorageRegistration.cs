@@ -3,12 +3,14 @@ using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
 using ELicence.Core;
 using ELicence.Core.Documents;
+using ELicence.Core.Presentations;
 using ELicence.Core.Verifiers;
 using ELicence.Storage.Applications;
 using ELicence.Storage.Callers;
 using ELicence.Storage.Documents;
 using ELicence.Storage.Keys;
 using ELicence.Storage.Licences;
+using ELicence.Storage.Presentations;
 using ELicence.Storage.Receipts;
 using ELicence.Storage.StatusLists;
 using ELicence.Storage.Verifiers;
@@ -64,6 +66,8 @@ public static class StorageRegistration
         services.AddSingleton<IVerifierStore, VerifierStore>();
         services.AddSingleton<IStatusListStore, StatusListStore>();
         services.AddSingleton<IStatusListQueue, StatusListQueue>();
+        services.AddSingleton<IPresentationUseStore, PresentationUseStore>();
+        services.AddSingleton<IHolderKeyStore, HolderKeyBlobStore>();
         services.AddSingleton<IKeyRingStore>(sp =>
         {
             var signing = sp.GetRequiredService<SigningOptions>();

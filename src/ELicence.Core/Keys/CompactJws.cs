@@ -15,18 +15,28 @@ public static class CompactJws
     public static string Sign(SigningKey key, string type, ReadOnlySpan<byte> payload)
     {
         ArgumentNullException.ThrowIfNull(key);
+        return Sign(key.Seed, key.KeyId, type, payload);
+    }
+
+    /// <summary>Signs with an Ed25519 seed; <paramref name="keyId"/> is left out of the header when null (a holder's key-binding JWT).</summary>
+    public static string Sign(byte[] seed, string? keyId, string type, ReadOnlySpan<byte> payload)
+    {
         using var headerStream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(headerStream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteString("alg", SigningKey.Algorithm);
-            writer.WriteString("kid", key.KeyId);
+            if (keyId is not null)
+            {
+                writer.WriteString("kid", keyId);
+            }
+
             writer.WriteString("typ", type);
             writer.WriteEndObject();
         }
 
         var signingInput = B64Url.Encode(headerStream.ToArray()) + "." + B64Url.Encode(payload);
-        var signature = key.Sign(Encoding.ASCII.GetBytes(signingInput));
+        var signature = Ed25519.Sign(seed, Encoding.ASCII.GetBytes(signingInput));
         return signingInput + "." + B64Url.Encode(signature);
     }
 
