@@ -27,6 +27,11 @@ public sealed partial class VerificationService(LicenceChecker checker, Presenta
         ArgumentNullException.ThrowIfNull(request);
         var purpose = ValidatePurpose(request.Purpose);
         var moment = await checker.BeginAsync(cancellationToken);
+        if (request.Presentation is null && request.Nonce is not null)
+        {
+            throw ProblemException.Invalid("nonce", "A nonce goes with a presentation only.");
+        }
+
         var check = request.Presentation is null
             ? await checker.CheckAsync(new VerificationInput(request.Credential, request.CreditCode), moment, cancellationToken)
             : await CheckPresentationAsync(verifier, request, moment, cancellationToken);
