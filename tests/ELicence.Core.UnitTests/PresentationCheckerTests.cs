@@ -25,6 +25,35 @@ public class PresentationCheckerTests
     }
 
     [Fact]
+    public async Task A_second_verification_of_the_same_presentation_is_replayed()
+    {
+        var presentation = Present(["domicile"]);
+        await VerifyAsync(presentation, "n-1");
+
+        var again = await VerifyAsync(presentation, "n-1");
+
+        Assert.False(again.Valid);
+        Assert.Equal(ReasonCodes.Replayed, again.Reasons[0].Code);
+        Assert.Equal(1, _h.PresentationUses.Count);
+    }
+
+    [Fact]
+    public async Task Without_a_key_binding_JWT_another_nonce_or_for_another_verifier_the_presentation_is_refused_and_not_recorded()
+    {
+        var good = Present(["domicile"]);
+        var other = Caller.Verifier("vrf_other", "Other bank", Verifiers.VerifierKind.Bank);
+
+        var missing = await VerifyAsync(good[..(good.LastIndexOf('~') + 1)], "n-1");
+        var nonce = await VerifyAsync(good, "n-2");
+        var audience = await _h.Service.VerifyAsync(other, new VerificationRequest(null, null, null, good, "n-1"), default);
+
+        Assert.Equal(ReasonCodes.KeyBindingMissing, missing.Reasons[0].Code);
+        Assert.Equal(ReasonCodes.NonceMismatch, nonce.Reasons[0].Code);
+        Assert.Equal(ReasonCodes.WrongAudience, audience.Reasons[0].Code);
+        Assert.Equal(0, _h.PresentationUses.Count);
+    }
+
+    [Fact]
     public async Task A_key_binding_JWT_dated_in_the_future_beyond_the_skew_is_expired_and_not_recorded()
     {
         var result = await VerifyAsync(Present(["domicile"], at: VerificationHarness.Now + PresentationChecker.ClockSkew + TimeSpan.FromSeconds(1)), "n-1");
