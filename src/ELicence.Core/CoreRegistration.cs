@@ -49,7 +49,10 @@ public static class CoreRegistration
         services.AddSingleton<StatusListService>();
         services.AddValidatedOptions<VerificationOptions>(configuration, VerificationOptions.Section);
         services.AddSingleton<LicenceChecker>();
+        services.AddSingleton<Presentations.PresentationChecker>();
         services.AddSingleton<VerificationService>();
+        services.AddSingleton<Presentations.SdJwtVcIssuer>();
+        services.AddSingleton<Presentations.QuickPresentations>();
         services.AddSingleton<BatchVerificationService>();
         services.AddSingleton<ReceiptQueries>();
         services.AddSingleton<VerifierService>();

@@ -21,11 +21,13 @@ public static class StorageNames
     public const string StatusListsTable = "statuslists";
     public const string VerifiersTable = "verifiers";
     public const string KeyReissuesTable = "keyreissues";
+    public const string PresentationUsesTable = "presentationuses";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
     public const string KeysContainer = "signing-keys";
     public const string StatusListsContainer = "status-lists";
+    public const string HolderKeysContainer = "holder-keys";
 
     /// <summary>Queue trigger names must be constants, so the function attributes use these too.</summary>
     public const string IssuanceQueue = "issue-licence";
@@ -36,9 +38,9 @@ public static class StorageNames
     public const string KeyReissueQueue = "key-reissue";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable];
 
-    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer];
+    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer, HolderKeysContainer];
 
     public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison", LicenceEventsQueue, LicenceEventsQueue + "-poison", KeyReissueQueue, KeyReissueQueue + "-poison"];
 }

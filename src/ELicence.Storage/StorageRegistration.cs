@@ -4,6 +4,7 @@ using Azure.Security.KeyVault.Secrets;
 using ELicence.Core;
 using ELicence.Core.Documents;
 using ELicence.Core.Operations;
+using ELicence.Core.Presentations;
 using ELicence.Core.Verifiers;
 using ELicence.Storage.Applications;
 using ELicence.Storage.Callers;
@@ -11,6 +12,7 @@ using ELicence.Storage.Documents;
 using ELicence.Storage.Keys;
 using ELicence.Storage.Licences;
 using ELicence.Storage.Operations;
+using ELicence.Storage.Presentations;
 using ELicence.Storage.Receipts;
 using ELicence.Storage.StatusLists;
 using ELicence.Storage.Verifiers;
@@ -72,6 +74,8 @@ public static class StorageRegistration
         services.AddSingleton<QueueGauges>();
         services.AddSingleton<IReissueStore, ReissueStore>();
         services.AddSingleton<IReissueQueue, ReissueQueue>();
+        services.AddSingleton<IPresentationUseStore, PresentationUseStore>();
+        services.AddSingleton<IHolderKeyStore, HolderKeyBlobStore>();
         services.AddSingleton<IKeyRingStore>(sp =>
         {
             var signing = sp.GetRequiredService<SigningOptions>();

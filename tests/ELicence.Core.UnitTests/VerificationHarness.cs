@@ -1,3 +1,4 @@
+using ELicence.Core.Presentations;
 using ELicence.Core.Verifiers;
 
 namespace ELicence.Core.UnitTests;
@@ -21,7 +22,7 @@ internal sealed class VerificationHarness
         Ring = new KeyRing([Active, Retired, Compromised], Active.KeyId);
         Licences = new CountingLicenceStore(Register);
         var checker = new LicenceChecker(Licences, Credentials, new FixedKeyRing(Ring), Issuer, CreditCodeExceptionList.None, Clock);
-        Service = new VerificationService(checker, Receipts, Issuer);
+        Service = new VerificationService(checker, new PresentationChecker(Licences, PresentationUses, Issuer, CreditCodeExceptionList.None), Receipts, Issuer);
         Batch = new BatchVerificationService(checker, BatchReceipts, Issuer, new VerificationOptions { BatchParallelism = 4 });
     }
 
@@ -32,6 +33,8 @@ internal sealed class VerificationHarness
     public InMemoryCredentialStore Credentials { get; } = new();
 
     public InMemoryReceiptStore Receipts { get; } = new();
+
+    public InMemoryPresentationUseStore PresentationUses { get; } = new();
 
     public CountingTimeProvider Clock { get; } = new(Now);
 

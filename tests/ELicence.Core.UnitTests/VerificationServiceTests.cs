@@ -323,10 +323,11 @@ public class VerificationServiceTests
     {
         var codes = typeof(ReasonCodes).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).Order().ToList();
 
+        // The presentation reasons are tested in PresentationCheckerTests.
         Assert.Equal(
-            [ReasonCodes.BadSignature, ReasonCodes.CredentialNotIssued, ReasonCodes.Deregistered, ReasonCodes.DeregistrationNotice, ReasonCodes.Expired, ReasonCodes.KeyCompromised,
-             ReasonCodes.LicenceNotFound, ReasonCodes.NotALicenceCredential, ReasonCodes.NotYetInForce, ReasonCodes.Revoked, ReasonCodes.Superseded, ReasonCodes.Suspended, ReasonCodes.UnknownKey,
-             ReasonCodes.UnsupportedAlgorithm, ReasonCodes.Verified, ReasonCodes.WrongIssuer],
+            [ReasonCodes.BadKeyBinding, ReasonCodes.BadSignature, ReasonCodes.CredentialNotIssued, ReasonCodes.Deregistered, ReasonCodes.DeregistrationNotice, ReasonCodes.DisclosureNotInCredential, ReasonCodes.Expired, ReasonCodes.KeyBindingMissing, ReasonCodes.KeyCompromised,
+             ReasonCodes.LicenceNotFound, ReasonCodes.NonceMismatch, ReasonCodes.NotALicenceCredential, ReasonCodes.NotYetInForce, ReasonCodes.PresentationExpired, ReasonCodes.Replayed, ReasonCodes.Revoked,
+             ReasonCodes.Superseded, ReasonCodes.Suspended, ReasonCodes.UnknownKey, ReasonCodes.UnsupportedAlgorithm, ReasonCodes.Verified, ReasonCodes.WrongAudience, ReasonCodes.WrongIssuer],
             codes);
     }
 

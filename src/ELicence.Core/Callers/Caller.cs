@@ -21,6 +21,15 @@ public sealed record Caller(string Id, Role Role, string Name, CreditCode? Holde
 
     public bool IsHolderOf(CreditCode code) => Role == Role.Holder && HolderOf == code;
 
+    /// <summary>Refuses (403) a caller that is not a holder of this licence allowed <paramref name="scope"/>.</summary>
+    public void EnsureHolderMay(CreditCode code, HolderScope scope)
+    {
+        if (!IsHolderOf(code))
+        {
+            throw ProblemException.Forbidden($"Only a holder of licence {code} may {scope.ToString().ToLowerInvariant()} with it.");
+        }
+    }
+
     /// <summary>The registrar sees every licence; a holder only its own; nobody else any.</summary>
     public void EnsureMayReadLicence(CreditCode code)
     {

@@ -11,9 +11,13 @@ public static class QrCodes
     /// <summary>Pixels per module in the PNG: about 3 cm at 300 dpi for a typical link, readable from a screen.</summary>
     public const int PngPixelsPerModule = 10;
 
-    public static byte[] Png(string text, int pixelsPerModule = PngPixelsPerModule)
+    /// <summary>Pixels per module of a presentation's QR code: a long text makes many modules, shown on a phone screen.</summary>
+    public const int PresentationPixelsPerModule = 4;
+
+    /// <param name="level">M by default (paper); L for a presentation shown on a screen, where nothing smudges and capacity counts.</param>
+    public static byte[] Png(string text, int pixelsPerModule = PngPixelsPerModule, QRCodeGenerator.ECCLevel level = QRCodeGenerator.ECCLevel.M)
     {
-        using var data = Encode(text);
+        using var data = QRCodeGenerator.GenerateQrCode(text, level);
         return new PngByteQRCode(data).GetGraphic(pixelsPerModule, drawQuietZones: true);
     }
 

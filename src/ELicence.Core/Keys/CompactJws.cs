@@ -15,20 +15,35 @@ public static class CompactJws
     public static string Sign(SigningKey key, string type, ReadOnlySpan<byte> payload)
     {
         ArgumentNullException.ThrowIfNull(key);
+        return Sign(key.JwsAlgorithm, key.KeyId, type, payload, key.Sign);
+    }
+
+    /// <summary>Signs with an Ed25519 seed; <paramref name="keyId"/> is left out of the header when null (a holder's key-binding JWT).</summary>
+    public static string Sign(byte[] seed, string? keyId, string type, ReadOnlySpan<byte> payload) =>
+        Sign(SigningKey.EdDsa, keyId, type, payload, input => Ed25519.Sign(seed, input));
+
+    private static string Sign(string alg, string? keyId, string type, ReadOnlySpan<byte> payload, SignatureFunc sign)
+    {
         using var headerStream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(headerStream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
-            writer.WriteString("alg", key.JwsAlgorithm);
-            writer.WriteString("kid", key.KeyId);
+            writer.WriteString("alg", alg);
+            if (keyId is not null)
+            {
+                writer.WriteString("kid", keyId);
+            }
+
             writer.WriteString("typ", type);
             writer.WriteEndObject();
         }
 
         var signingInput = B64Url.Encode(headerStream.ToArray()) + "." + B64Url.Encode(payload);
-        var signature = key.Sign(Encoding.ASCII.GetBytes(signingInput));
+        var signature = sign(Encoding.ASCII.GetBytes(signingInput));
         return signingInput + "." + B64Url.Encode(signature);
     }
+
+    private delegate byte[] SignatureFunc(ReadOnlySpan<byte> input);
 
     /// <summary>Parses the structure and header; the signature is not checked here.</summary>
     public static bool TryParse(string? compact, [NotNullWhen(true)] out ParsedJws? jws, out string error)

@@ -25,6 +25,24 @@ public static class Ed25519
         return signer.GenerateSignature();
     }
 
+    /// <summary>Whether the 32 bytes encode a point of the curve (BouncyCastle decodes lazily, so this decodes explicitly).</summary>
+    public static bool IsValidPublicKey(ReadOnlySpan<byte> publicKey)
+    {
+        if (publicKey.Length != PublicKeyLength)
+        {
+            return false;
+        }
+
+        try
+        {
+            return Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.ValidatePublicKeyFull(publicKey.ToArray(), 0);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         if (publicKey.Length != PublicKeyLength || signature.Length != SignatureLength)

@@ -20,7 +20,8 @@ public sealed record Receipt(
     ReceiptTarget Checked,
     bool Valid,
     IReadOnlyList<VerificationReason> Reasons,
-    ELicence.Core.Licences.LicenceSummary? Licence)
+    ELicence.Core.Licences.LicenceSummary? Licence,
+    Presentations.PresentedLicence? Presented = null)
 {
     public const string JwsType = "receipt+jwt";
 
@@ -43,8 +44,8 @@ public sealed record ReceiptVerifier(string Id, string Name, VerifierKind? Kind)
     }
 }
 
-/// <summary>What the verifier presented: a credential (its id and the version it claims) or a bare credit code.</summary>
-public sealed record ReceiptTarget(string Kind, string? CreditCode, string? CredentialId, int? LicenceVersion, string? KeyId, string? CredentialSha256);
+/// <summary>What the verifier presented: a credential (its id and the version it claims), a presentation (and the names of the claims it disclosed) or a bare credit code.</summary>
+public sealed record ReceiptTarget(string Kind, string? CreditCode, string? CredentialId, int? LicenceVersion, string? KeyId, string? CredentialSha256, IReadOnlyList<string>? Disclosed = null);
 
 /// <summary>A stored, signed receipt and who owns it.</summary>
 public sealed record StoredReceipt(string Id, string VerifierId, string Jws, Receipt Receipt);

@@ -16,7 +16,8 @@ public sealed record VerificationInput(string? Credential, string? CreditCode);
 public sealed record CheckMoment(DateTimeOffset Now, DateOnly Today, KeyRing Ring);
 
 /// <summary>The outcome of checking one input: what was checked, whether it is valid and why, and the licence as the register holds it.</summary>
-public sealed record LicenceCheck(ReceiptTarget Target, bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary> Permits);
+/// <remarks>A presentation leaves <see cref="Licence"/> empty: the verifier learns only what <see cref="Presented"/> shows.</remarks>
+public sealed record LicenceCheck(ReceiptTarget Target, bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary> Permits, Presentations.Presentation? Presented = null);
 
 /// <summary>
 /// The check of one credential or credit code against the register, shared by single and batch verification (which differ
@@ -50,16 +51,8 @@ public sealed class LicenceChecker(
             _ => throw ProblemException.Invalid("credential", "Send a credential (compact JWS or JWS JSON serialization) or a creditCode."),
         };
 
-        var valid = !reasons.Any(r => ReasonCodes.IsBlocking(r.Code));
-        if (valid)
-        {
-            reasons.Insert(0, new VerificationReason(ReasonCodes.Verified, "The licence is genuine, current and in force."));
-        }
-
-        var permits = found is null ? [] : found.Permits
-            .Select(p => new PermitSummary(p.Id, p.PermitType, p.Number, p.IssuingDepartment, p.ReformMode, p.ValidFrom, p.ValidTo, p.Status, p.HasExpiredBy(moment.Today), p.IsInForce(moment.Today)))
-            .ToList();
-        return new LicenceCheck(target, valid, reasons, found?.Licence.Summarize(moment.Today), permits);
+        var valid = Conclude(reasons);
+        return new LicenceCheck(target, valid, reasons, found?.Licence.Summarize(moment.Today), PermitsOf(found, moment.Today));
     }
 
     /// <summary>The SHA-256 (lower-case hex) a receipt records of a presented credential or code: of its UTF-8 bytes, surrounding whitespace removed.</summary>
@@ -121,24 +114,10 @@ public sealed class LicenceChecker(
             throw ProblemException.Invalid("credential", "Not a compact JWS: " + error);
         }
 
-        var kid = Shown(parsed.KeyId);
-        var target = new ReceiptTarget("credential", null, null, null, kid, Digest(jws));
-        if (parsed.Algorithm != SigningKey.EdDsa)
+        var target = new ReceiptTarget("credential", null, null, null, Shown(parsed.KeyId), Digest(jws));
+        if (SignatureFailure(parsed, findKey) is { } signatureFailure)
         {
-            return (target, null, new(ReasonCodes.UnsupportedAlgorithm, $"Credentials are signed with EdDSA; this one says '{Shown(parsed.Algorithm)}'."));
-        }
-
-        var (key, compromised) = parsed.KeyId is null ? (null, false) : findKey(parsed.KeyId);
-        if (key is null)
-        {
-            return (target, null, compromised
-                ? new(ReasonCodes.KeyCompromised, $"Key '{kid}' was withdrawn as compromised; nothing it signed is trusted.")
-                : new(ReasonCodes.UnknownKey, $"Key '{kid}' is not one of this service's keys (see /.well-known/jwks.json)."));
-        }
-
-        if (!Ed25519.Verify(key, parsed.SigningInput, parsed.Signature))
-        {
-            return (target, null, new(ReasonCodes.BadSignature, "The signature does not match the credential: it was altered or not signed by this service."));
+            return (target, null, signatureFailure);
         }
 
         var payload = LicenceCredential.TryReadPayload(parsed.Payload);
@@ -186,11 +165,60 @@ public sealed class LicenceChecker(
             : new(ReasonCodes.NotALicenceCredential, Which + $"its typ is not {LicenceCredential.JwsType}.");
     }
 
+    /// <summary>The issuer signature's check, shared by credentials and SD-JWT VCs: alg, key (unknown or compromised), signature; null when it holds.</summary>
+    public static VerificationReason? SignatureFailure(ParsedJws parsed, Func<string, (byte[]? PublicKey, bool Compromised)> findKey)
+    {
+        ArgumentNullException.ThrowIfNull(parsed);
+        ArgumentNullException.ThrowIfNull(findKey);
+        var kid = Shown(parsed.KeyId);
+        if (parsed.Algorithm != SigningKey.EdDsa)
+        {
+            return new(ReasonCodes.UnsupportedAlgorithm, $"Credentials are signed with EdDSA; this one says '{Shown(parsed.Algorithm)}'.");
+        }
+
+        var (key, compromised) = parsed.KeyId is null ? (null, false) : findKey(parsed.KeyId);
+        if (key is null)
+        {
+            return compromised
+                ? new(ReasonCodes.KeyCompromised, $"Key '{kid}' was withdrawn as compromised; nothing it signed is trusted.")
+                : new(ReasonCodes.UnknownKey, $"Key '{kid}' is not one of this service's keys (see /.well-known/jwks.json).");
+        }
+
+        return Ed25519.Verify(key, parsed.SigningInput, parsed.Signature)
+            ? null
+            : new(ReasonCodes.BadSignature, "The signature does not match the credential: it was altered or not signed by this service.");
+    }
+
+    /// <summary>Whether no reason blocks; when so, "verified" goes first.</summary>
+    public static bool Conclude(List<VerificationReason> reasons)
+    {
+        ArgumentNullException.ThrowIfNull(reasons);
+        var valid = !reasons.Any(r => ReasonCodes.IsBlocking(r.Code));
+        if (valid)
+        {
+            reasons.Insert(0, new VerificationReason(ReasonCodes.Verified, "The licence is genuine, current and in force."));
+        }
+
+        return valid;
+    }
+
+    /// <summary>The licence's permits as a verifier sees them at this moment.</summary>
+    public static IReadOnlyList<PermitSummary> PermitsOf(LicenceWithPermits? found, DateOnly today) => found is null ? [] : found.Permits
+        .Select(p => new PermitSummary(p.Id, p.PermitType, p.Number, p.IssuingDepartment, p.ReformMode, p.ValidFrom, p.ValidTo, p.Status, p.HasExpiredBy(today), p.IsInForce(today)))
+        .ToList();
+
+    /// <summary>The credential's key and whether it is known as compromised, for <see cref="SignatureFailure"/>.</summary>
+    public static Func<string, (byte[]? PublicKey, bool Compromised)> KeysOf(KeyRing ring)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        return kid => (ring.FindTrusted(kid) is { Algorithm: KeyAlgorithm.Ed25519 } key ? key.PublicKey : null, ring.StateOf(kid) == KeyState.Compromised);
+    }
+
     private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCredentialAsync(string presented, KeyRing ring, DateOnly today, CancellationToken cancellationToken)
     {
         var (target, payload, failure, jws) = CheckSignatures(
             presented,
-            kid => (ring.FindTrusted(kid) is { Algorithm: KeyAlgorithm.Ed25519 } key ? key.PublicKey : null, ring.StateOf(kid) == KeyState.Compromised),
+            KeysOf(ring),
             kid => (ring.FindTrusted(kid)?.Sm2Verifier, ring.StateOf(kid) == KeyState.Compromised),
             issuer.Id);
         if (payload is null)

@@ -24,6 +24,26 @@ public static class ReasonCodes
     /// <summary>The operating term starts in the future.</summary>
     public const string NotYetInForce = "not-yet-in-force";
 
+    /// <summary>A presentation's disclosure is malformed, tampered with, or not one of the credential's.</summary>
+    public const string DisclosureNotInCredential = "disclosure-not-in-credential";
+
+    /// <summary>A presentation without a key-binding JWT.</summary>
+    public const string KeyBindingMissing = "key-binding-missing";
+
+    /// <summary>The key-binding JWT is not signed by the credential's cnf key, or was made for other disclosures.</summary>
+    public const string BadKeyBinding = "bad-key-binding";
+
+    /// <summary>The presentation was made for another verifier.</summary>
+    public const string WrongAudience = "wrong-audience";
+
+    /// <summary>The key-binding JWT is older than five minutes, or dated in the future.</summary>
+    public const string PresentationExpired = "presentation-expired";
+
+    public const string NonceMismatch = "nonce-mismatch";
+
+    /// <summary>The presentation was verified before: each is good for one verification.</summary>
+    public const string Replayed = "replayed";
+
     /// <summary>Informative: the licence is valid, but a deregistration notice is running.</summary>
     public const string DeregistrationNotice = "deregistration-notice";
 

@@ -74,6 +74,7 @@ public static class Access
     public static readonly Role[] Registrar = [Role.Registrar];
     public static readonly Role[] Verifier = [Role.Verifier];
     public static readonly Role[] RegistrarOrHolder = [Role.Registrar, Role.Holder];
+    public static readonly Role[] Holder = [Role.Holder];
     public static readonly Role[] RegistrarOrVerifier = [Role.Registrar, Role.Verifier];
 
     /// <summary>
@@ -87,6 +88,7 @@ public static class Access
     /// to nobody else; holders and verifiers see the anonymous up/degraded.
     /// </summary>
     public static readonly Role[] Operations = [Role.Registrar];
+
     /// <summary>Rotating the service's signing keys and withdrawing a compromised one: the registrar's, like verifier onboarding.</summary>
     public static readonly Role[] KeyAdministration = [Role.Registrar];
 }

@@ -15,7 +15,7 @@ public sealed class VerificationFunctions(HttpApi api, VerificationService verif
             var body = await HttpApi.ReadJsonAsync<VerificationRequest>(req);
             var result = await verification.VerifyAsync(caller, body, req.HttpContext.RequestAborted);
             return ApiResults.Json(
-                new VerificationView(result.Valid, result.Reasons, result.Licence, result.Permits, ReceiptLink.Of(result.ReceiptId, result.Receipt)),
+                new VerificationView(result.Valid, result.Reasons, result.Licence, result.Permits, ReceiptLink.Of(result.ReceiptId, result.Receipt), result.Presented),
                 StatusCodes.Status200OK,
                 NoStore);
         });
@@ -58,7 +58,8 @@ public sealed record ReceiptLink(string Id, string Url, string Jws)
     public static ReceiptLink Of(string id, string jws) => new(id, $"/api/v1/receipts/{id}", jws);
 }
 
-public sealed record VerificationView(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary> Permits, ReceiptLink Receipt);
+/// <summary>For a presentation, <see cref="Licence"/> is absent and <see cref="Presented"/> holds what the holder chose to show.</summary>
+public sealed record VerificationView(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary> Permits, ReceiptLink Receipt, ELicence.Core.Presentations.Presentation? Presented);
 
 /// <summary>One item's answer: the same fields as a single verification, or an RFC 9457 problem object when the item could not be checked.</summary>
 public sealed record BatchItemView(int Index, BatchOutcome Outcome, bool? Valid, IReadOnlyList<VerificationReason>? Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary>? Permits, IReadOnlyDictionary<string, object?>? Problem);

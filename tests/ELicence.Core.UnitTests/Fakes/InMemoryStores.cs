@@ -288,3 +288,14 @@ internal sealed class RecordingReissueQueue : IReissueQueue
         return Task.CompletedTask;
     }
 }
+
+/// <summary>Used presentations in memory, added once like the table rows.</summary>
+public sealed class InMemoryPresentationUseStore : ELicence.Core.Presentations.IPresentationUseStore
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset> _uses = new(StringComparer.Ordinal);
+
+    public int Count => _uses.Count;
+
+    public Task<bool> TryRecordAsync(string keyBindingSha256, DateTimeOffset at, CancellationToken cancellationToken) =>
+        Task.FromResult(_uses.TryAdd(keyBindingSha256, at));
+}

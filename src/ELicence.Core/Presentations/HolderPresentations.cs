@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ELicence.Core.Callers;
+using ELicence.Core.Credentials;
+using ELicence.Core.CreditCodes;
+using ELicence.Core.Documents;
+using ELicence.Core.Keys;
+using ELicence.Core.Licences;
+using ELicence.Core.Verifiers;
+
+namespace ELicence.Core.Presentations;
+
+/// <summary>Wallet mode: the business's own public key, as a JWK.</summary>
+public sealed record WalletCredentialRequest(JsonElement? Jwk);
+
+/// <summary>An SD-JWT VC for a wallet: the combined form, and each disclosure by the claim it reveals.</summary>
+public sealed record WalletCredential(string SdJwtVc, IReadOnlyList<WalletDisclosure> Disclosures, int LicenceVersion);
+
+public sealed record WalletDisclosure(string Name, string Disclosure);
+
+/// <summary>Quick mode: a presentation for one verifier organisation, disclosing the named claims, with the verifier's nonce if it gave one.</summary>
+public sealed record QuickPresentationRequest(string? Audience, IReadOnlyList<string>? Disclose, string? Nonce);
+
+/// <summary>A presentation made by the service with the licence's holder key: the text, a QR PNG of it (null when too long for one), and its limits.</summary>
+public sealed record QuickPresentation(string Presentation, string Audience, string Nonce, IReadOnlyList<string> Disclosed, DateTimeOffset ExpiresAt, byte[]? QrPng);
+
+/// <summary>The Ed25519 key the service holds for each licence, to make quick-mode presentations: a secret, stored like the signing keys.</summary>
+public interface IHolderKeyStore
+{
+    Task<byte[]?> FindSeedAsync(CreditCode code, CancellationToken cancellationToken);
+
+    /// <summary>Stores the licence's first key; false when one was stored first (then that one is the key).</summary>
+    Task<bool> TryCreateSeedAsync(CreditCode code, byte[] seed, CancellationToken cancellationToken);
+}
+
+/// <summary>Issues the licence as an SD-JWT VC bound to a holder key, for a holder allowed to present.</summary>
+public sealed class SdJwtVcIssuer(ILicenceStore licences, IKeyRingProvider keys, IssuerOptions issuer, ICreditCodeExceptions codeExceptions, TimeProvider time)
+{
+    /// <summary>Wallet mode: an SD-JWT VC bound to the business's own key (Ed25519 or P-256 JWK, checked strictly).</summary>
+    public async Task<WalletCredential> IssueForWalletAsync(Caller caller, string code, WalletCredentialRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var creditCode = Authorise(caller, code);
+        if (request.Jwk is not { } jwk)
+        {
+            throw ProblemException.Invalid("jwk", "The wallet's public key as a JWK (Ed25519 or P-256).");
+        }
+
+        if (!HolderJwk.TryRead(jwk, "jwk", out var key, out var error))
+        {
+            throw ProblemException.Invalid([error!]);
+        }
+
+        var issued = await IssueAsync(creditCode, key, cancellationToken);
+        return new WalletCredential(issued.Combined, [.. issued.Disclosures.Select(d => new WalletDisclosure(d.Name, d.Encoded))], issued.LicenceVersion);
+    }
+
+    /// <summary>The code of a licence the caller may present; 403 for anyone else.</summary>
+    public CreditCode Authorise(Caller caller, string code)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var creditCode = codeExceptions.ParseField(code, "code");
+        caller.EnsureHolderMay(creditCode, HolderScope.Present);
+        return creditCode;
+    }
+
+    /// <summary>The current version of the licence as an SD-JWT VC bound to <paramref name="holderKey"/>.</summary>
+    public async Task<(string Combined, IReadOnlyList<Disclosure> Disclosures, int LicenceVersion, string IssuerJwt)> IssueAsync(CreditCode code, HolderJwk holderKey, CancellationToken cancellationToken)
+    {
+        var found = await licences.FindCurrentWithPermitsAsync(code, cancellationToken) ?? throw ProblemException.NotFound($"The register has no licence {code}.");
+        var ring = await keys.GetAsync(cancellationToken);
+        var vc = LicenceSdJwtVc.Issue(found, holderKey, issuer, ring.Signing, time.GetUtcNow());
+        return (vc.Combined, vc.Disclosures, found.Licence.Version, vc.IssuerJwt);
+    }
+}
+
+/// <summary>
+/// Quick mode (like the national app's dynamic QR): the service holds an Ed25519 key per licence, issues the SD-JWT VC bound
+/// to it and signs the key-binding JWT for one verifier organisation, with a fresh nonce unless the verifier gave one.
+/// </summary>
+public sealed class QuickPresentations(SdJwtVcIssuer issuance, IVerifierStore verifiers, IHolderKeyStore holderKeys, TimeProvider time)
+{
+    public async Task<QuickPresentation> CreateAsync(Caller caller, string code, QuickPresentationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var creditCode = issuance.Authorise(caller, code);
+        var disclose = ValidateDisclose(request.Disclose);
+        var nonce = request.Nonce ?? B64Url.Encode(RandomNumberGenerator.GetBytes(16));
+        if (nonce.Length is 0 or > 200 || nonce.Any(char.IsControl))
+        {
+            throw ProblemException.Invalid("nonce", "The verifier's nonce: 1 to 200 characters, no control characters; leave it out to get a fresh one.");
+        }
+
+        var audience = request.Audience is { } a && VerifierOrganisation.IsWellFormedId(a) ? await verifiers.FindAsync(a, cancellationToken) : null;
+        if (audience is null)
+        {
+            throw ProblemException.Invalid("audience", "The id of the verifier organisation the presentation is for (as it appears in its receipts, e.g. verifier_…); no such verifier.");
+        }
+
+        var seed = await HolderSeedAsync(creditCode, cancellationToken);
+        var (_, disclosures, _, issuerJwt) = await issuance.IssueAsync(creditCode, HolderJwk.Ed25519(Ed25519.PublicKeyFromSeed(seed)), cancellationToken);
+        var chosen = disclosures.Where(d => disclose.Contains(d.Name)).ToList();
+        var now = time.GetUtcNow();
+        var parts = new SdJwtParts(issuerJwt, [.. chosen.Select(d => d.Encoded)], null);
+        var kbPayload = new JsonObject
+        {
+            ["iat"] = now.ToUnixTimeSeconds(),
+            ["aud"] = audience.Id,
+            ["nonce"] = nonce,
+            ["sd_hash"] = SdJwt.SdHash(parts),
+        };
+        var kb = CompactJws.Sign(seed, null, SdJwt.KeyBindingType, System.Text.Encoding.UTF8.GetBytes(kbPayload.ToJsonString()));
+        var presentation = parts.WithoutKeyBinding + kb;
+        return new QuickPresentation(presentation, audience.Id, nonce, [.. chosen.Select(d => d.Name)], now + PresentationChecker.MaxAge, QrPng(presentation));
+    }
+
+    private static HashSet<string> ValidateDisclose(IReadOnlyList<string>? disclose)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (disclose?.Count ?? 0); i++)
+        {
+            if (!DisclosableFields.All.Contains(disclose![i], StringComparer.Ordinal) || !set.Add(disclose[i]))
+            {
+                throw ProblemException.Invalid($"disclose[{i}]", $"One of {string.Join(", ", DisclosableFields.All)}, each at most once; name, credit code, entity type, registration authority and status are always disclosed.");
+            }
+        }
+
+        return set;
+    }
+
+    private async Task<byte[]> HolderSeedAsync(CreditCode code, CancellationToken cancellationToken)
+    {
+        if (await holderKeys.FindSeedAsync(code, cancellationToken) is { } stored)
+        {
+            return stored;
+        }
+
+        var seed = Ed25519.NewSeed();
+        return await holderKeys.TryCreateSeedAsync(code, seed, cancellationToken)
+            ? seed
+            : await holderKeys.FindSeedAsync(code, cancellationToken) ?? throw new InvalidOperationException($"The holder key of {code} vanished while being created.");
+    }
+
+    /// <summary>A QR code of the presentation, or null when it is longer than a QR code holds (too many or too long disclosures).</summary>
+    private static byte[]? QrPng(string presentation)
+    {
+        try
+        {
+            return QrCodes.Png(presentation, QrCodes.PresentationPixelsPerModule, QRCoder.QRCodeGenerator.ECCLevel.L);
+        }
+        catch (QRCoder.Exceptions.DataTooLongException)
+        {
+            return null;
+        }
+    }
+}
