@@ -21,6 +21,17 @@ public sealed record Caller(string Id, Role Role, string Name, CreditCode? Holde
 
     public bool IsHolderOf(CreditCode code) => Role == Role.Holder && HolderOf == code;
 
+    /// <summary>A holder key of this licence whose grant includes <paramref name="scope"/>; anyone else is refused with 403.</summary>
+    public void EnsureHolderMay(CreditCode code, HolderScope scope)
+    {
+        if (!IsHolderOf(code))
+        {
+            throw ProblemException.Forbidden(Role == Role.Holder
+                ? "A holder may only act for its own licence."
+                : $"Only a holder key of licence {code.Value} may do this.");
+        }
+    }
+
     /// <summary>The registrar sees every licence; a holder only its own; nobody else any.</summary>
     public void EnsureMayReadLicence(CreditCode code)
     {
