@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ELicence.Core.Credentials;
+using ELicence.Core.Documents;
 
 namespace ELicence.Functions.Licences;
 
-/// <summary>A licence and its credential, for the registrar and the licence's holder; holder keys, made by the registrar.</summary>
-public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, ApiKeyService apiKeys)
+/// <summary>A licence and its credential, for the registrar and the licence's holder (the credential for holder keys with the download scope).</summary>
+public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, LicenceDocuments documents)
 {
     [Function("GetLicence")]
     public Task<IActionResult> GetLicence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}")] HttpRequest req, string code) =>
@@ -22,19 +23,9 @@ public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, ApiKey
     public Task<IActionResult> GetCredential([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/credential")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
         {
-            var jws = await queries.GetCredentialAsync(caller, code, req.HttpContext.RequestAborted);
+            var jws = await documents.GetCredentialAsync(caller, code, req.HttpContext.RequestAborted);
             var wantsJose = req.Headers.Accept.ToString().Contains("application/jose", StringComparison.OrdinalIgnoreCase);
             return ApiResults.Text(jws, wantsJose ? "application/jose" : LicenceCredential.MediaType, new Dictionary<string, string> { ["Cache-Control"] = "private, no-store" });
-        });
-
-    /// <summary>Creates an API key for the licence's holder. The key is shown once, in this response.</summary>
-    [Function("CreateHolderKey")]
-    public Task<IActionResult> CreateHolderKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/holder-keys")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.Registrar, async caller =>
-        {
-            var licence = await queries.GetLicenceAsync(caller, code, req.HttpContext.RequestAborted);
-            var key = await apiKeys.CreateAsync(Role.Holder, "holder:" + licence.Code.Value, licence.Details.Name, licence.Code, req.HttpContext.RequestAborted);
-            return ApiResults.Json(new { key.KeyId, key.Key, role = key.Role, creditCode = key.HolderOf }, StatusCodes.Status201Created, new Dictionary<string, string> { ["Cache-Control"] = "no-store" });
         });
 }
 
