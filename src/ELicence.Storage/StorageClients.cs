@@ -18,6 +18,8 @@ public static class StorageNames
     public const string StatusEntriesTable = "statusentries";
     public const string StatusListsTable = "statuslists";
     public const string VerifiersTable = "verifiers";
+    public const string HolderKeysTable = "holderkeys";
+    public const string LicenceUsageTable = "licenceusage";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
@@ -31,7 +33,7 @@ public static class StorageNames
     public const string StatusPublishQueue = "status-publish";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, HolderKeysTable, LicenceUsageTable];
 
     public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer];
 

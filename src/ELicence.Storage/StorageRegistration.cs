@@ -3,14 +3,18 @@ using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
 using ELicence.Core;
 using ELicence.Core.Documents;
+using ELicence.Core.Holders;
+using ELicence.Core.Usage;
 using ELicence.Core.Verifiers;
 using ELicence.Storage.Applications;
 using ELicence.Storage.Callers;
 using ELicence.Storage.Documents;
+using ELicence.Storage.Holders;
 using ELicence.Storage.Keys;
 using ELicence.Storage.Licences;
 using ELicence.Storage.Receipts;
 using ELicence.Storage.StatusLists;
+using ELicence.Storage.Usage;
 using ELicence.Storage.Verifiers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,6 +66,8 @@ public static class StorageRegistration
         services.AddSingleton<IBatchReceiptStore, BatchReceiptStore>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
         services.AddSingleton<IVerifierStore, VerifierStore>();
+        services.AddSingleton<IHolderKeyStore, HolderKeyStore>();
+        services.AddSingleton<IUsageLog, UsageStore>();
         services.AddSingleton<IStatusListStore, StatusListStore>();
         services.AddSingleton<IStatusListQueue, StatusListQueue>();
         services.AddSingleton<IKeyRingStore>(sp =>
