@@ -50,11 +50,14 @@ public sealed class LicenceDocuments(LicenceQueries queries, IDocumentDownloadLo
     private async Task<(Licence Licence, string Credential)> DownloadAsync(Caller caller, string code, string document, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        var (licence, credential) = await queries.GetCurrentCredentialAsync(caller, code, cancellationToken);
-        if (caller.Role == Role.Holder)
+        // The scope is the key's, whichever licence is asked for (another one is refused next): checked before anything is
+        // read or, for a credential lost in a crash, signed again.
+        if (caller is { Role: Role.Holder, HolderOf: { } own })
         {
-            caller.EnsureHolderMay(licence.Code, HolderScope.Download);
+            caller.EnsureHolderMay(own, HolderScope.Download);
         }
+
+        var (licence, credential) = await queries.GetCurrentCredentialAsync(caller, code, cancellationToken);
 
         var record = UsageRecord.By(caller, "dl_" + Guid.NewGuid().ToString("N"), UsageKind.Download, time.GetUtcNow()) with { Document = document };
         await usage.AppendAsync(licence.Code, record, cancellationToken);

@@ -34,6 +34,21 @@ public class UsageTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task A_batch_verification_at_bid_opening_appears_in_the_usage_of_each_licence_it_checked()
+    {
+        var code = await service.IssueAsync();
+        var owner = await service.CreateHolderKeyAsync(code);
+
+        var (_, batch, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications/batch", service.VerifierKey, new { purpose = "tender:2026-0042", items = new[] { new { creditCode = code } } });
+
+        var item = Assert.Single((await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/usage", owner)).Body.GetProperty("items").EnumerateArray());
+        Assert.Equal("verification", item.GetProperty("kind").GetString());
+        Assert.Equal("tender:2026-0042", item.GetProperty("purpose").GetString());
+        Assert.Equal("valid", item.GetProperty("outcome").GetString());
+        Assert.Equal(batch.GetProperty("receipt").GetProperty("id").GetString(), item.GetProperty("receiptId").GetString());
+    }
+
+    [Fact]
     public async Task Usage_is_paged_with_a_continuation_token_and_filtered_by_date_range()
     {
         var code = await service.IssueAsync();
