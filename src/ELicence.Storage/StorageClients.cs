@@ -22,6 +22,8 @@ public static class StorageNames
     public const string VerifiersTable = "verifiers";
     public const string KeyReissuesTable = "keyreissues";
     public const string PresentationUsesTable = "presentationuses";
+    public const string HolderKeysTable = "holderkeys";
+    public const string LicenceUsageTable = "licenceusage";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
@@ -38,7 +40,7 @@ public static class StorageNames
     public const string KeyReissueQueue = "key-reissue";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable, HolderKeysTable, LicenceUsageTable];
 
     public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer, HolderKeysContainer];
 

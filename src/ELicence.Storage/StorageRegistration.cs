@@ -5,16 +5,20 @@ using ELicence.Core;
 using ELicence.Core.Documents;
 using ELicence.Core.Operations;
 using ELicence.Core.Presentations;
+using ELicence.Core.Holders;
+using ELicence.Core.Usage;
 using ELicence.Core.Verifiers;
 using ELicence.Storage.Applications;
 using ELicence.Storage.Callers;
 using ELicence.Storage.Documents;
+using ELicence.Storage.Holders;
 using ELicence.Storage.Keys;
 using ELicence.Storage.Licences;
 using ELicence.Storage.Operations;
 using ELicence.Storage.Presentations;
 using ELicence.Storage.Receipts;
 using ELicence.Storage.StatusLists;
+using ELicence.Storage.Usage;
 using ELicence.Storage.Verifiers;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -68,6 +72,8 @@ public static class StorageRegistration
         services.AddSingleton<IBatchReceiptStore, BatchReceiptStore>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
         services.AddSingleton<IVerifierStore, VerifierStore>();
+        services.AddSingleton<IHolderKeyStore, HolderKeyStore>();
+        services.AddSingleton<IUsageLog, UsageStore>();
         services.AddSingleton<IStatusListStore, StatusListStore>();
         services.AddSingleton<IStatusListQueue, StatusListQueue>();
         services.AddSingleton<IStorageProbe, StorageProbe>();
@@ -75,7 +81,7 @@ public static class StorageRegistration
         services.AddSingleton<IReissueStore, ReissueStore>();
         services.AddSingleton<IReissueQueue, ReissueQueue>();
         services.AddSingleton<IPresentationUseStore, PresentationUseStore>();
-        services.AddSingleton<IHolderKeyStore, HolderKeyBlobStore>();
+        services.AddSingleton<IPresentationKeyStore, HolderKeyBlobStore>();
         services.AddSingleton<IKeyRingStore>(sp =>
         {
             var signing = sp.GetRequiredService<SigningOptions>();

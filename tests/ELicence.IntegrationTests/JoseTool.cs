@@ -7,6 +7,10 @@ internal static class JoseTool
 {
     public static Task<(bool Verified, JsonElement? Result, string Error)> VerifyAsync(string jwks, string token, string expectedTyp) =>
         NodeTool.RunAsync("tests/tools/verify-with-jose.mjs", jwks, token, [expectedTyp]);
+
+    /// <summary>tests/tools/verify-detached-with-jose.mjs: a detached-payload JWS (RFC 7515 Appendix F) with the payload given as hex.</summary>
+    public static Task<(bool Verified, JsonElement? Result, string Error)> VerifyDetachedAsync(string jwks, string token, string payloadHex, string expectedTyp) =>
+        NodeTool.RunAsync("tests/tools/verify-detached-with-jose.mjs", jwks, token, [payloadHex, expectedTyp]);
 }
 
 /// <summary>

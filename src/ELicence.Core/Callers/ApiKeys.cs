@@ -10,9 +10,25 @@ namespace ELicence.Core.Callers;
 /// <summary>A stored API key: only the SHA-256 of its secret is kept.</summary>
 /// <remarks>
 /// Several keys may belong to one principal (an organisation): receipts and ownership follow the principal, not the key.
-/// A verifier key names its organisation (<see cref="PrincipalId"/>) and that organisation's kind.
+/// A verifier key names its organisation (<see cref="PrincipalId"/>) and that organisation's kind. A holder key names the acting
+/// person (<see cref="Name"/>), its kind and, for an agent, its scopes and expiry (none: a key from before delegation, the owner's).
 /// </remarks>
-public sealed record ApiKeyRecord(string KeyId, byte[] SecretHash, Role Role, string PrincipalId, string Name, string? HolderOf, DateTimeOffset CreatedAt, bool Revoked, VerifierKind? VerifierKind = null);
+public sealed record ApiKeyRecord(
+    string KeyId,
+    byte[] SecretHash,
+    Role Role,
+    string PrincipalId,
+    string Name,
+    string? HolderOf,
+    DateTimeOffset CreatedAt,
+    bool Revoked,
+    VerifierKind? VerifierKind = null,
+    HolderKind? HolderKind = null,
+    IReadOnlyList<HolderScope>? Scopes = null,
+    DateTimeOffset? ExpiresAt = null);
+
+/// <summary>A new holder key: for which licence, for whom, of which kind; an agent's scopes and expiry.</summary>
+public sealed record HolderKeySpec(CreditCode Code, string PersonName, HolderKind Kind, IReadOnlyList<HolderScope> Scopes, DateTimeOffset? ExpiresAt);
 
 /// <summary>Where API keys are kept (Table Storage in this service).</summary>
 public interface IApiKeyStore
@@ -62,6 +78,18 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
         return CreateAsync(Role.Verifier, organisation.Id, organisation.Name, null, organisation.Kind, cancellationToken);
     }
 
+    /// <summary>A key of the licence's owner, an administrator or an agent, acting as <see cref="HolderKeySpec.PersonName"/>.</summary>
+    public Task<IssuedApiKey> CreateHolderKeyAsync(HolderKeySpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return CreateAsync(
+            record => record with { Role = Role.Holder, PrincipalId = PrincipalOf(spec.Code), Name = spec.PersonName, HolderOf = spec.Code.Value, HolderKind = spec.Kind, Scopes = spec.Scopes, ExpiresAt = spec.ExpiresAt },
+            cancellationToken);
+    }
+
+    /// <summary>The principal every holder key of a licence acts for (rate limits and idempotency keys are the licence's).</summary>
+    public static string PrincipalOf(CreditCode code) => "holder:" + code.Value;
+
     /// <summary>Revokes a key by its id: its next request is refused.</summary>
     public Task RevokeAsync(string keyId, CancellationToken cancellationToken) =>
         IsWellFormedKeyId(keyId) ? store.RevokeAsync(keyId, cancellationToken) : throw new ArgumentException("Not a key id.", nameof(keyId));
@@ -69,13 +97,16 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
     /// <summary>Whether <paramref name="keyId"/> has the shape of the key ids this service makes (so it is safe as a table key).</summary>
     public static bool IsWellFormedKeyId(string? keyId) => keyId is { Length: KeyIdLength } && !keyId.AsSpan().ContainsAnyExcept(KeyIdCharacters);
 
-    private async Task<IssuedApiKey> CreateAsync(Role role, string principalId, string name, CreditCode? holderOf, VerifierKind? kind, CancellationToken cancellationToken)
+    private Task<IssuedApiKey> CreateAsync(Role role, string principalId, string name, CreditCode? holderOf, VerifierKind? kind, CancellationToken cancellationToken) =>
+        CreateAsync(record => record with { Role = role, PrincipalId = principalId, Name = name, HolderOf = holderOf?.Value, VerifierKind = kind }, cancellationToken);
+
+    private async Task<IssuedApiKey> CreateAsync(Func<ApiKeyRecord, ApiKeyRecord> describe, CancellationToken cancellationToken)
     {
         var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var secret = B64Url.Encode(RandomNumberGenerator.GetBytes(32)).Replace('_', 'Z');
-        var record = new ApiKeyRecord(keyId, Hash(secret), role, principalId, name, holderOf?.Value, time.GetUtcNow(), Revoked: false, kind);
+        var record = describe(new ApiKeyRecord(keyId, Hash(secret), Role.Registrar, "", "", null, time.GetUtcNow(), Revoked: false));
         await store.AddAsync(record, cancellationToken);
-        return new IssuedApiKey(keyId, $"{Prefix}{keyId}_{secret}", role, principalId, name, holderOf?.Value);
+        return new IssuedApiKey(keyId, $"{Prefix}{keyId}_{secret}", record.Role, record.PrincipalId, record.Name, record.HolderOf);
     }
 
     /// <summary>The caller a presented key belongs to, or null when it is malformed, unknown, revoked or wrong.</summary>
@@ -91,7 +122,8 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
         }
 
         var record = await store.FindAsync(keyId, cancellationToken);
-        if (record is null || record.Revoked || !CryptographicOperations.FixedTimeEquals(record.SecretHash, Hash(secret)))
+        if (record is null || record.Revoked || !CryptographicOperations.FixedTimeEquals(record.SecretHash, Hash(secret))
+            || (record.ExpiresAt is { } expiresAt && expiresAt <= time.GetUtcNow()))
         {
             return null;
         }
@@ -101,7 +133,7 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
             Role.Registrar => Caller.Registrar(record.PrincipalId, record.Name),
             // A verifier key from before organisations (no kind) authenticates nobody: receipts must name an organisation.
             Role.Verifier when record.VerifierKind is { } kind => Caller.Verifier(record.PrincipalId, record.Name, kind),
-            Role.Holder when StoredCode(record.HolderOf) is { } code => Caller.Holder(record.PrincipalId, record.Name, code),
+            Role.Holder when StoredCode(record.HolderOf) is { } code => Caller.Holder(record.PrincipalId, record.Name, code, GrantOf(record)),
             _ => null,
         };
     }
@@ -134,6 +166,9 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
     /// <summary>The holder's code as it was stored when the key was made (it was valid then; a later change of the legacy list does not unmake it).</summary>
     private static CreditCode? StoredCode(string? stored) =>
         stored is null ? null : CreditCode.FromStored(stored);
+
+    private static HolderGrant GrantOf(ApiKeyRecord record) =>
+        record.HolderKind is { } kind ? new HolderGrant(record.KeyId, kind, record.Scopes ?? [], record.ExpiresAt) : HolderGrant.Owner(record.KeyId);
 
     private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 }

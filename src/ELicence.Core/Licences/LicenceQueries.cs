@@ -32,13 +32,12 @@ public sealed class LicenceQueries(ILicenceStore licences, ICredentialStore cred
         (await GetCurrentCredentialAsync(caller, code, cancellationToken)).Credential;
 
     /// <summary>
-    /// The credential as a general JWS JSON serialization: the stored compact EdDSA credential's signature and the active SM2
+    /// A compact credential as a general JWS JSON serialization: its EdDSA signature and the active SM2
     /// key's signature over the same payload. SM2 signing here is deterministic, so the same version and keys always give the
     /// same text and nothing more is stored.
     /// </summary>
-    public async Task<string> GetCredentialJsonAsync(Caller caller, string code, CancellationToken cancellationToken)
+    public async Task<string> WithSm2SignatureAsync(string compact, CancellationToken cancellationToken)
     {
-        var compact = await GetCredentialAsync(caller, code, cancellationToken);
         var sm2 = (await keys.GetAsync(cancellationToken)).SigningSm2
             ?? throw new ProblemException(ProblemType.NotAcceptable, "This service's key ring has no SM2 key yet, so only the compact EdDSA credential (application/vc+jwt) is available.");
         return JsonJws.WithSecondSignature(compact, sm2);

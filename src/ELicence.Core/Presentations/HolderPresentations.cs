@@ -26,7 +26,7 @@ public sealed record QuickPresentationRequest(string? Audience, IReadOnlyList<st
 public sealed record QuickPresentation(string Presentation, string Audience, string Nonce, IReadOnlyList<string> Disclosed, DateTimeOffset ExpiresAt, byte[]? QrPng);
 
 /// <summary>The Ed25519 key the service holds for each licence, to make quick-mode presentations: a secret, stored like the signing keys.</summary>
-public interface IHolderKeyStore
+public interface IPresentationKeyStore
 {
     Task<byte[]?> FindSeedAsync(CreditCode code, CancellationToken cancellationToken);
 
@@ -79,7 +79,7 @@ public sealed class SdJwtVcIssuer(ILicenceStore licences, IKeyRingProvider keys,
 /// Quick mode (like the national app's dynamic QR): the service holds an Ed25519 key per licence, issues the SD-JWT VC bound
 /// to it and signs the key-binding JWT for one verifier organisation, with a fresh nonce unless the verifier gave one.
 /// </summary>
-public sealed class QuickPresentations(SdJwtVcIssuer issuance, IVerifierStore verifiers, IHolderKeyStore holderKeys, TimeProvider time)
+public sealed class QuickPresentations(SdJwtVcIssuer issuance, IVerifierStore verifiers, IPresentationKeyStore holderKeys, TimeProvider time)
 {
     public async Task<QuickPresentation> CreateAsync(Caller caller, string code, QuickPresentationRequest request, CancellationToken cancellationToken)
     {

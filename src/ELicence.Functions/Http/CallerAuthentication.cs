@@ -73,8 +73,8 @@ public static class Access
 {
     public static readonly Role[] Registrar = [Role.Registrar];
     public static readonly Role[] Verifier = [Role.Verifier];
-    public static readonly Role[] RegistrarOrHolder = [Role.Registrar, Role.Holder];
     public static readonly Role[] Holder = [Role.Holder];
+    public static readonly Role[] RegistrarOrHolder = [Role.Registrar, Role.Holder];
     public static readonly Role[] RegistrarOrVerifier = [Role.Registrar, Role.Verifier];
 
     /// <summary>

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ELicence.Core.Credentials;
+using ELicence.Core.Documents;
 using ELicence.Core.Keys;
 
 namespace ELicence.Functions.Licences;
 
-/// <summary>A licence and its credential, for the registrar and the licence's holder; holder keys, made by the registrar.</summary>
-public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, ApiKeyService apiKeys)
+/// <summary>A licence and its credential, for the registrar and the licence's holder (the credential for holder keys with the download scope).</summary>
+public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, LicenceDocuments documents)
 {
     [Function("GetLicence")]
     public Task<IActionResult> GetLicence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}")] HttpRequest req, string code) =>
@@ -30,22 +31,12 @@ public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, ApiKey
             var accepted = req.GetTypedHeaders().Accept.Select(a => a.MediaType.Value).ToList();
             if (accepted.Contains(JsonJws.MediaType, StringComparer.OrdinalIgnoreCase))
             {
-                return ApiResults.Text(await queries.GetCredentialJsonAsync(caller, code, req.HttpContext.RequestAborted), JsonJws.MediaType, headers);
+                return ApiResults.Text(await documents.GetCredentialJsonAsync(caller, code, req.HttpContext.RequestAborted), JsonJws.MediaType, headers);
             }
 
-            var jws = await queries.GetCredentialAsync(caller, code, req.HttpContext.RequestAborted);
+            var jws = await documents.GetCredentialAsync(caller, code, req.HttpContext.RequestAborted);
             var wantsJose = accepted.Contains("application/jose", StringComparer.OrdinalIgnoreCase);
             return ApiResults.Text(jws, wantsJose ? "application/jose" : LicenceCredential.MediaType, headers);
-        });
-
-    /// <summary>Creates an API key for the licence's holder. The key is shown once, in this response.</summary>
-    [Function("CreateHolderKey")]
-    public Task<IActionResult> CreateHolderKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/holder-keys")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.Registrar, async caller =>
-        {
-            var licence = await queries.GetLicenceAsync(caller, code, req.HttpContext.RequestAborted);
-            var key = await apiKeys.CreateAsync(Role.Holder, "holder:" + licence.Code.Value, licence.Details.Name, licence.Code, req.HttpContext.RequestAborted);
-            return ApiResults.Json(new { key.KeyId, key.Key, role = key.Role, creditCode = key.HolderOf }, StatusCodes.Status201Created, new Dictionary<string, string> { ["Cache-Control"] = "no-store" });
         });
 }
 

@@ -27,7 +27,10 @@ public sealed class ApiKeyStore(StorageClients storage) : IApiKeyStore
                 e.GetString("HolderOf"),
                 e.GetDateTimeOffset("CreatedAt") ?? default,
                 e.GetBoolean("Revoked") ?? false,
-                e.GetString("VerifierKind") is { } kind ? Enum.Parse<VerifierKind>(kind) : null);
+                e.GetString("VerifierKind") is { } kind ? Enum.Parse<VerifierKind>(kind) : null,
+                e.GetString("HolderKind") is { } holderKind ? Enum.Parse<HolderKind>(holderKind) : null,
+                e.GetString("Scopes") is { } scopes ? [.. scopes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<HolderScope>)] : null,
+                e.GetDateTimeOffset("ExpiresAt"));
     }
 
     public async Task AddAsync(ApiKeyRecord record, CancellationToken cancellationToken)
@@ -44,6 +47,9 @@ public sealed class ApiKeyStore(StorageClients storage) : IApiKeyStore
                 ["CreatedAt"] = record.CreatedAt,
                 ["Revoked"] = record.Revoked,
                 ["VerifierKind"] = record.VerifierKind?.ToString(),
+                ["HolderKind"] = record.HolderKind?.ToString(),
+                ["Scopes"] = record.Scopes is null ? null : string.Join(',', record.Scopes),
+                ["ExpiresAt"] = record.ExpiresAt,
             },
             cancellationToken);
     }

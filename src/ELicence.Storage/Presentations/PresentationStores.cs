@@ -28,7 +28,7 @@ public sealed class PresentationUseStore(StorageClients storage) : IPresentation
 /// The quick-mode holder key of each licence as a private blob "{code}.json" holding its Ed25519 seed, written once. Like the
 /// local signing key ring: the container is private and never served.
 /// </summary>
-public sealed class HolderKeyBlobStore(StorageClients storage) : IHolderKeyStore
+public sealed class HolderKeyBlobStore(StorageClients storage) : IPresentationKeyStore
 {
     private sealed record StoredHolderKey(string Seed);
 

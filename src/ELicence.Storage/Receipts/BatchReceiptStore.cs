@@ -1,13 +1,15 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using ELicence.Core.Usage;
 using ELicence.Core.Verification;
+using ELicence.Storage.Usage;
 
 namespace ELicence.Storage.Receipts;
 
 /// <summary>
 /// Batch receipts beside the single ones: a write-once blob <c>{id}.jwt</c> in the receipts container, one row in
 /// <c>receiptsbyverifier</c>, and in <c>receiptsbylicence</c> one row per checked item whose licence the register holds
-/// (row key <c>{id}-{index}</c>, so a licence listed twice in a batch shows both checks).
+/// (row key <c>{id}-{index}</c>, so a licence listed twice in a batch shows both checks), and one usage record per such item.
 /// </summary>
 public sealed class BatchReceiptStore(StorageClients storage) : IBatchReceiptStore
 {
@@ -15,6 +17,7 @@ public sealed class BatchReceiptStore(StorageClients storage) : IBatchReceiptSto
     private readonly BlobContainerClient _container = storage.Container(StorageNames.ReceiptsContainer);
     private readonly TableClient _byLicence = storage.Table(StorageNames.ReceiptsByLicenceTable);
     private readonly TableClient _byVerifier = storage.Table(StorageNames.ReceiptsByVerifierTable);
+    private readonly UsageStore _usage = new(storage);
 
     public async Task SaveAsync(StoredBatchReceipt receipt, CancellationToken cancellationToken)
     {
@@ -40,19 +43,25 @@ public sealed class BatchReceiptStore(StorageClients storage) : IBatchReceiptSto
         await Parallel.ForEachAsync(
             checkedLicences,
             new ParallelOptions { MaxDegreeOfParallelism = IndexParallelism, CancellationToken = cancellationToken },
-            async (item, token) => await _byLicence.UpsertEntityAsync(
-                new TableEntity(item.CreditCode!, $"{receipt.Id}-{item.Index:D3}")
-                {
-                    ["ReceiptId"] = receipt.Id,
-                    ["Item"] = item.Index,
-                    ["VerifierId"] = receipt.VerifierId,
-                    ["CreditCode"] = item.CreditCode,
-                    ["VerifiedAt"] = batch.VerifiedAt,
-                    ["Valid"] = item.Outcome == BatchOutcome.Valid,
-                    ["Purpose"] = batch.Purpose,
-                },
-                TableUpdateMode.Replace,
-                token));
+            async (item, token) =>
+            {
+                await _byLicence.UpsertEntityAsync(
+                    new TableEntity(item.CreditCode!, $"{receipt.Id}-{item.Index:D3}")
+                    {
+                        ["ReceiptId"] = receipt.Id,
+                        ["Item"] = item.Index,
+                        ["VerifierId"] = receipt.VerifierId,
+                        ["CreditCode"] = item.CreditCode,
+                        ["VerifiedAt"] = batch.VerifiedAt,
+                        ["Valid"] = item.Outcome == BatchOutcome.Valid,
+                        ["Purpose"] = batch.Purpose,
+                    },
+                    TableUpdateMode.Replace,
+                    token);
+                var use = new UsageRecord(
+                    $"{receipt.Id}_{item.Index:D3}", UsageKind.Verification, batch.VerifiedAt, batch.Verifier.Id, batch.Verifier.Name, batch.Purpose, item.Outcome == BatchOutcome.Valid ? "valid" : "invalid", ReceiptId: receipt.Id);
+                await _usage.AppendAsync(CreditCode.FromStored(item.CreditCode!), use, token);
+            });
     }
 
     public async Task<StoredBatchReceipt?> FindAsync(string id, CancellationToken cancellationToken) =>

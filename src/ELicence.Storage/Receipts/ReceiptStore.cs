@@ -1,8 +1,12 @@
+using ELicence.Core.Usage;
+using ELicence.Storage.Usage;
+
 namespace ELicence.Storage.Receipts;
 
 /// <summary>
 /// Receipts as write-once blobs <c>{id}.jwt</c> (a second write under the same name fails; in Azure the container also carries
-/// a time-based immutability policy), indexed in two tables: by licence and by verifier.
+/// a time-based immutability policy), indexed in two tables: by licence and by verifier, and recorded in the licence's usage
+/// (who checked it, for what, with what outcome) under the receipt's id, so a retried save leaves one usage row.
 /// </summary>
 public sealed class ReceiptStore(StorageClients storage) : IReceiptStore
 {
@@ -10,6 +14,7 @@ public sealed class ReceiptStore(StorageClients storage) : IReceiptStore
     private readonly BlobContainerClient _container = storage.Container(StorageNames.ReceiptsContainer);
     private readonly TableClient _byLicence = storage.Table(StorageNames.ReceiptsByLicenceTable);
     private readonly TableClient _byVerifier = storage.Table(StorageNames.ReceiptsByVerifierTable);
+    private readonly UsageStore _usage = new(storage);
 
     public async Task SaveAsync(StoredReceipt receipt, CancellationToken cancellationToken)
     {
@@ -27,6 +32,11 @@ public sealed class ReceiptStore(StorageClients storage) : IReceiptStore
         if (receipt.Receipt.Subject is { } code)
         {
             await _byLicence.UpsertEntityAsync(new TableEntity(index) { PartitionKey = code, RowKey = receipt.Id }, TableUpdateMode.Replace, cancellationToken);
+            var r = receipt.Receipt;
+            await _usage.AppendAsync(
+                CreditCode.FromStored(code),
+                new UsageRecord(receipt.Id, UsageKind.Verification, r.VerifiedAt, r.Verifier.Id, r.Verifier.Name, r.Purpose, r.Valid ? "valid" : "invalid", ReceiptId: receipt.Id),
+                cancellationToken);
         }
 
         await _byVerifier.UpsertEntityAsync(new TableEntity(index) { PartitionKey = KeySafe(receipt.VerifierId), RowKey = receipt.Id }, TableUpdateMode.Replace, cancellationToken);
