@@ -18,11 +18,15 @@ public static class StorageNames
     public const string StatusEntriesTable = "statusentries";
     public const string StatusListsTable = "statuslists";
     public const string VerifiersTable = "verifiers";
+    public const string RegisterIndexTable = "registerindex";
+    public const string RegisterFeedTable = "registerfeed";
+    public const string RegisterFilesTable = "registerfiles";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
     public const string KeysContainer = "signing-keys";
     public const string StatusListsContainer = "status-lists";
+    public const string RegisterFilesContainer = "register-files";
 
     /// <summary>Queue trigger names must be constants, so the function attributes use these too.</summary>
     public const string IssuanceQueue = "issue-licence";
@@ -31,9 +35,9 @@ public static class StorageNames
     public const string StatusPublishQueue = "status-publish";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, RegisterIndexTable, RegisterFeedTable, RegisterFilesTable];
 
-    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer];
+    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer, RegisterFilesContainer];
 
     public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison"];
 }

@@ -10,6 +10,8 @@ using ELicence.Storage.Documents;
 using ELicence.Storage.Keys;
 using ELicence.Storage.Licences;
 using ELicence.Storage.Receipts;
+using ELicence.Core.Register;
+using ELicence.Storage.Register;
 using ELicence.Storage.StatusLists;
 using ELicence.Storage.Verifiers;
 using Microsoft.Extensions.Configuration;
@@ -64,6 +66,10 @@ public static class StorageRegistration
         services.AddSingleton<IVerifierStore, VerifierStore>();
         services.AddSingleton<IStatusListStore, StatusListStore>();
         services.AddSingleton<IStatusListQueue, StatusListQueue>();
+        services.AddSingleton<RegisterIndexStore>();
+        services.AddSingleton<IRegisterIndex>(sp => sp.GetRequiredService<RegisterIndexStore>());
+        services.AddSingleton<IChangeFeedStore, ChangeFeedStore>();
+        services.AddSingleton<IRegisterFileStore, RegisterFileStore>();
         services.AddSingleton<IKeyRingStore>(sp =>
         {
             var signing = sp.GetRequiredService<SigningOptions>();
