@@ -71,12 +71,14 @@ public sealed class RegisterSearch(IRegisterIndex index, RegisterOptions options
         var postings = await Task.WhenAll(terms.Select(t => index.ReadTermAsync(t, options.SearchTermCap, cancellationToken)));
         var byTerm = terms.Zip(postings).ToList();
         var candidates = new Dictionary<string, IndexedLicence>(StringComparer.Ordinal);
+        var tooBroad = false;
         // Names and code fragments are separate ways to match: each contributes the smallest complete partition among its terms.
         foreach (var group in new[] { query.NameTerms, query.CodeTerms }.Where(g => g.Count > 0))
         {
             var complete = byTerm.Where(p => group.Contains(p.First) && p.Second.Complete).Select(p => p.Second).MinBy(p => p.Licences.Count);
             if (complete is null)
             {
+                tooBroad = true;
                 continue;
             }
 
@@ -86,7 +88,7 @@ public sealed class RegisterSearch(IRegisterIndex index, RegisterOptions options
             }
         }
 
-        if (candidates.Count == 0 && byTerm.Any(p => !p.Second.Complete))
+        if (tooBroad && candidates.Count == 0)
         {
             throw ProblemException.Invalid("q", $"'{query.Text}' matches too many licences to rank (every part of it is in more than {options.SearchTermCap.ToString(CultureInfo.InvariantCulture)} names); add more of the name, or search by credit code.");
         }

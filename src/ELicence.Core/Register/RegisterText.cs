@@ -35,7 +35,10 @@ public static class RegisterText
         return builder.ToString();
     }
 
-    /// <summary>The index terms of a name: <c>g:</c> plus each bigram of an ideographic run (a run of one: the character), <c>w:</c> plus each other word.</summary>
+    /// <summary>
+    /// The index terms of a name: <c>g:</c> plus each bigram of a run containing ideographs (a run of one: the character),
+    /// <c>w:</c> plus each word, a word being a run without ideographs or such a part of a mixed run ("ABC" in "阿图什ABC科技").
+    /// </summary>
     public static IReadOnlyList<string> NameTerms(string name)
     {
         var terms = new List<string>();
@@ -44,20 +47,21 @@ public static class RegisterText
             if (!ideographic)
             {
                 terms.Add("w:" + run);
+                continue;
             }
-            else
-            {
-                var units = TextElements(run);
-                if (units.Count == 1)
-                {
-                    terms.Add("g:" + units[0]);
-                }
 
-                for (var i = 0; i + 1 < units.Count; i++)
-                {
-                    terms.Add("g:" + units[i] + units[i + 1]);
-                }
+            var units = TextElements(run);
+            if (units.Count == 1)
+            {
+                terms.Add("g:" + units[0]);
             }
+
+            for (var i = 0; i + 1 < units.Count; i++)
+            {
+                terms.Add("g:" + units[i] + units[i + 1]);
+            }
+
+            terms.AddRange(WordsWithin(run).Select(w => "w:" + w));
         }
 
         return [.. terms.Distinct(StringComparer.Ordinal)];
@@ -70,49 +74,64 @@ public static class RegisterText
         return [.. Enumerable.Range(0, Math.Max(0, code.Length - CodeGram + 1)).Select(i => string.Concat("c:", code.AsSpan(i, CodeGram))).Distinct(StringComparer.Ordinal)];
     }
 
-    /// <summary>True when every ideographic run of the (normalised) query occurs in the name and every other word of it is a word of the name.</summary>
+    /// <summary>True when every run of the (normalised) query that has ideographs occurs in the name and every other one is a word of the name.</summary>
     public static bool Matches(string normalisedQuery, string name)
     {
         var normalName = Normalise(name);
         var compactName = Compact(normalName);
-        var nameWords = Runs(normalName).Where(r => !r.Ideographic).Select(r => r.Run).ToHashSet(StringComparer.Ordinal);
+        var nameWords = Runs(normalName).SelectMany(r => r.Ideographic ? WordsWithin(r.Run) : [r.Run]).ToHashSet(StringComparer.Ordinal);
         return Runs(normalisedQuery).All(r => r.Ideographic ? compactName.Contains(r.Run, StringComparison.Ordinal) : nameWords.Contains(r.Run));
     }
 
-    /// <summary>Runs of letters and digits, split where the text changes between ideographic and other scripts.</summary>
+    /// <summary>Runs of letters and digits (split at anything else), each marked when it contains an ideograph.</summary>
     public static IEnumerable<(string Run, bool Ideographic)> Runs(string normalised)
     {
         ArgumentNullException.ThrowIfNull(normalised);
         var builder = new StringBuilder();
-        bool? ideographic = null;
+        var ideographic = false;
         foreach (var rune in normalised.EnumerateRunes())
         {
-            if (!Rune.IsLetterOrDigit(rune))
+            if (Rune.IsLetterOrDigit(rune))
             {
-                if (builder.Length > 0)
-                {
-                    yield return (builder.ToString(), ideographic!.Value);
-                    builder.Clear();
-                }
-
-                ideographic = null;
+                builder.Append(rune.ToString());
+                ideographic |= IsIdeographic(rune);
                 continue;
             }
 
-            var isIdeographic = IsIdeographic(rune);
-            if (ideographic is { } current && current != isIdeographic && builder.Length > 0)
+            if (builder.Length > 0)
             {
-                yield return (builder.ToString(), current);
+                yield return (builder.ToString(), ideographic);
                 builder.Clear();
+                ideographic = false;
             }
-
-            ideographic = isIdeographic;
-            builder.Append(rune.ToString());
         }
 
         if (builder.Length > 0)
         {
-            yield return (builder.ToString(), ideographic!.Value);
+            yield return (builder.ToString(), ideographic);
+        }
+    }
+
+    /// <summary>The maximal parts without ideographs of a mixed run.</summary>
+    private static IEnumerable<string> WordsWithin(string run)
+    {
+        var builder = new StringBuilder();
+        foreach (var rune in run.EnumerateRunes())
+        {
+            if (!IsIdeographic(rune))
+            {
+                builder.Append(rune.ToString());
+            }
+            else if (builder.Length > 0)
+            {
+                yield return builder.ToString();
+                builder.Clear();
+            }
+        }
+
+        if (builder.Length > 0)
+        {
+            yield return builder.ToString();
         }
     }
 
