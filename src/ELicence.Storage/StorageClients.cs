@@ -33,13 +33,14 @@ public static class StorageNames
     public const string IssuancePoisonQueue = IssuanceQueue + "-poison";
     public const string StatusSyncQueue = "status-sync";
     public const string StatusPublishQueue = "status-publish";
+    public const string LicenceEventsQueue = "licence-events";
 
     public static IReadOnlyList<string> Tables { get; } =
         [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, RegisterIndexTable, RegisterFeedTable, RegisterFilesTable];
 
     public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer, RegisterFilesContainer];
 
-    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison"];
+    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison", LicenceEventsQueue, LicenceEventsQueue + "-poison"];
 }
 
 /// <summary>
