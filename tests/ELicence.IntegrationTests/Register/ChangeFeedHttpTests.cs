@@ -56,7 +56,7 @@ public class ChangeFeedHttpTests(RegisterFixture service)
         // Delivering everything again changes nothing: exactly once.
         foreach (var code in codes)
         {
-            await service.DeliverAsync(code);
+            await service.RedeliverAsync(code);
         }
 
         var (again, last) = await ReadAllAsync(0, jsonLines: true);
@@ -97,6 +97,34 @@ public class ChangeFeedHttpTests(RegisterFixture service)
         Assert.Equal("suspended", register[codes[0]].GetProperty("status").GetString());
         Assert.Equal("revoked", register[codes[2]].GetProperty("status").GetString());
         Assert.Contains("阿图什市变更0号商贸有限公司", register[codes[0]].GetProperty("formerNames").EnumerateArray().Select(n => n.GetString()));
+    }
+
+    [Fact]
+    public async Task A_change_committed_just_before_a_crash_reaches_the_feed_once_through_the_sweep()
+    {
+        var code = await service.IssueAsync(Applications.Valid("阿图什市断电商贸有限公司"));
+        await service.DeliverAsync(code);
+        var (before, cursor) = await ReadAllAsync(0, jsonLines: false);
+
+        service.LoseEventNudges = true;
+        try
+        {
+            await service.ActAsync(code, "suspension", new { reasonCode = "false-information", reason = "年报信息隐瞒真实情况" });
+            Assert.Equal(1, await service.OutboxRowsAsync(code)); // committed, pending, no message: the process "crashed" here
+            Assert.Empty((await ReadAllAsync(cursor, jsonLines: false)).Entries);
+        }
+        finally
+        {
+            service.LoseEventNudges = false;
+        }
+
+        await service.AdvanceUntilAsync(TimeSpan.FromMinutes(1), async () => await service.OutboxRowsAsync(code) == 0);
+
+        var (after, _) = await ReadAllAsync(cursor, jsonLines: false);
+        var suspended = Assert.Single(after, e => e.GetProperty("creditCode").GetString() == code);
+        Assert.Equal("suspended", suspended.GetProperty("type").GetString());
+        Assert.Equal(2, suspended.GetProperty("eventSequence").GetInt32());
+        AssertContiguousAndOncePerEvent([.. before, .. after]);
     }
 
     [Fact]

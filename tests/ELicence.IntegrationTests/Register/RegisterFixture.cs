@@ -1,4 +1,6 @@
 using ELicence.Core.CreditCodes;
+using ELicence.Storage;
+using ELicence.Storage.Licences;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,18 +19,39 @@ public sealed class RegisterFixture : ServiceFixture
 
     protected override IEnumerable<string> Settings => [.. base.Settings, "--Register:LongPollInterval=00:00:00.050"];
 
-    protected override void Configure(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(Clock);
+    /// <summary>While set, nudges to the licence-events queue are lost, as if the process crashed right after each commit.</summary>
+    public bool LoseEventNudges { get; set; }
 
-    /// <summary>
-    /// Waits until every committed event of <paramref name="code"/> has been handed to the register's subscribers.
-    /// Until the licence-event outbox is merged, this hands them over itself, as the dispatcher will (subscribers are
-    /// idempotent, so both together are harmless).
-    /// </summary>
+    protected override void Configure(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<TimeProvider>(Clock);
+        builder.Services.AddSingleton<ILicenceEventQueue>(sp => new LosableEventQueue(new LicenceEventQueue(sp.GetRequiredService<StorageClients>()), this));
+    }
+
+    /// <summary>Waits until the outbox relay has handed every committed event of <paramref name="code"/> to the subscribers (its outbox rows are gone).</summary>
     public async Task DeliverAsync(string code)
     {
+        for (var attempt = 0; attempt < 800; attempt++)
+        {
+            if (await OutboxRowsAsync(code) == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(25);
+        }
+
+        Assert.Fail($"The outbox of {code} was not relayed.");
+    }
+
+    public async Task<int> OutboxRowsAsync(string code) =>
+        (await this.QueryAsync(StorageNames.LicencesTable, $"PartitionKey eq '{code}' and RowKey ge 'outbox-' and RowKey lt 'outbox.'")).Count;
+
+    /// <summary>Hands the licence's whole history to the register's subscribers again, as a redelivery after a crash would.</summary>
+    public async Task RedeliverAsync(string code)
+    {
         var creditCode = CreditCode.FromStored(code);
-        var history = await Services.GetRequiredService<ILicenceStore>().GetHistoryAsync(creditCode, default);
-        foreach (var e in history)
+        foreach (var e in await Services.GetRequiredService<ILicenceStore>().GetHistoryAsync(creditCode, default))
         {
             foreach (var subscriber in Services.GetServices<ILicenceEventSubscriber>())
             {
@@ -60,6 +83,12 @@ public sealed class RegisterFixture : ServiceFixture
 
         Assert.Fail("The condition did not hold after advancing the clock.");
     }
+}
+
+internal sealed class LosableEventQueue(ILicenceEventQueue inner, RegisterFixture fixture) : ILicenceEventQueue
+{
+    public Task EnqueueAsync(CreditCode code, CancellationToken cancellationToken) =>
+        fixture.LoseEventNudges ? Task.CompletedTask : inner.EnqueueAsync(code, cancellationToken);
 }
 
 [CollectionDefinition(Name)]
