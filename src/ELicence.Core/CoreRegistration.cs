@@ -9,6 +9,7 @@ using ELicence.Core.Licences;
 using ELicence.Core.Operations;
 using ELicence.Core.Receipts;
 using ELicence.Core.Signatures;
+using ELicence.Core.Register;
 using ELicence.Core.StatusLists;
 using ELicence.Core.Usage;
 using ELicence.Core.Verification;
@@ -66,7 +67,21 @@ public static class CoreRegistration
         services.AddSingleton<LicenceDocuments>();
         services.AddSingleton<PublicLicenceCheck>();
         services.AddSingleton<HealthService>();
+        services.AddRegister(configuration);
         return services;
+    }
+
+    /// <summary>The public register: search and its index, the change feed, snapshots and deltas.</summary>
+    private static void AddRegister(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<RegisterOptions>(configuration, RegisterOptions.Section);
+        services.AddSingleton<RegisterIndexer>();
+        services.AddSingleton<ILicenceEventSubscriber>(sp => sp.GetRequiredService<RegisterIndexer>());
+        services.AddSingleton<ChangeFeedWriter>();
+        services.AddSingleton<ILicenceEventSubscriber>(sp => sp.GetRequiredService<ChangeFeedWriter>());
+        services.AddSingleton<RegisterSearch>();
+        services.AddSingleton<ChangeFeedReader>();
+        services.AddSingleton<RegisterFiles>();
     }
 
     /// <summary>Binds <typeparamref name="T"/> to its section, validates its data annotations when the host starts, and registers the value.</summary>

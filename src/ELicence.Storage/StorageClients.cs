@@ -24,12 +24,16 @@ public static class StorageNames
     public const string PresentationUsesTable = "presentationuses";
     public const string HolderKeysTable = "holderkeys";
     public const string LicenceUsageTable = "licenceusage";
+    public const string RegisterIndexTable = "registerindex";
+    public const string RegisterFeedTable = "registerfeed";
+    public const string RegisterFilesTable = "registerfiles";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
     public const string KeysContainer = "signing-keys";
     public const string StatusListsContainer = "status-lists";
     public const string HolderKeysContainer = "holder-keys";
+    public const string RegisterFilesContainer = "register-files";
 
     /// <summary>Queue trigger names must be constants, so the function attributes use these too.</summary>
     public const string IssuanceQueue = "issue-licence";
@@ -40,9 +44,9 @@ public static class StorageNames
     public const string KeyReissueQueue = "key-reissue";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable, HolderKeysTable, LicenceUsageTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable, HolderKeysTable, LicenceUsageTable, RegisterIndexTable, RegisterFeedTable, RegisterFilesTable];
 
-    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer, HolderKeysContainer];
+    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer, HolderKeysContainer, RegisterFilesContainer];
 
     public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison", LicenceEventsQueue, LicenceEventsQueue + "-poison", KeyReissueQueue, KeyReissueQueue + "-poison"];
 }

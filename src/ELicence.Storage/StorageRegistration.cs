@@ -17,6 +17,8 @@ using ELicence.Storage.Licences;
 using ELicence.Storage.Operations;
 using ELicence.Storage.Presentations;
 using ELicence.Storage.Receipts;
+using ELicence.Core.Register;
+using ELicence.Storage.Register;
 using ELicence.Storage.StatusLists;
 using ELicence.Storage.Usage;
 using ELicence.Storage.Verifiers;
@@ -82,6 +84,10 @@ public static class StorageRegistration
         services.AddSingleton<IReissueQueue, ReissueQueue>();
         services.AddSingleton<IPresentationUseStore, PresentationUseStore>();
         services.AddSingleton<IPresentationKeyStore, HolderKeyBlobStore>();
+        services.AddSingleton<RegisterIndexStore>();
+        services.AddSingleton<IRegisterIndex>(sp => sp.GetRequiredService<RegisterIndexStore>());
+        services.AddSingleton<IChangeFeedStore, ChangeFeedStore>();
+        services.AddSingleton<IRegisterFileStore, RegisterFileStore>();
         services.AddSingleton<IKeyRingStore>(sp =>
         {
             var signing = sp.GetRequiredService<SigningOptions>();

@@ -80,6 +80,7 @@ public class ServiceFixture : IAsyncLifetime
         // Every test calls from 127.0.0.1: limits high enough that only the rate-limit tests meet them.
         "--RateLimits:Anonymous:Burst=1000000",
         "--RateLimits:Objections:Burst=1000000",
+        "--RateLimits:RegisterSearch:Burst=1000000",
         "--RateLimits:Registrar:Burst=1000000",
         "--RateLimits:Holder:Burst=1000000",
         "--RateLimits:Verifier:Burst=1000000",

@@ -26,13 +26,14 @@ public sealed record ProblemType(string Slug, string Title)
     public static readonly ProblemType LimitReached = new("limit-reached", "A limit on this resource has been reached.");
     public static readonly ProblemType IdempotencyKeyReused = new("idempotency-key-reused", "The Idempotency-Key was already used with a different request.");
     public static readonly ProblemType RateLimited = new("rate-limited", "Too many requests from this client; retry later.");
+    public static readonly ProblemType Gone = new("gone", "What the request asks for is no longer kept.");
     public static readonly ProblemType HeadersTooLarge = new("headers-too-large", "The request headers are too large.");
     public static readonly ProblemType Internal = new("internal", "An unexpected error occurred.");
 
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         Validation, MalformedJson, BadRequest, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, InvalidTransition,
-        LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, HeadersTooLarge, Internal,
+        LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, Gone, HeadersTooLarge, Internal,
     ];
 }
 

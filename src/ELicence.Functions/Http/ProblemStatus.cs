@@ -23,6 +23,7 @@ public static class ProblemStatus
         [ProblemType.UnsupportedMediaType] = StatusCodes.Status415UnsupportedMediaType,
         [ProblemType.IdempotencyKeyReused] = StatusCodes.Status422UnprocessableEntity,
         [ProblemType.RateLimited] = StatusCodes.Status429TooManyRequests,
+        [ProblemType.Gone] = StatusCodes.Status410Gone,
         [ProblemType.HeadersTooLarge] = StatusCodes.Status431RequestHeaderFieldsTooLarge,
         [ProblemType.Internal] = StatusCodes.Status500InternalServerError,
     }.ToFrozenDictionary();

@@ -21,6 +21,9 @@ public enum RatePolicy
     /// <summary>Objections to deregistration notices: anonymous writes, so far stricter.</summary>
     Objections,
 
+    /// <summary>Searches of the public register from the public page: anonymous and each one several index reads, so stricter than <see cref="Anonymous"/>.</summary>
+    RegisterSearch,
+
     /// <summary>Every request of a registrar.</summary>
     Registrar,
 
@@ -70,6 +73,8 @@ public sealed class RateLimitOptions
 
     public RatePolicyOptions Objections { get; set; } = new() { Permits = 5, Window = TimeSpan.FromHours(1), Burst = 3 };
 
+    public RatePolicyOptions RegisterSearch { get; set; } = new() { Permits = 30, Window = TimeSpan.FromMinutes(1), Burst = 10 };
+
     public RatePolicyOptions Registrar { get; set; } = new() { Permits = 600, Window = TimeSpan.FromMinutes(1), Burst = 300 };
 
     public RatePolicyOptions Holder { get; set; } = new() { Permits = 60, Window = TimeSpan.FromMinutes(1), Burst = 30 };
@@ -84,6 +89,7 @@ public sealed class RateLimitOptions
     {
         RatePolicy.Anonymous => Anonymous,
         RatePolicy.Objections => Objections,
+        RatePolicy.RegisterSearch => RegisterSearch,
         RatePolicy.Registrar => Registrar,
         RatePolicy.Holder => Holder,
         RatePolicy.Verifier => Verifier,

@@ -1,0 +1,72 @@
+namespace ELicence.IntegrationTests.Register;
+
+/// <summary>A clerk searching the public register over HTTP, against Azurite, as a verifier and anonymously.</summary>
+[Collection(RegisterCollection.Name)]
+public class RegisterSearchHttpTests(RegisterFixture service)
+{
+    private static string Unique() => string.Concat(Guid.NewGuid().ToString("N")[..6].Select(c => (char)('甲' + (c % 10))));
+
+    [Fact]
+    public async Task A_clerk_finds_a_business_by_part_of_its_Chinese_name_and_the_public_page_too()
+    {
+        var mark = Unique();
+        var code = await service.IssueAsync(Applications.Valid($"阿图什市{mark}ABC天山果业有限公司"));
+        await service.DeliverAsync(code);
+
+        var (status, body, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/register/search?q={Uri.EscapeDataString(mark + "ABC天山果业")}", service.VerifierKey);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var hit = Assert.Single(body.GetProperty("results").EnumerateArray());
+        Assert.Equal(code, hit.GetProperty("creditCode").GetString());
+        Assert.Equal("name", hit.GetProperty("match").GetString());
+        Assert.DoesNotContain("registeredCapital", body.GetRawText(), StringComparison.Ordinal);
+
+        var (publicStatus, publicBody, response) = await service.SendAsync(HttpMethod.Get, $"/api/v1/register/public-search?q={Uri.EscapeDataString(mark + "ａｂＣ天山")}", null);
+        Assert.Equal(HttpStatusCode.OK, publicStatus);
+        Assert.Equal(code, Assert.Single(publicBody.GetProperty("results").EnumerateArray()).GetProperty("creditCode").GetString());
+        Assert.StartsWith("\"register-search\"", response.Headers.GetValues("RateLimit-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_former_name_still_finds_the_licence_after_an_amendment_and_the_exact_code_ranks_first()
+    {
+        var mark = Unique();
+        var code = await service.IssueAsync(Applications.Valid($"阿图什市{mark}果业有限公司"));
+        await service.ActAsync(code, "amendments", new { name = $"阿图什市{mark}农业集团有限公司", reason = "股东会决议更名" });
+        await service.DeliverAsync(code);
+
+        var byFormer = Assert.Single((await service.SendAsync(HttpMethod.Get, $"/api/v1/register/search?q={Uri.EscapeDataString(mark + "果业")}", service.VerifierKey)).Body.GetProperty("results").EnumerateArray());
+        Assert.True(byFormer.GetProperty("formerName").GetBoolean());
+        Assert.Equal($"阿图什市{mark}农业集团有限公司", byFormer.GetProperty("name").GetString());
+
+        var byCode = (await service.SendAsync(HttpMethod.Get, $"/api/v1/register/search?q={code.ToLowerInvariant()}", service.RegistrarKey)).Body.GetProperty("results");
+        Assert.Equal("exact-code", byCode[0].GetProperty("match").GetString());
+        Assert.Equal(code, byCode[0].GetProperty("creditCode").GetString());
+    }
+
+    [Theory]
+    [InlineData("q=%E5%A4%A9", "q")]
+    [InlineData("q=%00%00", "q")]
+    [InlineData("q=*", "q")]
+    [InlineData("q=%25%25%25", "q")]
+    [InlineData("q=%E5%A4%A9%E5%B1%B1&limit=51", "limit")]
+    [InlineData("q=%E5%A4%A9%E5%B1%B1&status=dormant", "status")]
+    [InlineData("q=%E5%A4%A9%E5%B1%B1&q=x", "q")]
+    [InlineData("q=%E5%A4%A9%E5%B1%B1&continuationToken=AAAA", "continuationToken")]
+    public async Task Bad_search_input_is_a_problem_naming_the_parameter(string query, string field)
+    {
+        var (status, body, response) = await service.SendAsync(HttpMethod.Get, "/api/v1/register/search?" + query, service.VerifierKey);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(field, body.GetProperty("errors")[0].GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task A_query_over_one_hundred_characters_is_refused()
+    {
+        var (status, body, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/register/public-search?q={Uri.EscapeDataString(new string('天', 101))}", null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("q", body.GetProperty("errors")[0].GetProperty("field").GetString());
+    }
+}
