@@ -9,6 +9,7 @@ using ELicence.Core.Receipts;
 using ELicence.Core.StatusLists;
 using ELicence.Core.Verification;
 using ELicence.Core.Verifiers;
+using ELicence.Core.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,6 +49,7 @@ public static class CoreRegistration
         services.AddSingleton<VerifierService>();
         services.AddSingleton<LicenceDocuments>();
         services.AddSingleton<PublicLicenceCheck>();
+        services.AddWebhooks(configuration);
         return services;
     }
 

@@ -18,6 +18,8 @@ public static class StorageNames
     public const string StatusEntriesTable = "statusentries";
     public const string StatusListsTable = "statuslists";
     public const string VerifiersTable = "verifiers";
+    public const string WebhooksTable = "webhooks";
+    public const string WebhookCodesTable = "webhookcodes";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
@@ -29,13 +31,14 @@ public static class StorageNames
     public const string IssuancePoisonQueue = IssuanceQueue + "-poison";
     public const string StatusSyncQueue = "status-sync";
     public const string StatusPublishQueue = "status-publish";
+    public const string WebhookDeliveryQueue = "webhook-deliveries";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, WebhooksTable, WebhookCodesTable];
 
     public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer];
 
-    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison"];
+    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison", WebhookDeliveryQueue, WebhookDeliveryQueue + "-poison"];
 }
 
 /// <summary>

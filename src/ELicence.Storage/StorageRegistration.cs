@@ -12,6 +12,8 @@ using ELicence.Storage.Licences;
 using ELicence.Storage.Receipts;
 using ELicence.Storage.StatusLists;
 using ELicence.Storage.Verifiers;
+using ELicence.Storage.Webhooks;
+using ELicence.Core.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -62,6 +64,9 @@ public static class StorageRegistration
         services.AddSingleton<IBatchReceiptStore, BatchReceiptStore>();
         services.AddSingleton<IApiKeyStore, ApiKeyStore>();
         services.AddSingleton<IVerifierStore, VerifierStore>();
+        services.AddSingleton<IWebhookStore, WebhookStore>();
+        services.AddSingleton<IWebhookDeliveryStore, WebhookDeliveryStore>();
+        services.AddSingleton<IWebhookDeliveryQueue, WebhookDeliveryQueue>();
         services.AddSingleton<IStatusListStore, StatusListStore>();
         services.AddSingleton<IStatusListQueue, StatusListQueue>();
         services.AddSingleton<IKeyRingStore>(sp =>
