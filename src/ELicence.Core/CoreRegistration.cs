@@ -37,6 +37,7 @@ public static class CoreRegistration
         services.AddSingleton<IssuanceService>();
         services.AddSingleton<LicenceQueries>();
         services.AddSingleton<LicenceChangeCommitter>();
+        services.AddSingleton<LicenceEventDispatcher>();
         services.AddSingleton<RegistrarActions>();
         services.AddSingleton<SimplifiedDeregistration>();
         services.AddSingleton<OperatingTermTimer>();

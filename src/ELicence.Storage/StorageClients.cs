@@ -31,6 +31,7 @@ public static class StorageNames
     public const string IssuancePoisonQueue = IssuanceQueue + "-poison";
     public const string StatusSyncQueue = "status-sync";
     public const string StatusPublishQueue = "status-publish";
+    public const string LicenceEventsQueue = "licence-events";
     public const string WebhookDeliveryQueue = "webhook-deliveries";
 
     public static IReadOnlyList<string> Tables { get; } =
@@ -38,7 +39,7 @@ public static class StorageNames
 
     public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer];
 
-    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison", WebhookDeliveryQueue, WebhookDeliveryQueue + "-poison"];
+    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison", LicenceEventsQueue, LicenceEventsQueue + "-poison", WebhookDeliveryQueue, WebhookDeliveryQueue + "-poison"];
 }
 
 /// <summary>

@@ -58,6 +58,8 @@ public static class StorageRegistration
         services.AddSingleton<IIssuanceQueue, IssuanceQueue>();
         services.AddSingleton<ISequenceAllocator, SequenceAllocator>();
         services.AddSingleton<ILicenceStore, LicenceStore>();
+        services.AddSingleton<ILicenceOutbox, LicenceOutbox>();
+        services.AddSingleton<ILicenceEventQueue, LicenceEventQueue>();
         services.AddSingleton<ICredentialStore, CredentialStore>();
         services.AddSingleton<IDocumentDownloadLog, DocumentDownloadStore>();
         services.AddSingleton<IReceiptStore, ReceiptStore>();

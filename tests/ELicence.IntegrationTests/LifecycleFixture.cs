@@ -1,3 +1,7 @@
+using System.Collections.Concurrent;
+using ELicence.Core.CreditCodes;
+using ELicence.Storage;
+using ELicence.Storage.Licences;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Time.Testing;
 
@@ -25,7 +29,39 @@ public sealed class LifecycleFixture : ServiceFixture
 
     public DateOnly Today => ChinaTime.DateOf(Clock.GetUtcNow());
 
-    protected override void Configure(WebApplicationBuilder builder) => builder.Services.AddSingleton<TimeProvider>(Clock);
+    /// <summary>Every licence event the outbox relay handed over, as a subscriber of the running service sees them.</summary>
+    public RecordingEventSubscriber Events { get; } = new();
+
+    /// <summary>While set, nudges to the licence-events queue are lost, as if the process crashed right after each commit.</summary>
+    public bool LoseEventNudges { get; set; }
+
+    protected override void Configure(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<TimeProvider>(Clock);
+        builder.Services.AddSingleton<ILicenceEventSubscriber>(Events);
+        builder.Services.AddSingleton<ILicenceEventQueue>(sp => new LosableEventQueue(new LicenceEventQueue(sp.GetRequiredService<StorageClients>()), this));
+    }
+
+    public sealed class RecordingEventSubscriber : ILicenceEventSubscriber
+    {
+        private readonly ConcurrentQueue<(string Code, int Sequence, string Type)> _seen = new();
+
+        public string Name => "test recorder";
+
+        public IReadOnlyList<(int Sequence, string Type)> Of(string code) => [.. _seen.Where(e => e.Code == code).Select(e => (e.Sequence, e.Type))];
+
+        public Task HandleAsync(LicenceEventNotice notice, CancellationToken cancellationToken)
+        {
+            _seen.Enqueue((notice.Code.Value, notice.Event.Sequence, notice.Event.Type));
+            return Task.CompletedTask;
+        }
+    }
+
+    private sealed class LosableEventQueue(ILicenceEventQueue inner, LifecycleFixture fixture) : ILicenceEventQueue
+    {
+        public Task EnqueueAsync(CreditCode code, CancellationToken cancellationToken) =>
+            fixture.LoseEventNudges ? Task.CompletedTask : inner.EnqueueAsync(code, cancellationToken);
+    }
 
     /// <summary>Advances the clock, then keeps nudging it five minutes at a time until the condition holds (timers run asynchronously).</summary>
     public async Task AdvanceUntilAsync(TimeSpan by, Func<Task<bool>> condition)

@@ -1,3 +1,4 @@
+using ELicence.Functions.Composition;
 using System.Globalization;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.StatusLists;
@@ -33,10 +34,5 @@ public sealed class StatusListFunctions(HttpApi api, StatusListService statusLis
     public Task Sweep([TimerTrigger("0 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
         statusLists.SweepAsync(cancellationToken);
 
-    /// <summary>A message that is not what the queue carries: said clearly, then retried into the poison queue like any failure.</summary>
-    private FormatException Malformed(string queue, string message)
-    {
-        logger.LogError("A malformed message on {Queue}: {Message}", queue, message.Length > 200 ? message[..200] : message);
-        return new FormatException($"The {queue} message is not valid.");
-    }
+    private FormatException Malformed(string queue, string message) => MalformedMessages.Reject(logger, queue, message);
 }

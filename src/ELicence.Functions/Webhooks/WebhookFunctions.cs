@@ -1,5 +1,6 @@
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Webhooks;
+using ELicence.Functions.Composition;
 using ELicence.Storage;
 
 namespace ELicence.Functions.Webhooks;
@@ -69,13 +70,8 @@ public sealed class WebhookFunctions(HttpApi api, WebhookSubscriptions subscript
     [Function("DeliverWebhook")]
     public Task Deliver([QueueTrigger(StorageNames.WebhookDeliveryQueue)] string message, CancellationToken cancellationToken)
     {
-        if (WebhookDeliveryMessage.TryParse(message, codeExceptions) is not { } parsed)
-        {
-            logger.LogError("A malformed message on {Queue}: {Message}", StorageNames.WebhookDeliveryQueue, message.Length > 200 ? message[..200] : message);
-            throw new FormatException($"The {StorageNames.WebhookDeliveryQueue} message is not valid.");
-        }
-
-        return deliverer.DeliverAsync(parsed.Message.SubscriptionId, parsed.Code, parsed.Message.Sequence, cancellationToken);
+        var (parsed, code) = WebhookDeliveryMessage.TryParse(message, codeExceptions) ?? throw MalformedMessages.Reject(logger, StorageNames.WebhookDeliveryQueue, message);
+        return deliverer.DeliverAsync(parsed.SubscriptionId, code, parsed.Sequence, cancellationToken);
     }
 
     /// <summary>Every minute: queues the deliveries whose next attempt is due (retries, and any a crash left behind).</summary>

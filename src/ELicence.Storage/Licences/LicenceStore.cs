@@ -3,9 +3,11 @@ namespace ELicence.Storage.Licences;
 /// <summary>
 /// Licences in Table Storage, one partition per credit code, so that every change commits atomically in one
 /// entity-group transaction: row "current" (the licence as it stands, guarded by its ETag), "v000001"… (every version),
-/// "e000001"… (the append-only history), "permit-…", "objection-{id}", and "status-sync" (a change not yet in the status list).
+/// "e000001"… (the append-only history), "permit-…", "objection-{id}", "status-sync" (a change not yet in the status list)
+/// and "outbox-e000001"… (events not yet handed to the event subscribers, <see cref="LicenceOutbox"/>). After a commit the
+/// store nudges the outbox's relay through the licence-events queue; a lost nudge is found by the relay's sweep.
 /// </summary>
-public sealed class LicenceStore(StorageClients storage) : ILicenceStore
+public sealed class LicenceStore(StorageClients storage, ILicenceEventQueue events) : ILicenceStore
 {
     private const string CurrentRow = "current";
     private const string StatusSyncRow = "status-sync";
@@ -17,7 +19,7 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
 
     public static string VersionRow(int version) => "v" + version.ToString("D6", CultureInfo.InvariantCulture);
 
-    private static string EventRow(int sequence) => "e" + sequence.ToString("D6", CultureInfo.InvariantCulture);
+    internal static string EventRow(int sequence) => "e" + sequence.ToString("D6", CultureInfo.InvariantCulture);
 
     public async Task<bool> TryAddAsync(Licence licence, LicenceEvent issued, CancellationToken cancellationToken)
     {
@@ -31,13 +33,16 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
                 new(TableTransactionActionType.Add, ToEntity(licence, VersionRow(licence.Version))),
                 new(TableTransactionActionType.Add, EventEntity(licence.Code, issued)),
                 new(TableTransactionActionType.UpsertReplace, SyncEntity(licence.Code, issued.Sequence)),
+                new(TableTransactionActionType.Add, LicenceOutbox.PendingEntity(licence.Code, issued)),
             ], cancellationToken);
-            return true;
         }
         catch (TableTransactionFailedException e) when (e.Status == 409)
         {
             return false;
         }
+
+        await NudgeAsync(licence.Code, cancellationToken);
+        return true;
     }
 
     public async Task<Licence?> FindCurrentAsync(CreditCode code, CancellationToken cancellationToken)
@@ -87,6 +92,7 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
             new(TableTransactionActionType.UpdateReplace, ToEntity(licence, CurrentRow), etag),
             new(TableTransactionActionType.Add, EventEntity(licence.Code, change.Event)),
             new(TableTransactionActionType.UpsertReplace, SyncEntity(licence.Code, change.Event.Sequence)),
+            new(TableTransactionActionType.Add, LicenceOutbox.PendingEntity(licence.Code, change.Event)),
         };
         if (change.AddsVersion)
         {
@@ -104,16 +110,36 @@ public sealed class LicenceStore(StorageClients storage) : ILicenceStore
             actions.Add(new(TableTransactionActionType.UpsertReplace, new TableEntity(licence.Code.Value, ObjectionRowPrefix + objection.Id) { ["Objection"] = ElicenceJson.Serialize(objection) }));
         }
 
+        Licence committed;
         try
         {
             // The first action replaces "current": its sub-response carries the ETag the commit gave the licence.
             var responses = await _table.SubmitTransactionAsync(actions, cancellationToken);
             var committedETag = responses.Value[0].Headers.ETag ?? throw new InvalidOperationException($"The commit of {licence.Code} returned no ETag.");
-            return licence with { ETag = committedETag.ToString() };
+            committed = licence with { ETag = committedETag.ToString() };
         }
         catch (TableTransactionFailedException e) when (e.Status is 412 or 409 or 404)
         {
             return null;
+        }
+
+        await NudgeAsync(committed.Code, cancellationToken);
+        return committed;
+    }
+
+    /// <summary>
+    /// Asks the relay to hand the new event over now. Best effort: the change is committed and its outbox row says so, so a
+    /// failed nudge must not fail the request (a client retrying a committed change would get a conflict); the sweep finds it.
+    /// </summary>
+    private async Task NudgeAsync(CreditCode code, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await events.EnqueueAsync(code, cancellationToken);
+        }
+        catch (RequestFailedException)
+        {
+            // The outbox row stays; LicenceEventDispatcher.SweepAsync re-sends it.
         }
     }
 

@@ -5,9 +5,10 @@ namespace ELicence.Core.UnitTests.Fakes;
 
 /// <summary>
 /// The licence store in memory with the semantics of the Table Storage one: a change commits whole under the ETag it was
-/// read with, and gets a new ETag; history, versions, permits and objections are append-only rows of the licence.
+/// read with, and gets a new ETag; history, versions, permits and objections are append-only rows of the licence; each
+/// committed event is pending in the outbox until removed.
 /// </summary>
-internal sealed class InMemoryLicenceStore : ILicenceStore
+internal sealed class InMemoryLicenceStore : ILicenceStore, ILicenceOutbox
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
@@ -60,6 +61,7 @@ internal sealed class InMemoryLicenceStore : ILicenceStore
             entry.Versions[stored.Version] = stored;
             entry.Events.Add(issued);
             entry.PendingSync = issued.Sequence;
+            entry.Outbox[issued.Sequence] = issued.At;
             _entries[licence.Code.Value] = entry;
             return Task.FromResult(true);
         }
@@ -118,6 +120,7 @@ internal sealed class InMemoryLicenceStore : ILicenceStore
             entry.Current = committed;
             entry.Events.Add(change.Event);
             entry.PendingSync = change.Event.Sequence;
+            entry.Outbox[change.Event.Sequence] = change.Event.At;
             if (change.AddsVersion)
             {
                 entry.Versions[committed.Version] = committed;
@@ -205,6 +208,42 @@ internal sealed class InMemoryLicenceStore : ILicenceStore
         return Task.CompletedTask;
     }
 
+    public Task<IReadOnlyList<int>> GetPendingAsync(CreditCode code, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<int>>(_entries.TryGetValue(code.Value, out var entry) ? [.. entry.Outbox.Keys] : []);
+        }
+    }
+
+    public Task RemoveAsync(CreditCode code, int sequence, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_entries.TryGetValue(code.Value, out var entry))
+            {
+                entry.Outbox.Remove(sequence);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    public async IAsyncEnumerable<CreditCode> FindStaleAsync(DateTimeOffset committedBefore, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        List<CreditCode> stale;
+        lock (_gate)
+        {
+            stale = [.. _entries.Values.Where(e => e.Outbox.Values.Any(at => at < committedBefore)).Select(e => e.Current.Code)];
+        }
+
+        foreach (var code in stale)
+        {
+            await Task.Yield();
+            yield return code;
+        }
+    }
+
     private string NewETag() => "W/\"" + (++_etags).ToString(CultureInfo.InvariantCulture) + "\"";
 
     private sealed class Entry(Licence current)
@@ -220,5 +259,7 @@ internal sealed class InMemoryLicenceStore : ILicenceStore
         public List<Objection> Objections { get; } = [];
 
         public int? PendingSync { get; set; }
+
+        public SortedDictionary<int, DateTimeOffset> Outbox { get; } = [];
     }
 }
