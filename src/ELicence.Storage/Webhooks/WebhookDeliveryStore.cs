@@ -62,9 +62,9 @@ public sealed class WebhookDeliveryStore(StorageClients storage) : IWebhookDeliv
     {
         var due = new List<WebhookDeliveryMessage>();
         var pending = nameof(WebhookDeliveryState.Pending);
-        await foreach (var e in _table.QueryAsync<TableEntity>(
-            e => e.RowKey.CompareTo(RowPrefix) > 0 && e.RowKey.CompareTo(RowEnd) < 0 && e.GetString("State") == pending && e.GetDateTimeOffset("NextAttemptAt") <= now,
-            select: ["PartitionKey", "Code", "Sequence"], cancellationToken: cancellationToken))
+        // A formatted filter: the LINQ translation does not take a comparison of a nullable date.
+        var filter = TableClient.CreateQueryFilter($"RowKey gt {RowPrefix} and RowKey lt {RowEnd} and State eq {pending} and NextAttemptAt le {now}");
+        await foreach (var e in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "Code", "Sequence"], cancellationToken: cancellationToken))
         {
             due.Add(new WebhookDeliveryMessage(e.PartitionKey, e.GetString("Code"), e.GetInt32("Sequence") ?? 0));
             if (due.Count == max)
