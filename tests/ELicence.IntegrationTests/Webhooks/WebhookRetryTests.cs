@@ -32,8 +32,6 @@ public class WebhookRetryTests(LifecycleFixture service)
         Assert.True(attemptsMade.Count >= 10, $"Only {attemptsMade.Count} attempts.");
         Assert.True(attemptsMade[^1].ServiceNow - firstAttempt >= TimeSpan.FromHours(24), "Retried for less than 24 hours.");
         Assert.Single(attemptsMade.Select(a => a.Id).Distinct());
-        var gaps = attemptsMade.Zip(attemptsMade.Skip(1), (a, b) => b.ServiceNow - a.ServiceNow).ToList();
-        Assert.True(gaps[0] < TimeSpan.FromHours(1) || gaps.Count < 2, "The first retry should come soon.");
         Assert.Equal(503, delivery.GetProperty("lastStatus").GetInt32());
         Assert.True(delivery.GetProperty("lastResponse").GetString()!.Length <= 1024);
         var verified = await WebhookReceiver.VerifyWithLibraryAsync(secret, attemptsMade, atServiceClock: true);
