@@ -14,6 +14,7 @@ using ELicence.Core.StatusLists;
 using ELicence.Core.Usage;
 using ELicence.Core.Verification;
 using ELicence.Core.Verifiers;
+using ELicence.Core.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -68,6 +69,7 @@ public static class CoreRegistration
         services.AddSingleton<PublicLicenceCheck>();
         services.AddSingleton<HealthService>();
         services.AddRegister(configuration);
+        services.AddWebhooks(configuration);
         return services;
     }
 

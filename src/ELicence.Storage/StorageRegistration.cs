@@ -22,6 +22,8 @@ using ELicence.Storage.Register;
 using ELicence.Storage.StatusLists;
 using ELicence.Storage.Usage;
 using ELicence.Storage.Verifiers;
+using ELicence.Storage.Webhooks;
+using ELicence.Core.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -76,6 +78,9 @@ public static class StorageRegistration
         services.AddSingleton<IVerifierStore, VerifierStore>();
         services.AddSingleton<IHolderKeyStore, HolderKeyStore>();
         services.AddSingleton<IUsageLog, UsageStore>();
+        services.AddSingleton<IWebhookStore, WebhookStore>();
+        services.AddSingleton<IWebhookDeliveryStore, WebhookDeliveryStore>();
+        services.AddSingleton<IWebhookDeliveryQueue, WebhookDeliveryQueue>();
         services.AddSingleton<IStatusListStore, StatusListStore>();
         services.AddSingleton<IStatusListQueue, StatusListQueue>();
         services.AddSingleton<IStorageProbe, StorageProbe>();

@@ -109,6 +109,7 @@ public class AuthorizationMatrixTests(ServiceFixture service)
             var otherCode = await service.IssueAsync(Applications.Valid("阿图什市权限矩阵乙有限公司"));
             var (_, verification, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, new { creditCode = code });
             var (_, organisation, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifiers", service.RegistrarKey, new { name = "权限矩阵核验机构", kind = "other" });
+            var (_, webhook, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/webhooks", service.VerifierKey, new { url = "http://127.0.0.1:9/hooks/matrix", events = new[] { "licence.revoked" }, creditCodes = new[] { code } });
             await WaitUntilPublishedAsync(service, "/api/v1/status-lists/revocation/0");
             return new Resources(
                 new Dictionary<string, string>
@@ -119,6 +120,7 @@ public class AuthorizationMatrixTests(ServiceFixture service)
                     ["receiptId"] = verification.GetProperty("receipt").GetProperty("id").GetString()!,
                     ["objectionId"] = "obj_01a22433fdec70589e49bc6e03fae180",
                     ["verifierId"] = organisation.GetProperty("id").GetString()!,
+                    ["webhookId"] = webhook.GetProperty("webhook").GetProperty("id").GetString()!,
                 },
                 new Dictionary<string, string?>
                 {

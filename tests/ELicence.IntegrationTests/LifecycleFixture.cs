@@ -21,7 +21,11 @@ public class LifecycleFixture : ServiceFixture
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
-    protected override IEnumerable<string> Settings => [.. base.Settings, $"--Deregistration:MaxObjections={MaxObjections}"];
+    /// <summary>How long a failing webhook subscription lasts before it is disabled, in these tests (the default is 5 days).</summary>
+    public static readonly TimeSpan WebhookDisableAfter = TimeSpan.FromDays(2);
+
+    protected override IEnumerable<string> Settings =>
+        [.. base.Settings, $"--Deregistration:MaxObjections={MaxObjections}", $"--Webhooks:DisableAfter={WebhookDisableAfter:c}"];
 
     public DateOnly Today => ChinaTime.DateOf(Clock.GetUtcNow());
 

@@ -38,6 +38,7 @@ public partial class WalkthroughTests(ServiceFixture service)
             {
                 ["ELICENCE_BASE"] = service.Http.BaseAddress!.ToString().TrimEnd('/'),
                 ["ELICENCE_STATUS_LIST_WAIT"] = "2", // the test host publishes status lists after 0.2 s, not 10 s
+                ["ELICENCE_WEBHOOK_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             });
 
             Assert.True(exit == 0, $"exit {exit}\n{error}\n{output}");
@@ -53,6 +54,9 @@ public partial class WalkthroughTests(ServiceFixture service)
             Assert.Contains("\"summary\":{\"total\":3,\"valid\":2,\"invalid\":0,\"problem\":1}", output, StringComparison.Ordinal); // the bid opening
             Assert.Contains(lines, l => l.StartsWith("{\"header\":{\"alg\":\"EdDSA\"", StringComparison.Ordinal) && l.Contains("\"typ\":\"batch-receipt+jwt\"", StringComparison.Ordinal));
             Assert.Contains("\"reasonCode\":\"deregistration-objection-sustained\"", output, StringComparison.Ordinal); // the registrar upheld the objection
+            Assert.Contains(lines, l => l.StartsWith("verified licence.suspended", StringComparison.Ordinal) && l.EndsWith("sequence 3", StringComparison.Ordinal)); // the signed notification
+            Assert.Contains(lines, l => l.StartsWith("verified licence.reinstated", StringComparison.Ordinal) && l.EndsWith("sequence 4", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, l => l.StartsWith("REJECTED", StringComparison.Ordinal));
             Assert.DoesNotContain(lines, l => l.Contains("}{", StringComparison.Ordinal)); // every printed answer ends its line
         }
         finally
@@ -63,6 +67,15 @@ public partial class WalkthroughTests(ServiceFixture service)
 
     [GeneratedRegex("```sh\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex ShellBlock();
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
 
     [Fact]
     public async Task A_registrar_issues_a_licence_a_holder_downloads_it_and_a_bank_verifies_it_with_a_receipt()

@@ -1,0 +1,151 @@
+using System.Net;
+using ELicence.Core.Webhooks;
+
+namespace ELicence.Core.UnitTests.Webhooks;
+
+/// <summary>The pure rules of webhooks: SSRF address classes, Standard Webhooks signatures, event mapping, backoff.</summary>
+public class WebhookRuleTests
+{
+    [Theory]
+    [InlineData("0.0.0.0")]
+    [InlineData("10.1.2.3")]
+    [InlineData("100.64.0.1")]
+    [InlineData("100.127.255.254")]
+    [InlineData("127.0.0.1")]
+    [InlineData("127.255.0.9")]
+    [InlineData("169.254.169.254")]
+    [InlineData("172.16.0.1")]
+    [InlineData("172.31.255.255")]
+    [InlineData("192.0.0.170")]
+    [InlineData("192.0.2.1")]
+    [InlineData("192.168.1.1")]
+    [InlineData("198.18.0.1")]
+    [InlineData("198.51.100.7")]
+    [InlineData("203.0.113.9")]
+    [InlineData("224.0.0.1")]
+    [InlineData("255.255.255.255")]
+    [InlineData("::")]
+    [InlineData("::1")]
+    [InlineData("::ffff:10.0.0.1")]
+    [InlineData("::ffff:127.0.0.1")]
+    [InlineData("64:ff9b::a00:1")]
+    [InlineData("fc00::1")]
+    [InlineData("fd12:3456::1")]
+    [InlineData("fe80::1")]
+    [InlineData("fec0::1")]
+    [InlineData("ff02::1")]
+    [InlineData("2001:db8::1")]
+    [InlineData("2001::1")]
+    [InlineData("2002:a00:1::1")]
+    [InlineData("100::1")]
+    public void Private_loopback_link_local_shared_and_special_addresses_are_not_public(string address) =>
+        Assert.False(WebhookAddresses.IsPublic(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("8.8.8.8")]
+    [InlineData("1.1.1.1")]
+    [InlineData("100.63.255.255")]
+    [InlineData("100.128.0.1")]
+    [InlineData("172.15.255.255")]
+    [InlineData("172.32.0.1")]
+    [InlineData("192.169.0.1")]
+    [InlineData("223.255.255.254")]
+    [InlineData("::ffff:8.8.8.8")]
+    [InlineData("2606:4700:4700::1111")]
+    [InlineData("2a00:1450:4001::200e")]
+    public void Global_unicast_addresses_are_public(string address) =>
+        Assert.True(WebhookAddresses.IsPublic(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("https://example.com/hook", false, true)]
+    [InlineData("https://203.0.113.5/hook", false, false)]
+    [InlineData("https://[::1]/hook", false, false)]
+    [InlineData("http://localhost:8080/hook", false, false)]
+    [InlineData("http://localhost:8080/hook", true, true)]
+    [InlineData("http://127.0.0.1:8080/hook", true, true)]
+    [InlineData("http://[::1]:8080/hook", true, true)]
+    [InlineData("http://example.com/hook", true, false)]
+    [InlineData("http://10.0.0.1/hook", true, false)]
+    [InlineData("https://10.0.0.1/hook", true, false)]
+    [InlineData("https://user@example.com/hook", false, false)]
+    [InlineData("https://example.com/hook#x", false, false)]
+    [InlineData("file:///etc/passwd", true, false)]
+    [InlineData("gopher://example.com/", false, false)]
+    [InlineData("", false, false)]
+    public void Subscription_urls_are_https_to_public_hosts_and_http_loopback_only_in_development(string url, bool development, bool accepted)
+    {
+        var addresses = new WebhookAddresses(new WebhookOptions { AllowHttpLocalhost = development });
+
+        Assert.Equal(accepted, addresses.Refusal(url) is null);
+    }
+
+    [Fact]
+    public void A_loopback_address_is_connectable_in_development_only_for_a_loopback_url()
+    {
+        var addresses = new WebhookAddresses(new WebhookOptions { AllowHttpLocalhost = true });
+
+        Assert.True(addresses.MayConnect(new Uri("http://localhost:9/x"), IPAddress.Loopback));
+        // A public-looking name that resolves to loopback (DNS rebinding) is refused even in development.
+        Assert.False(addresses.MayConnect(new Uri("http://rebind.example/x"), IPAddress.Loopback));
+        Assert.False(addresses.MayConnect(new Uri("http://localhost:9/x"), IPAddress.Parse("10.0.0.1")));
+    }
+
+    [Fact]
+    public void The_signature_matches_the_standard_webhooks_reference_vector()
+    {
+        // From the Standard Webhooks reference libraries' tests (the npm library computes the same, see verify-webhooks.mjs).
+        var signature = WebhookSignature.Sign("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, """{"test": 2432232314}""");
+
+        Assert.Equal("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", signature);
+    }
+
+    [Fact]
+    public void A_new_secret_is_whsec_and_32_random_bytes()
+    {
+        var one = WebhookSignature.NewSecret();
+        var two = WebhookSignature.NewSecret();
+
+        Assert.StartsWith("whsec_", one, StringComparison.Ordinal);
+        Assert.Equal(32, Convert.FromBase64String(one["whsec_".Length..]).Length);
+        Assert.NotEqual(one, two);
+    }
+
+    [Theory]
+    [InlineData("issued", null)]
+    [InlineData("amended", "licence.amended")]
+    [InlineData("suspended", "licence.suspended")]
+    [InlineData("reinstated", "licence.reinstated")]
+    [InlineData("revoked", "licence.revoked")]
+    [InlineData("permit-attached", "permit.changed")]
+    [InlineData("permit-withdrawn", "permit.changed")]
+    [InlineData("deregistration-notice-opened", "licence.deregistration-opened")]
+    [InlineData("deregistration-objection-lodged", "licence.deregistration-objection")]
+    [InlineData("deregistration-objection-sustained", "licence.deregistration-objection")]
+    [InlineData("deregistration-objection-dismissed", "licence.deregistration-objection")]
+    [InlineData("deregistered", "licence.deregistered")]
+    [InlineData("expired", "licence.expired")]
+    [InlineData("something-new", null)]
+    public void Licence_events_map_to_the_issues_event_names(string licenceEvent, string? webhookEvent) =>
+        Assert.Equal(webhookEvent, WebhookEvents.Of(licenceEvent));
+
+    [Fact]
+    public void Backoff_doubles_from_the_initial_delay_up_to_the_cap_with_at_most_half_taken_off_by_jitter()
+    {
+        var options = new WebhookOptions { InitialBackoff = TimeSpan.FromSeconds(30), MaxBackoff = TimeSpan.FromHours(2) };
+
+        Assert.Equal(TimeSpan.FromSeconds(15), options.Backoff(1, 0));
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Backoff(1, 1));
+        Assert.Equal(TimeSpan.FromSeconds(60), options.Backoff(2, 1));
+        Assert.Equal(TimeSpan.FromSeconds(480), options.Backoff(5, 1));
+        Assert.Equal(TimeSpan.FromHours(2), options.Backoff(20, 1));
+        Assert.Equal(TimeSpan.FromHours(1), options.Backoff(1000, 0));
+    }
+
+    [Fact]
+    public void Retrying_for_less_than_24_hours_is_not_a_valid_setting()
+    {
+        var options = new WebhookOptions { RetryFor = TimeSpan.FromHours(23) };
+
+        Assert.NotEmpty(options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)));
+    }
+}
