@@ -46,7 +46,7 @@ public static class SignedNote
         }
 
         var split = note.LastIndexOf("\n\n", StringComparison.Ordinal);
-        if (split < 0)
+        if (split < 0 || split + 2 >= note.Length)
         {
             return false;
         }
@@ -175,7 +175,8 @@ public sealed class NoteVerifier
     {
         ArgumentNullException.ThrowIfNull(verifierKey);
         verifier = null;
-        var parts = verifierKey.Split('+');
+        // The name has no '+', the ID is 8 hex digits; base64 may itself contain '+', so split twice only.
+        var parts = verifierKey.Split('+', 3);
         if (parts.Length != 3 || !SignedNote.IsValidKeyName(parts[0]) || parts[1].Length != 8
             || !uint.TryParse(parts[1], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var keyId)
             || SignedNote.Hex(keyId) != parts[1]

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ELicence.Core.Keys;
+using ELicence.Core.Licences;
+
+namespace ELicence.Core.Log;
+
+/// <summary>Where producers put leaves for the sequencer. Adding the same <see cref="PendingLeaf.Id"/> again changes nothing.</summary>
+public interface IPendingLeafSink
+{
+    Task AddAsync(PendingLeaf leaf, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Canonical log entries: compact JSON with members in lexicographic order and only ASCII values, so the bytes are
+/// RFC 8785 (JCS) canonical and anyone can rebuild them. They carry what the public register shows (credit code,
+/// status, version, time) and a digest of the full event; never actor names or reasons.
+/// </summary>
+public static class LogEntries
+{
+    public static PendingLeaf ForLicenceEvent(LicenceEventNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        var e = notice.Event;
+        var entry = Write(w =>
+        {
+            w.WriteString("at", Time(e.At));
+            w.WriteString("code", notice.Code.ToString());
+            w.WriteString("digest", B64Url.Encode(SHA256.HashData(ElicenceJson.SerializeToUtf8(e))));
+            w.WriteString("kind", "licence-event");
+            w.WriteNumber("sequence", e.Sequence);
+            w.WriteString("status", e.StatusAfter.ToString());
+            w.WriteString("type", e.Type);
+            w.WriteNumber("version", e.Version);
+        });
+        return new PendingLeaf(string.Create(CultureInfo.InvariantCulture, $"event:{notice.Code}:{e.Sequence}"), entry);
+    }
+
+    private static string Time(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static byte[] Write(Action<Utf8JsonWriter> members)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            members(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>Puts every committed licence event into the log's pending leaves; idempotent per (code, sequence) through the leaf id.</summary>
+public sealed class LogLicenceEventSubscriber(IPendingLeafSink sink) : ILicenceEventSubscriber
+{
+    public string Name => "transparency-log";
+
+    public Task HandleAsync(LicenceEventNotice notice, CancellationToken cancellationToken) =>
+        sink.AddAsync(LogEntries.ForLicenceEvent(notice), cancellationToken);
+}
