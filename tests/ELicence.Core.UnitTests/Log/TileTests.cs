@@ -13,6 +13,27 @@ public class TileTests
     public void Tile_paths_follow_the_spec(int level, long index, int width, string expected) =>
         Assert.Equal(expected, TilePath.Tile(level, index, width));
 
+    [Theory]
+    [InlineData(64, 0L, 256)]
+    [InlineData(-1, 0L, 256)]
+    [InlineData(0, -1L, 256)]
+    [InlineData(0, 0L, 0)]
+    [InlineData(0, 0L, 257)]
+    public void Tile_coordinates_outside_the_spec_are_refused(int level, long index, int width) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => TilePath.Tile(level, index, width));
+
+    [Fact]
+    public async Task A_range_outside_the_tree_is_refused_before_any_tile_is_read()
+    {
+        var store = new InMemoryLog();
+        var tree = new TreeHashes(store, 10);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => tree.RangeAsync(0, 11, default));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => tree.RangeAsync(-1, 3, default));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => tree.RangeAsync(5, 4, default));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => tree.LeafAsync(10, default));
+    }
+
     [Fact]
     public void Entry_bundle_paths_follow_the_spec() =>
         Assert.Equal("tile/entries/x001/x234/067.p/3", TilePath.EntryBundle(1234067, 3));
