@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
+using ELicence.Core.Receipts;
 
 namespace ELicence.Core.Log;
 
@@ -35,6 +36,37 @@ public static class LogEntries
             w.WriteNumber("version", e.Version);
         });
         return new PendingLeaf(string.Create(CultureInfo.InvariantCulture, $"event:{notice.Code}:{e.Sequence}"), entry);
+    }
+
+    /// <summary>A single receipt: its id, the credit code checked (when there was one), and the SHA-256 of the signed receipt as issued, so the JWS a bank holds is what the leaf commits to.</summary>
+    public static PendingLeaf ForReceipt(StoredReceipt receipt)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        return ForSignedReceipt("receipt", receipt.Id, receipt.Receipt.Checked.CreditCode, receipt.Receipt.VerifiedAt, receipt.Jws);
+    }
+
+    /// <summary>A batch receipt: one leaf for the whole batch (its items are inside the signed JWS the digest covers).</summary>
+    public static PendingLeaf ForBatchReceipt(StoredBatchReceipt receipt)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        return ForSignedReceipt("batch-receipt", receipt.Id, null, receipt.Receipt.VerifiedAt, receipt.Jws);
+    }
+
+    internal static PendingLeaf ForSignedReceipt(string kind, string id, string? creditCode, DateTimeOffset verifiedAt, string jws)
+    {
+        var entry = Write(w =>
+        {
+            w.WriteString("at", Time(verifiedAt));
+            if (creditCode is not null)
+            {
+                w.WriteString("code", creditCode);
+            }
+
+            w.WriteString("digest", B64Url.Encode(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(jws))));
+            w.WriteString("kind", kind);
+            w.WriteString("receipt", id);
+        });
+        return new PendingLeaf($"{kind}:{id}", entry);
     }
 
     private static string Time(DateTimeOffset at) =>

@@ -30,6 +30,19 @@ public class LogEntryTests
     }
 
     [Fact]
+    public void Receipt_entry_commits_to_the_signed_receipt_and_names_no_verifier()
+    {
+        var leaf = LogEntries.ForSignedReceipt("receipt", "rcpt_0123", Code.ToString(), Builders.IssuedAt, "eyJh.eyJi.c2ln");
+        var json = Encoding.UTF8.GetString(leaf.Entry);
+        var digest = B64Url.Encode(System.Security.Cryptography.SHA256.HashData("eyJh.eyJi.c2ln"u8));
+
+        Assert.Equal("receipt:rcpt_0123", leaf.Id);
+        Assert.Equal($"{{\"at\":\"2026-11-02T17:30:12.3450000Z\",\"code\":\"{Code}\",\"digest\":\"{digest}\",\"kind\":\"receipt\",\"receipt\":\"rcpt_0123\"}}", json);
+        Assert.NotEqual(leaf.Entry, LogEntries.ForSignedReceipt("receipt", "rcpt_0123", Code.ToString(), Builders.IssuedAt, "eyJh.eyJi.c2lH").Entry);
+        Assert.DoesNotContain("\"code\"", Encoding.UTF8.GetString(LogEntries.ForSignedReceipt("batch-receipt", "rcptb_1", null, Builders.IssuedAt, "a.b.c").Entry), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_licence_event_delivered_twice_is_one_leaf_in_the_log()
     {
         var log = new InMemoryLog();
