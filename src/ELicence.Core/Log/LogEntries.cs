@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using ELicence.Core.Keys;
+using ELicence.Core.Licences;
+using ELicence.Core.Receipts;
+
+namespace ELicence.Core.Log;
+
+/// <summary>Where producers put leaves for the sequencer. Adding the same <see cref="PendingLeaf.Id"/> again changes nothing.</summary>
+public interface IPendingLeafSink
+{
+    Task AddAsync(PendingLeaf leaf, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Canonical log entries: compact JSON with members in lexicographic order and only ASCII values, so the bytes are
+/// RFC 8785 (JCS) canonical and anyone can rebuild them. They carry what the public register shows (credit code,
+/// status, version, time) and a digest of the full event; never actor names or reasons.
+/// </summary>
+public static class LogEntries
+{
+    public static PendingLeaf ForLicenceEvent(LicenceEventNotice notice)
+    {
+        ArgumentNullException.ThrowIfNull(notice);
+        var e = notice.Event;
+        var entry = Write(w =>
+        {
+            w.WriteString("at", Time(e.At));
+            w.WriteString("code", notice.Code.ToString());
+            w.WriteString("digest", B64Url.Encode(SHA256.HashData(ElicenceJson.SerializeToUtf8(e))));
+            w.WriteString("kind", "licence-event");
+            w.WriteNumber("sequence", e.Sequence);
+            w.WriteString("status", e.StatusAfter.ToString());
+            w.WriteString("type", e.Type);
+            w.WriteNumber("version", e.Version);
+        });
+        return new PendingLeaf(string.Create(CultureInfo.InvariantCulture, $"event:{notice.Code}:{e.Sequence}"), entry);
+    }
+
+    /// <summary>A single receipt: its id, the credit code checked (when there was one), and the SHA-256 of the signed receipt as issued, so the JWS a bank holds is what the leaf commits to.</summary>
+    public static PendingLeaf ForReceipt(StoredReceipt receipt)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        return ForSignedReceipt("receipt", receipt.Id, receipt.Receipt.Checked.CreditCode, receipt.Receipt.VerifiedAt, receipt.Jws);
+    }
+
+    /// <summary>A batch receipt: one leaf for the whole batch (its items are inside the signed JWS the digest covers).</summary>
+    public static PendingLeaf ForBatchReceipt(StoredBatchReceipt receipt)
+    {
+        ArgumentNullException.ThrowIfNull(receipt);
+        return ForSignedReceipt("batch-receipt", receipt.Id, null, receipt.Receipt.VerifiedAt, receipt.Jws);
+    }
+
+    internal static PendingLeaf ForSignedReceipt(string kind, string id, string? creditCode, DateTimeOffset verifiedAt, string jws)
+    {
+        var entry = Write(w =>
+        {
+            w.WriteString("at", Time(verifiedAt));
+            if (creditCode is not null)
+            {
+                w.WriteString("code", creditCode);
+            }
+
+            w.WriteString("digest", B64Url.Encode(SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(jws))));
+            w.WriteString("kind", kind);
+            w.WriteString("receipt", id);
+        });
+        return new PendingLeaf($"{kind}:{id}", entry);
+    }
+
+    private static string Time(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static byte[] Write(Action<Utf8JsonWriter> members)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            members(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>Puts every committed licence event into the log's pending leaves; idempotent per (code, sequence) through the leaf id.</summary>
+public sealed class LogLicenceEventSubscriber(IPendingLeafSink sink) : ILicenceEventSubscriber
+{
+    public string Name => "transparency-log";
+
+    public Task HandleAsync(LicenceEventNotice notice, CancellationToken cancellationToken) =>
+        sink.AddAsync(LogEntries.ForLicenceEvent(notice), cancellationToken);
+}

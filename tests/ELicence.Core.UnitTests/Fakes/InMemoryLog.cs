@@ -1,0 +1,85 @@
+using ELicence.Core.Log;
+
+namespace ELicence.Core.UnitTests.Fakes;
+
+/// <summary>Tiles and sequencer state in memory, with a crash switch: the write after <see cref="CrashAfterWrites"/> writes throws.</summary>
+public sealed class InMemoryLog : ITileStore, ILogState, IPendingLeafSink
+{
+    public Dictionary<string, byte[]> Resources { get; } = new(StringComparer.Ordinal);
+
+    public SortedDictionary<string, byte[]> Pending { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, long> Indexes { get; } = new(StringComparer.Ordinal);
+
+    public string? CheckpointNote { get; set; }
+
+    /// <summary>Writes allowed before a simulated crash; null never crashes.</summary>
+    public int? CrashAfterWrites { get; set; }
+
+    public int Writes { get; private set; }
+
+    public void Add(string id, string entry) => Pending[id] = Encoding.UTF8.GetBytes(entry);
+
+    public Task AddAsync(PendingLeaf leaf, CancellationToken cancellationToken)
+    {
+        Pending.TryAdd(leaf.Id, leaf.Entry.ToArray());
+        return Task.CompletedTask;
+    }
+
+    public Task<byte[]?> ReadAsync(string path, CancellationToken cancellationToken) =>
+        Task.FromResult(Resources.TryGetValue(path, out var content) ? content.ToArray() : null);
+
+    public Task WriteAsync(string path, byte[] content, CancellationToken cancellationToken)
+    {
+        Write();
+        Resources[path] = content.ToArray();
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> ReadCheckpointAsync(CancellationToken cancellationToken) => Task.FromResult(CheckpointNote);
+
+    public Task WriteCheckpointAsync(string signedCheckpoint, CancellationToken cancellationToken)
+    {
+        Write();
+        CheckpointNote = signedCheckpoint;
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<PendingLeaf>> ReadPendingAsync(int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PendingLeaf>>(Pending.Take(max).Select(p => new PendingLeaf(p.Key, p.Value)).ToList());
+
+    public Task<long?> FindIndexAsync(string id, CancellationToken cancellationToken) =>
+        Task.FromResult(Indexes.TryGetValue(id, out var index) ? index : (long?)null);
+
+    public Task RecordIndexesAsync(IReadOnlyList<KeyValuePair<string, long>> indexes, CancellationToken cancellationToken)
+    {
+        foreach (var (id, index) in indexes)
+        {
+            Write();
+            Indexes[id] = index;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task RemovePendingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        foreach (var id in ids)
+        {
+            Write();
+            Pending.Remove(id);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Write()
+    {
+        if (Writes == CrashAfterWrites)
+        {
+            throw new IOException("simulated crash");
+        }
+
+        Writes++;
+    }
+}
