@@ -13,8 +13,11 @@ public static class WebhookEvents
     public const string Expired = "licence.expired";
     public const string PermitChanged = "permit.changed";
 
+    /// <summary>The credential was signed again under a new key after a key compromise: the one held so far now fails.</summary>
+    public const string CredentialReissued = "licence.credential-reissued";
+
     public static IReadOnlyList<string> All { get; } =
-        [Amended, Suspended, Reinstated, Revoked, DeregistrationOpened, DeregistrationObjection, Deregistered, Expired, PermitChanged];
+        [Amended, Suspended, Reinstated, Revoked, DeregistrationOpened, DeregistrationObjection, Deregistered, Expired, PermitChanged, CredentialReissued];
 
     /// <summary>
     /// The webhook event of a licence history event type; null for events no verifier is told about (issuance: nobody
@@ -42,6 +45,7 @@ public static class WebhookEvents
             "deregistration-notice-opened" => DeregistrationOpened,
             "deregistered" => Deregistered,
             "expired" => Expired,
+            "credential-reissued" => CredentialReissued,
             _ => null,
         };
     }

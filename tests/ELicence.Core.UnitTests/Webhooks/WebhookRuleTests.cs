@@ -118,6 +118,7 @@ public class WebhookRuleTests
     [InlineData("revoked", "licence.revoked")]
     [InlineData("permit-attached", "permit.changed")]
     [InlineData("permit-withdrawn", "permit.changed")]
+    [InlineData("credential-reissued", "licence.credential-reissued")]
     [InlineData("deregistration-notice-opened", "licence.deregistration-opened")]
     [InlineData("deregistration-objection-lodged", "licence.deregistration-objection")]
     [InlineData("deregistration-objection-sustained", "licence.deregistration-objection")]
