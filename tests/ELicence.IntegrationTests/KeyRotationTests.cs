@@ -3,11 +3,12 @@ namespace ELicence.IntegrationTests;
 /// <summary>A service of its own on a fake clock: rotations and compromises change its key ring for every later test.</summary>
 public sealed class KeyRingFixture : LifecycleFixture
 {
-    public async Task<List<JsonElement>> KeysAsync()
+    /// <summary>The ring's keys of one algorithm (EdDSA unless said: the SM2 key rotates beside it on the same schedule).</summary>
+    public async Task<List<JsonElement>> KeysAsync(string alg = "EdDSA")
     {
         var (status, body, _) = await SendAsync(HttpMethod.Get, "/api/v1/keys", RegistrarKey);
         Assert.Equal(HttpStatusCode.OK, status);
-        return [.. body.GetProperty("keys").EnumerateArray()];
+        return [.. body.GetProperty("keys").EnumerateArray().Where(k => k.GetProperty("alg").GetString() == alg)];
     }
 
     public async Task<string?> StateOfAsync(string kid) =>
