@@ -63,10 +63,14 @@ public class PresentationTests(ServiceFixture service)
         var agent = await Holders.HolderKeys.CreateAsync(service, owner, $"/api/v1/licences/{code}/agents", new { name = "王办事员", scopes = new[] { "present" }, expiresAt = DateTimeOffset.UtcNow.AddDays(7) });
 
         var refused = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/presentations", agent.Key, new { audience = "vrf_" + new string('0', 32), disclose = new[] { "domicile" } });
+        var signer = await Holders.HolderKeys.CreateAsync(service, owner, $"/api/v1/licences/{code}/agents", new { name = "签章员", scopes = new[] { "sign" }, expiresAt = DateTimeOffset.UtcNow.AddDays(7) });
+        var unscoped = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/presentations", signer.Key, new { audience = service.VerifierId });
         var (_, made, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/presentations", agent.Key, new { audience = service.VerifierId, disclose = new[] { "domicile", "registeredCapital" } });
         var (_, verified, _) = await VerifyAsync(made.GetProperty("presentation").GetString()!, made.GetProperty("nonce").GetString()!);
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal("audience", refused.Body.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, unscoped.Status);
         Assert.True(verified.GetProperty("valid").GetBoolean());
         var (_, usage, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/usage", owner);
         var items = usage.GetProperty("items").EnumerateArray().ToList();

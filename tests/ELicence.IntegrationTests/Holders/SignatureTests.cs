@@ -80,6 +80,7 @@ public class SignatureTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal("sign", problem.GetProperty("missingScope").GetString());
         Assert.Equal(0, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/usage", owner)).Body.GetProperty("items").GetArrayLength());
+        Assert.Equal(0, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/history", owner)).Body.GetProperty("signatures").GetArrayLength());
     }
 
     [Theory]
@@ -104,6 +105,7 @@ public class SignatureTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.BadRequest, checkStatus);
         Assert.Equal("documentSha256", checkProblem.GetProperty("errors")[0].GetProperty("field").GetString());
         Assert.Equal(0, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/usage", owner)).Body.GetProperty("items").GetArrayLength());
+        Assert.Equal(0, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/history", owner)).Body.GetProperty("signatures").GetArrayLength());
     }
 
     [Fact]
