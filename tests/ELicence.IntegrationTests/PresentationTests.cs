@@ -56,6 +56,35 @@ public class PresentationTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task A_quick_presentation_is_in_the_owners_usage_naming_the_agent_the_verifier_the_disclosed_claims_and_expiry_and_a_refused_one_is_not()
+    {
+        var code = await service.IssueAsync();
+        var owner = await service.CreateHolderKeyAsync(code);
+        var agent = await Holders.HolderKeys.CreateAsync(service, owner, $"/api/v1/licences/{code}/agents", new { name = "王办事员", scopes = new[] { "present" }, expiresAt = DateTimeOffset.UtcNow.AddDays(7) });
+
+        var refused = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/presentations", agent.Key, new { audience = "vrf_" + new string('0', 32), disclose = new[] { "domicile" } });
+        var signer = await Holders.HolderKeys.CreateAsync(service, owner, $"/api/v1/licences/{code}/agents", new { name = "签章员", scopes = new[] { "sign" }, expiresAt = DateTimeOffset.UtcNow.AddDays(7) });
+        var unscoped = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/presentations", signer.Key, new { audience = service.VerifierId });
+        var (_, made, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/presentations", agent.Key, new { audience = service.VerifierId, disclose = new[] { "domicile", "registeredCapital" } });
+        var (_, verified, _) = await VerifyAsync(made.GetProperty("presentation").GetString()!, made.GetProperty("nonce").GetString()!);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal("audience", refused.Body.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, unscoped.Status);
+        Assert.True(verified.GetProperty("valid").GetBoolean());
+        var (_, usage, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/usage", owner);
+        var items = usage.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["verification", "presentation"], items.Select(i => i.GetProperty("kind").GetString()));
+        var presented = items[1];
+        Assert.Equal("王办事员", presented.GetProperty("actorName").GetString());
+        Assert.Equal(agent.KeyId, presented.GetProperty("actorId").GetString());
+        Assert.Equal(service.VerifierId, presented.GetProperty("audience").GetString());
+        Assert.Equal(["domicile", "registeredCapital"], presented.GetProperty("disclosed").EnumerateArray().Select(e => e.GetString()).Order(StringComparer.Ordinal));
+        Assert.Equal(made.GetProperty("expiresAt").GetDateTimeOffset(), presented.GetProperty("expiresAt").GetDateTimeOffset());
+        Assert.DoesNotContain("阿图什市", presented.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_wallet_with_its_own_P256_key_gets_an_SD_JWT_VC_and_its_own_presentation_verifies_independently_and_at_the_service()
     {
         var code = await service.IssueAsync();

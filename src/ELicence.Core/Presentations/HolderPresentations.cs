@@ -7,6 +7,7 @@ using ELicence.Core.CreditCodes;
 using ELicence.Core.Documents;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
+using ELicence.Core.Usage;
 using ELicence.Core.Verifiers;
 
 namespace ELicence.Core.Presentations;
@@ -77,9 +78,10 @@ public sealed class SdJwtVcIssuer(ILicenceStore licences, IKeyRingProvider keys,
 
 /// <summary>
 /// Quick mode (like the national app's dynamic QR): the service holds an Ed25519 key per licence, issues the SD-JWT VC bound
-/// to it and signs the key-binding JWT for one verifier organisation, with a fresh nonce unless the verifier gave one.
+/// to it and signs the key-binding JWT for one verifier organisation, with a fresh nonce unless the verifier gave one. Each
+/// presentation is recorded in the licence's usage, naming the person who asked for it, before it is handed out.
 /// </summary>
-public sealed class QuickPresentations(SdJwtVcIssuer issuance, IVerifierStore verifiers, IPresentationKeyStore holderKeys, TimeProvider time)
+public sealed class QuickPresentations(SdJwtVcIssuer issuance, IVerifierStore verifiers, IPresentationKeyStore holderKeys, IUsageLog usage, TimeProvider time)
 {
     public async Task<QuickPresentation> CreateAsync(Caller caller, string code, QuickPresentationRequest request, CancellationToken cancellationToken)
     {
@@ -112,7 +114,11 @@ public sealed class QuickPresentations(SdJwtVcIssuer issuance, IVerifierStore ve
         };
         var kb = CompactJws.Sign(seed, null, SdJwt.KeyBindingType, System.Text.Encoding.UTF8.GetBytes(kbPayload.ToJsonString()));
         var presentation = parts.WithoutKeyBinding + kb;
-        return new QuickPresentation(presentation, audience.Id, nonce, [.. chosen.Select(d => d.Name)], now + PresentationChecker.MaxAge, QrPng(presentation));
+        var disclosed = chosen.Select(d => d.Name).ToList();
+        var expiresAt = now + PresentationChecker.MaxAge;
+        var record = UsageRecord.By(caller, ResourceIds.New("pres_"), UsageKind.Presentation, now) with { Audience = audience.Id, Disclosed = disclosed, ExpiresAt = expiresAt };
+        await usage.AppendAsync(creditCode, record, cancellationToken);
+        return new QuickPresentation(presentation, audience.Id, nonce, disclosed, expiresAt, QrPng(presentation));
     }
 
     private static HashSet<string> ValidateDisclose(IReadOnlyList<string>? disclose)

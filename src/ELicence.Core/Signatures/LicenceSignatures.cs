@@ -88,8 +88,8 @@ public static class LicenceSignature
     }
 }
 
-/// <summary>Signing a document's digest with the licence, for the owner, administrators and agents with the sign scope; recorded in usage.</summary>
-public sealed class LicenceSigning(LicenceQueries licences, IKeyRingProvider keys, IUsageLog usage, IssuerOptions issuer, TimeProvider time)
+/// <summary>Signing a document's digest with the licence, for the owner, administrators and agents with the sign scope; recorded in the licence's history and usage.</summary>
+public sealed class LicenceSigning(LicenceQueries licences, IKeyRingProvider keys, IUsageLog usage, ISignatureHistory history, IssuerOptions issuer, TimeProvider time)
 {
     private const int MaxNameLength = 200;
 
@@ -123,9 +123,22 @@ public sealed class LicenceSigning(LicenceQueries licences, IKeyRingProvider key
             purpose!);
         var ring = await keys.GetAsync(cancellationToken);
         var jws = LicenceSignature.Sign(ring.Signing, attestation, digest!);
+        var digestHex = Convert.ToHexStringLower(digest!);
+        // Both records are written before the signature is handed out, each under the signature's id (a retried write leaves one).
+        await history.AppendAsync(
+            licence.Code,
+            new SignatureEntry(attestation.Id, now, caller.Name, grant.KeyId, grant.Kind, documentName!, digestHex, purpose!, licence.Version, attestation.LicenceStatus),
+            cancellationToken);
         var record = UsageRecord.By(caller, attestation.Id, UsageKind.Signature, now) with { Purpose = purpose, Document = documentName, SignatureId = attestation.Id };
         await usage.AppendAsync(licence.Code, record, cancellationToken);
-        return new IssuedSignature(jws, Convert.ToHexStringLower(digest!), attestation);
+        return new IssuedSignature(jws, digestHex, attestation);
+    }
+
+    /// <summary>The signatures made with the licence, oldest first, for its holder keys and the registrar (as its history).</summary>
+    public async Task<IReadOnlyList<SignatureEntry>> GetSignaturesAsync(Caller caller, string code, CancellationToken cancellationToken)
+    {
+        var licence = await licences.GetLicenceAsync(caller, code, cancellationToken);
+        return await history.ListAsync(licence.Code, cancellationToken);
     }
 }
 

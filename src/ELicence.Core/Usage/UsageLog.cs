@@ -11,11 +11,13 @@ public enum UsageKind
     Verification,
     Download,
     Signature,
+    Presentation,
 }
 
 /// <summary>
 /// One use of a licence: when, what, who acted (a verifier organisation, or the person a holder key belongs to, with the key's
-/// id), for what purpose and with what outcome; the receipt or signature it produced, or the document downloaded.
+/// id), for what purpose and with what outcome; the receipt or signature it produced, or the document downloaded; for a
+/// quick-mode presentation, the verifier it is for, the claim names it discloses (never their values) and when it expires.
 /// </summary>
 public sealed record UsageRecord(
     string Id,
@@ -27,7 +29,10 @@ public sealed record UsageRecord(
     string? Outcome = null,
     string? ReceiptId = null,
     string? Document = null,
-    string? SignatureId = null)
+    string? SignatureId = null,
+    string? Audience = null,
+    IReadOnlyList<string>? Disclosed = null,
+    DateTimeOffset? ExpiresAt = null)
 {
     /// <summary>A use by <paramref name="caller"/>: a holder key is named by its person and key id, anyone else by its principal.</summary>
     public static UsageRecord By(Caller caller, string id, UsageKind kind, DateTimeOffset at)

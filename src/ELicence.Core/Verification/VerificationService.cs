@@ -45,7 +45,8 @@ public sealed partial class VerificationService(LicenceChecker checker, Presenta
             issuer.Id,
             Receipt.NewId(),
             moment.Now.ToUnixTimeSeconds(),
-            check.Licence?.CreditCode,
+            // A presentation always discloses the credit code: its receipt names the licence too, so the check is in the licence's usage.
+            check.Licence?.CreditCode ?? check.Presented?.Licence.CreditCode,
             moment.Now,
             ReceiptVerifier.Of(verifier),
             purpose,

@@ -1,4 +1,5 @@
 using ELicence.Core.Documents;
+using ELicence.Core.Signatures;
 
 namespace ELicence.Functions.Licences;
 
@@ -6,7 +7,7 @@ namespace ELicence.Functions.Licences;
 /// Registrar actions on a licence. Each answers the licence exactly as that action committed it, with that commit's ETag;
 /// an If-Match header makes the action conditional (412 when the licence changed since), and a concurrent change is refused with 409.
 /// </summary>
-public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, SimplifiedDeregistration deregistration, LicenceQueries queries, LicenceDocuments documents)
+public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, SimplifiedDeregistration deregistration, LicenceQueries queries, LicenceDocuments documents, LicenceSigning signing)
 {
     [Function("AmendLicence")]
     public Task<IActionResult> Amend([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/amendments")] HttpRequest req, string code) =>
@@ -56,7 +57,8 @@ public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, Si
         {
             var events = await queries.GetHistoryAsync(caller, code, req.HttpContext.RequestAborted);
             var downloads = await documents.GetDownloadsAsync(caller, code, req.HttpContext.RequestAborted);
-            return ApiResults.Json(new { creditCode = code.Trim().ToUpperInvariant(), events, downloads });
+            var signatures = await signing.GetSignaturesAsync(caller, code, req.HttpContext.RequestAborted);
+            return ApiResults.Json(new { creditCode = code.Trim().ToUpperInvariant(), events, downloads, signatures });
         });
 
     private static readonly Dictionary<string, string> NoStore = new() { ["Cache-Control"] = "no-store" };

@@ -80,6 +80,7 @@ public class SignatureTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Equal("sign", problem.GetProperty("missingScope").GetString());
         Assert.Equal(0, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/usage", owner)).Body.GetProperty("items").GetArrayLength());
+        Assert.Equal(0, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/history", owner)).Body.GetProperty("signatures").GetArrayLength());
     }
 
     [Theory]
@@ -104,6 +105,40 @@ public class SignatureTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.BadRequest, checkStatus);
         Assert.Equal("documentSha256", checkProblem.GetProperty("errors")[0].GetProperty("field").GetString());
         Assert.Equal(0, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/usage", owner)).Body.GetProperty("items").GetArrayLength());
+        Assert.Equal(0, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/history", owner)).Body.GetProperty("signatures").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Each_signature_is_in_the_licences_history_naming_the_person_document_digest_and_purpose_without_changing_the_licence()
+    {
+        var code = await service.IssueAsync();
+        var owner = await service.CreateHolderKeyAsync(code);
+        var agent = await HolderKeys.CreateAsync(service, owner, $"/api/v1/licences/{code}/agents", new { name = "签章员李四", scopes = new[] { "sign" }, expiresAt = DateTimeOffset.UtcNow.AddDays(7) });
+        var (_, _, before) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}", service.RegistrarKey);
+
+        var (_, first, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/signatures", agent.Key, new { documentSha256 = DigestHex, documentName = "投标文件.pdf", purpose = "tender:2026-0042" });
+        var (_, second, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/signatures", owner, new { documentSha256 = new string('a', 64), documentName = "合同.pdf", purpose = "contract" });
+        await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/signatures", owner, new { documentSha256 = "not-a-digest", documentName = "x.pdf", purpose = "contract" });
+
+        var (_, history, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/history", service.RegistrarKey);
+        var signatures = history.GetProperty("signatures").EnumerateArray().ToList();
+        Assert.Equal(2, signatures.Count);
+        Assert.Equal(first.GetProperty("id").GetString(), signatures[0].GetProperty("id").GetString());
+        Assert.Equal("签章员李四", signatures[0].GetProperty("signedBy").GetString());
+        Assert.Equal(agent.KeyId, signatures[0].GetProperty("keyId").GetString());
+        Assert.Equal("agent", signatures[0].GetProperty("kind").GetString());
+        Assert.Equal("投标文件.pdf", signatures[0].GetProperty("documentName").GetString());
+        Assert.Equal(DigestHex, signatures[0].GetProperty("documentSha256").GetString());
+        Assert.Equal("tender:2026-0042", signatures[0].GetProperty("purpose").GetString());
+        Assert.Equal(1, signatures[0].GetProperty("licenceVersion").GetInt32());
+        Assert.Equal("active", signatures[0].GetProperty("licenceStatus").GetString());
+        Assert.Equal(second.GetProperty("id").GetString(), signatures[1].GetProperty("id").GetString());
+        Assert.Equal("owner", signatures[1].GetProperty("kind").GetString());
+        Assert.Equal(["issued"], history.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("type").GetString()));
+        var (_, _, after) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}", service.RegistrarKey);
+        Assert.Equal(before.Headers.ETag, after.Headers.ETag);
+        var other = await service.IssueAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{other}/history", agent.Key)).Status);
     }
 
     [Theory]
