@@ -116,6 +116,34 @@ public class OfflineVerifierTests(ServiceFixture service)
         }
     }
 
+    [Fact]
+    public async Task The_receipt_command_refuses_bad_usage_and_a_missing_input_file_with_exit_2_and_a_message()
+    {
+        var error = new StringWriter();
+        var noService = await ReceiptCommand.RunAsync(["receipt", "r.jwt", "--code"], service.Http, new StringWriter(), error, TimeProvider.System, default);
+        Assert.Equal(2, noService);
+        Assert.StartsWith("usage: elicence receipt", error.ToString(), StringComparison.Ordinal);
+
+        var dir = Directory.CreateTempSubdirectory("elicence-receipt-bad");
+        try
+        {
+            var receipt = Path.Combine(dir.FullName, "receipt.jwt");
+            await File.WriteAllTextAsync(receipt, "a.b.c");
+            var missingError = new StringWriter();
+            var output = new StringWriter();
+            var missing = await ReceiptCommand.RunAsync(
+                ["receipt", receipt, "--service", service.Http.BaseAddress!.ToString(), "--credential", Path.Combine(dir.FullName, "absent.jwt"), "--cache", Path.Combine(dir.FullName, "cache")],
+                service.Http, output, missingError, TimeProvider.System, default);
+            Assert.Equal(2, missing);
+            Assert.Contains("absent.jwt", missingError.ToString(), StringComparison.Ordinal);
+            Assert.Empty(output.ToString());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
     private async Task<(int Exit, JsonElement Answer)> RunReceiptToolAsync(DirectoryInfo dir, string receipt, params string[] inputs)
     {
         var file = Path.Combine(dir.FullName, "receipt.jwt");
