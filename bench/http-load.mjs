@@ -1,6 +1,8 @@
 // HTTP load run against a running local host (loopback only), bounded in requests and time.
 // Baseline: GET /.well-known/jwks.json (routing, no storage). Measured: POST /api/v1/verifications by credit code and by
 // credential (signature check, two storage reads, a receipt blob and two index writes). Reported as ratios to the baseline.
+// Then POST /api/v1/verifications/batch with 500 items (codes and credentials alternating), a few batches in turn,
+// reported as items per second beside the single calls' requests per second.
 // Usage: ./scripts/run.sh in one shell; then: node bench/http-load.mjs [requests=400] [concurrency=8]
 import { readFileSync } from 'node:fs';
 
@@ -62,3 +64,18 @@ console.log(`requests=${requests} concurrency=${concurrency}`);
 for (const r of results) {
   console.log(`${r.name.padEnd(20)} n=${r.n} rps=${r.rps.toFixed(0).padStart(6)} p50=${r.p50}ms p95=${r.p95}ms throughput/baseline=${(r.rps / baseline).toFixed(3)}`);
 }
+
+// One batch at a time (a batch takes one permit of the verifier's verification-batch policy); 500 items each.
+const items = Array.from({ length: 500 }, (_, i) => (i % 2 === 0 ? { creditCode: code } : { credential }));
+const batchBody = JSON.stringify({ purpose: 'tender:bench', items });
+const batchTimes = [];
+for (let i = 0; i < 3 && Date.now() < deadline; i++) {
+  const t = performance.now();
+  const answer = JSON.parse(await call('/api/v1/verifications/batch', { method: 'POST', headers: verifier, body: batchBody }));
+  batchTimes.push(performance.now() - t);
+  if (answer.summary.valid !== items.length) throw new Error(`batch: ${JSON.stringify(answer.summary)}`);
+}
+const batchSeconds = batchTimes.reduce((a, b) => a + b, 0) / 1000;
+const itemsPerSecond = (batchTimes.length * items.length) / batchSeconds;
+console.log(`${'batch of 500'.padEnd(20)} n=${batchTimes.length} items/s=${itemsPerSecond.toFixed(0).padStart(6)} per-batch=${(batchSeconds * 1000 / batchTimes.length).toFixed(0)}ms `
+  + `items/s vs verify-by-code rps=${(itemsPerSecond / results[1].rps).toFixed(2)}x`);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using ELicence.Core.Credentials;
 using ELicence.Core.Keys;
@@ -18,8 +17,8 @@ namespace ELicence.OfflineVerifier;
 public static class VerifyCommand
 {
     private const string Usage = "usage: elicence verify <credential.jwt|-> --service <url> [--issuer <issuer id>] [--cache <dir>] [--offline] [--now <ISO-8601>]";
-    private static readonly TimeSpan JwksMaxAge = TimeSpan.FromHours(1);
-    private static readonly JsonSerializerOptions Output = new(ElicenceJson.Options) { WriteIndented = true };
+    internal static readonly TimeSpan JwksMaxAge = TimeSpan.FromHours(1);
+    internal static readonly JsonSerializerOptions Output = new(ElicenceJson.Options) { WriteIndented = true };
 
     public static async Task<int> RunAsync(string[] args, HttpClient http, TextWriter output, TextWriter error, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -27,7 +26,7 @@ public static class VerifyCommand
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         ArgumentNullException.ThrowIfNull(time);
-        if (!TryParse(args, time, out var options))
+        if (!ToolOptions.TryParse(args, "verify", [], time, out var options))
         {
             await error.WriteLineAsync(Usage);
             return 2;
@@ -35,7 +34,7 @@ public static class VerifyCommand
 
         try
         {
-            var jws = (options.CredentialFile == "-" ? await Console.In.ReadToEndAsync(cancellationToken) : await File.ReadAllTextAsync(options.CredentialFile, cancellationToken)).Trim();
+            var jws = await ToolOptions.ReadInputAsync(options.InputFile, cancellationToken);
             var cache = new OfflineCache(options.CacheDirectory, options.IssuerId, options.Service, http);
             if (!options.Offline)
             {
@@ -58,52 +57,4 @@ public static class VerifyCommand
         CompactJws.TryParse(jws, out var parsed, out _) && LicenceCredential.TryReadPayload(parsed.Payload) is { CredentialStatus: { } entries }
             ? [.. entries.Select(e => e.StatusListCredential).Distinct(StringComparer.Ordinal)]
             : [];
-
-    private static bool TryParse(string[] args, TimeProvider time, out CommandOptions options)
-    {
-        options = null!;
-        if (args.Length < 2 || args[0] != "verify")
-        {
-            return false;
-        }
-
-        string? service = null, issuer = null, cache = null;
-        var now = time.GetUtcNow();
-        var offline = false;
-        for (var i = 2; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--offline":
-                    offline = true;
-                    break;
-                case "--service" when i + 1 < args.Length:
-                    service = args[++i];
-                    break;
-                case "--issuer" when i + 1 < args.Length:
-                    issuer = args[++i];
-                    break;
-                case "--cache" when i + 1 < args.Length:
-                    cache = args[++i];
-                    break;
-                case "--now" when i + 1 < args.Length && DateTimeOffset.TryParse(args[i + 1], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at):
-                    now = at;
-                    i++;
-                    break;
-                default:
-                    return false;
-            }
-        }
-
-        if (!Uri.TryCreate(service, UriKind.Absolute, out var serviceUri) || serviceUri.Scheme is not ("http" or "https"))
-        {
-            return false;
-        }
-
-        var root = serviceUri.ToString().TrimEnd('/');
-        options = new CommandOptions(args[1], root, issuer ?? root, cache ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "elicence"), offline, now);
-        return true;
-    }
-
-    private sealed record CommandOptions(string CredentialFile, string Service, string IssuerId, string CacheDirectory, bool Offline, DateTimeOffset Now);
 }

@@ -22,8 +22,9 @@ internal sealed class VerificationHarness
         Ring = new KeyRing([Active, Retired, Compromised], Active.KeyId);
         Licences = new CountingLicenceStore(Register);
         var checker = new LicenceChecker(Licences, Credentials, new FixedKeyRing(Ring), Issuer, CreditCodeExceptionList.None, Clock);
-        Service = new VerificationService(checker, new PresentationChecker(Licences, PresentationUses, Issuer, CreditCodeExceptionList.None), Receipts, Issuer);
-        Batch = new BatchVerificationService(checker, BatchReceipts, Issuer, new VerificationOptions { BatchParallelism = 4 });
+        var presentations = new PresentationChecker(Licences, PresentationUses, Issuer, CreditCodeExceptionList.None);
+        Service = new VerificationService(checker, presentations, Receipts, Issuer);
+        Batch = new BatchVerificationService(checker, presentations, BatchReceipts, Issuer, new VerificationOptions { BatchParallelism = 4 });
     }
 
     public InMemoryLicenceStore Register { get; } = new();

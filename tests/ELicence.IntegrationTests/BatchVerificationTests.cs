@@ -10,6 +10,47 @@ namespace ELicence.IntegrationTests;
 public class BatchVerificationTests(ServiceFixture service)
 {
     [Fact]
+    public async Task Presentations_are_batch_items_checked_like_a_single_presentation_and_malformed_ones_are_per_item_problems()
+    {
+        var code = await service.IssueAsync(Applications.Valid("阿图什市投标人出示有限公司"));
+        var holder = await service.CreateHolderKeyAsync(code);
+        var (_, made, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/presentations", holder, new { audience = service.VerifierId, disclose = new[] { "domicile" } });
+        var presentation = made.GetProperty("presentation").GetString()!;
+        var nonce = made.GetProperty("nonce").GetString()!;
+        var items = new object[]
+        {
+            new { presentation, nonce },
+            new { presentation, nonce },                    // the same presentation again: single use
+            new { presentation = "not~an~sd-jwt", nonce },
+            new { presentation, creditCode = code },
+            new { creditCode = code, nonce },
+            new { presentation = 7 },
+        };
+
+        var (status, batch, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications/batch", service.VerifierKey, new { purpose = "tender:2026-0043", items });
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var results = batch.GetProperty("items").EnumerateArray().ToList();
+        // Items are checked concurrently: whichever of the two copies comes first is used, the other is a replay.
+        var copies = results.Take(2).OrderBy(r => r.GetProperty("outcome").GetString(), StringComparer.Ordinal).ToList();
+        Assert.Equal(["invalid", "valid"], copies.Select(r => r.GetProperty("outcome").GetString()));
+        Assert.Equal(["problem", "problem", "problem", "problem"], results.Skip(2).Select(r => r.GetProperty("outcome").GetString()));
+        Assert.Equal(code, copies[1].GetProperty("presented").GetProperty("licence").GetProperty("creditCode").GetString());
+        Assert.Equal("replayed", copies[0].GetProperty("reasons")[0].GetProperty("code").GetString());
+        Assert.StartsWith("items[2]", results[2].GetProperty("problem").GetProperty("errors")[0].GetProperty("field").GetString(), StringComparison.Ordinal);
+        Assert.Equal("items[3].presentation", results[3].GetProperty("problem").GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal("items[4].nonce", results[4].GetProperty("problem").GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal("items[5]", results[5].GetProperty("problem").GetProperty("errors")[0].GetProperty("field").GetString());
+        var claims = await JoseTool.VerifyAsync(await service.Http.GetStringAsync("/.well-known/jwks.json"), batch.GetProperty("receipt").GetProperty("jws").GetString()!, "batch-receipt+jwt");
+        Assert.True(claims.Verified, claims.Error);
+        var used = claims.Result!.Value.GetProperty("payload").GetProperty("items")[copies[1].GetProperty("index").GetInt32()];
+        Assert.Equal("presentation", used.GetProperty("kind").GetString());
+        Assert.Equal(Sha256(presentation), used.GetProperty("inputSha256").GetString());
+        Assert.Equal(code, used.GetProperty("creditCode").GetString());
+        Assert.Equal("valid", used.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
     public async Task Bidders_are_checked_in_one_call_in_input_order_with_per_item_problems_and_one_signed_receipt()
     {
         var first = await service.IssueAsync(Applications.Valid("阿图什市投标人甲有限公司"));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ELicence.Core.Keys;
 using ELicence.OfflineVerifier;
 
 namespace ELicence.IntegrationTests;
@@ -62,6 +63,98 @@ public class OfflineVerifierTests(ServiceFixture service)
         {
             cache.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task A_batch_receipt_is_checked_with_the_cached_jwks_and_finds_each_items_input_and_outcome()
+    {
+        var (credential, first) = await CredentialOfNewLicenceAsync("阿图什市离线戊有限公司");
+        var second = await service.IssueAsync(Applications.Valid("阿图什市离线己有限公司"));
+        var (_, batch, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications/batch", service.VerifierKey,
+            new { purpose = "tender:offline", items = new object[] { new { credential }, new { creditCode = second }, new { creditCode = "91653001MA000000XX" } } });
+        var jws = batch.GetProperty("receipt").GetProperty("jws").GetString()!;
+        var dir = Directory.CreateTempSubdirectory("elicence-receipt");
+        try
+        {
+            var credentialFile = Path.Combine(dir.FullName, "credential.jwt");
+            await File.WriteAllTextAsync(credentialFile, credential);
+
+            var (exit, answer) = await RunReceiptToolAsync(dir, jws, "--credential", credentialFile, "--code", second, "--code", "91653001MA000000XX");
+
+            Assert.Equal(0, exit);
+            Assert.True(answer.GetProperty("genuine").GetBoolean());
+            Assert.Equal(batch.GetProperty("receipt").GetProperty("id").GetString(), answer.GetProperty("id").GetString());
+            Assert.Equal("tender:offline", answer.GetProperty("purpose").GetString());
+            var inputs = answer.GetProperty("inputs").EnumerateArray().ToList();
+            Assert.Equal([0, 1, 2], inputs.Select(i => i.GetProperty("items")[0].GetProperty("index").GetInt32()));
+            Assert.Equal(["valid", "valid", "problem"], inputs.Select(i => i.GetProperty("items")[0].GetProperty("outcome").GetString()));
+            Assert.Equal(first, inputs[0].GetProperty("items")[0].GetProperty("creditCode").GetString());
+
+            // An input the batch did not hold is reported missing.
+            var (missingExit, missing) = await RunReceiptToolAsync(dir, jws, "--code", first);
+            Assert.Equal(1, missingExit);
+            Assert.True(missing.GetProperty("genuine").GetBoolean());
+            Assert.False(missing.GetProperty("inputs")[0].GetProperty("found").GetBoolean());
+
+            // An altered receipt (an outcome rewritten) is not genuine, whatever it holds.
+            var parts = jws.Split('.');
+            var payload = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1])).Replace("\"problem\"", "\"valid\"", StringComparison.Ordinal);
+            var (forgedExit, forged) = await RunReceiptToolAsync(dir, $"{parts[0]}.{B64Url.Encode(Encoding.UTF8.GetBytes(payload))}.{parts[2]}", "--code", second);
+            Assert.Equal(1, forgedExit);
+            Assert.False(forged.GetProperty("genuine").GetBoolean());
+            Assert.Contains("signature does not match", forged.GetProperty("failure").GetString(), StringComparison.Ordinal);
+
+            // A single receipt is not a batch receipt.
+            var (_, single, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, new { creditCode = second });
+            var (singleExit, wrongType) = await RunReceiptToolAsync(dir, single.GetProperty("receipt").GetProperty("jws").GetString()!);
+            Assert.Equal(1, singleExit);
+            Assert.Contains("batch-receipt+jwt", wrongType.GetProperty("failure").GetString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_receipt_command_refuses_bad_usage_and_a_missing_input_file_with_exit_2_and_a_message()
+    {
+        var error = new StringWriter();
+        var noService = await ReceiptCommand.RunAsync(["receipt", "r.jwt", "--code"], service.Http, new StringWriter(), error, TimeProvider.System, default);
+        Assert.Equal(2, noService);
+        Assert.StartsWith("usage: elicence receipt", error.ToString(), StringComparison.Ordinal);
+
+        var dir = Directory.CreateTempSubdirectory("elicence-receipt-bad");
+        try
+        {
+            var receipt = Path.Combine(dir.FullName, "receipt.jwt");
+            await File.WriteAllTextAsync(receipt, "a.b.c");
+            var missingError = new StringWriter();
+            var output = new StringWriter();
+            var missing = await ReceiptCommand.RunAsync(
+                ["receipt", receipt, "--service", service.Http.BaseAddress!.ToString(), "--credential", Path.Combine(dir.FullName, "absent.jwt"), "--cache", Path.Combine(dir.FullName, "cache")],
+                service.Http, output, missingError, TimeProvider.System, default);
+            Assert.Equal(2, missing);
+            Assert.Contains("absent.jwt", missingError.ToString(), StringComparison.Ordinal);
+            Assert.Empty(output.ToString());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    private async Task<(int Exit, JsonElement Answer)> RunReceiptToolAsync(DirectoryInfo dir, string receipt, params string[] inputs)
+    {
+        var file = Path.Combine(dir.FullName, "receipt.jwt");
+        await File.WriteAllTextAsync(file, receipt);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await ReceiptCommand.RunAsync(
+            ["receipt", file, "--service", service.Http.BaseAddress!.ToString(), "--issuer", "http://localhost:7071", "--cache", Path.Combine(dir.FullName, "cache"), .. inputs],
+            service.Http, output, error, TimeProvider.System, default);
+        Assert.True(output.ToString().Length > 0, error.ToString());
+        return (exit, JsonDocument.Parse(output.ToString()).RootElement.Clone());
     }
 
     private async Task<(int Exit, JsonElement Answer)> RunToolAsync(string credential, string? cache = null, params string[] extra)

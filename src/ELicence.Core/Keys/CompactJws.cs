@@ -46,10 +46,13 @@ public static class CompactJws
     private delegate byte[] SignatureFunc(ReadOnlySpan<byte> input);
 
     /// <summary>Parses the structure and header; the signature is not checked here.</summary>
-    public static bool TryParse(string? compact, [NotNullWhen(true)] out ParsedJws? jws, out string error)
+    public static bool TryParse(string? compact, [NotNullWhen(true)] out ParsedJws? jws, out string error) => TryParse(compact, MaxLength, out jws, out error);
+
+    /// <summary><see cref="TryParse(string?, out ParsedJws?, out string)"/> with another length limit (a 500-item batch receipt is larger than a credential).</summary>
+    public static bool TryParse(string? compact, int maxLength, [NotNullWhen(true)] out ParsedJws? jws, out string error)
     {
         jws = null;
-        if (string.IsNullOrEmpty(compact) || compact.Length > MaxLength)
+        if (string.IsNullOrEmpty(compact) || compact.Length > maxLength)
         {
             error = "The token is empty or too long.";
             return false;

@@ -8,7 +8,7 @@ using ELicence.Core.Receipts;
 
 namespace ELicence.Core.Verification;
 
-/// <summary>A batch: why, and the items, each <c>{"creditCode": …}</c> or <c>{"credential": …}</c> (read one by one, so a bad item spoils only itself).</summary>
+/// <summary>A batch: why, and the items, each <c>{"creditCode": …}</c>, <c>{"credential": …}</c> or <c>{"presentation": …, "nonce": …}</c> (read one by one, so a bad item spoils only itself).</summary>
 public sealed record BatchVerificationRequest(string? Purpose, IReadOnlyList<JsonElement>? Items);
 
 public enum BatchOutcome
@@ -40,12 +40,12 @@ public sealed class VerificationOptions
 /// Checks up to <see cref="MaxItems"/> items with bounded parallelism, each with the same <see cref="LicenceChecker"/> as a
 /// single verification, and signs one receipt for all of them.
 /// </summary>
-public sealed class BatchVerificationService(LicenceChecker checker, IBatchReceiptStore receipts, IssuerOptions issuer, VerificationOptions options)
+public sealed class BatchVerificationService(LicenceChecker checker, Presentations.PresentationChecker presentations, IBatchReceiptStore receipts, IssuerOptions issuer, VerificationOptions options)
 {
     /// <summary>A tender's bidders at one opening, with room to spare; more is refused before anything is checked.</summary>
     public const int MaxItems = 500;
 
-    private static readonly string[] Members = ["credential", "creditCode"];
+    private static readonly string[] Members = ["credential", "creditCode", "presentation", "nonce"];
 
     public async Task<BatchVerificationResult> VerifyAsync(Caller verifier, BatchVerificationRequest request, CancellationToken cancellationToken)
     {
@@ -67,7 +67,7 @@ public sealed class BatchVerificationService(LicenceChecker checker, IBatchRecei
         await Parallel.ForEachAsync(
             Enumerable.Range(0, items.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.BatchParallelism, CancellationToken = cancellationToken },
-            async (index, token) => (results[index], receiptItems[index]) = await CheckItemAsync(index, items[index], moment, token));
+            async (index, token) => (results[index], receiptItems[index]) = await CheckItemAsync(verifier, index, items[index], moment, token));
 
         var summary = new BatchSummary(
             results.Length,
@@ -85,13 +85,19 @@ public sealed class BatchVerificationService(LicenceChecker checker, IBatchRecei
         return new BatchVerificationResult(results, summary, receipt.Id, signed);
     }
 
-    private async Task<(BatchItemResult, BatchReceiptItem)> CheckItemAsync(int index, JsonElement item, CheckMoment moment, CancellationToken cancellationToken)
+    private async Task<(BatchItemResult, BatchReceiptItem)> CheckItemAsync(Caller verifier, int index, JsonElement item, CheckMoment moment, CancellationToken cancellationToken)
     {
         var input = ReadItem(item, out var presented);
         var digest = LicenceChecker.Digest(presented);
         try
         {
-            var check = await checker.CheckAsync(input ?? throw NotAnItem(), moment, cancellationToken);
+            var check = input switch
+            {
+                null => throw NotAnItem(),
+                { Presentation: not null } => await VerificationService.CheckPresentationAsync(presentations, verifier, input, moment, cancellationToken),
+                { Nonce: not null } => throw ProblemException.Invalid("nonce", "A nonce goes with a presentation only."),
+                _ => await checker.CheckAsync(new VerificationInput(input.Credential, input.CreditCode), moment, cancellationToken),
+            };
             var outcome = check.Valid ? BatchOutcome.Valid : BatchOutcome.Invalid;
             return (
                 new BatchItemResult(index, outcome, check, null),
@@ -100,15 +106,19 @@ public sealed class BatchVerificationService(LicenceChecker checker, IBatchRecei
         catch (ProblemException problem)
         {
             var located = Locate(problem, index);
-            var kind = input?.Credential is not null ? "credential" : input?.CreditCode is not null ? "credit-code" : null;
+            var kind = input?.Presentation is not null ? "presentation" : input?.Credential is not null ? "credential" : input?.CreditCode is not null ? "credit-code" : null;
             return (
                 new BatchItemResult(index, BatchOutcome.Problem, null, located),
                 new BatchReceiptItem(index, kind, digest, null, null, BatchOutcome.Problem, [problem.Type.Uri]));
         }
     }
 
-    /// <summary>The item as an input when it is an object of string members <c>credential</c> and/or <c>creditCode</c> only; <paramref name="presented"/> is what its digest covers.</summary>
-    private static VerificationInput? ReadItem(JsonElement item, out string presented)
+    /// <summary>
+    /// The item as a request when it is an object of string members <c>credential</c>, <c>creditCode</c>, <c>presentation</c>,
+    /// <c>nonce</c> only (which combinations are allowed is checked as for a single verification); <paramref name="presented"/>
+    /// is what its digest covers: the presentation, credential or code, else the item's JSON text.
+    /// </summary>
+    private static VerificationRequest? ReadItem(JsonElement item, out string presented)
     {
         presented = item.GetRawText();
         if (item.ValueKind != JsonValueKind.Object)
@@ -116,30 +126,22 @@ public sealed class BatchVerificationService(LicenceChecker checker, IBatchRecei
             return null;
         }
 
-        string? credential = null, code = null;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var member in item.EnumerateObject())
         {
-            if (!Members.Contains(member.Name, StringComparer.Ordinal) || member.Value.ValueKind != JsonValueKind.String)
+            if (!Members.Contains(member.Name, StringComparer.Ordinal) || member.Value.ValueKind != JsonValueKind.String || !values.TryAdd(member.Name, member.Value.GetString()!))
             {
                 return null;
             }
-
-            if (member.Name == "credential")
-            {
-                credential = member.Value.GetString();
-            }
-            else
-            {
-                code = member.Value.GetString();
-            }
         }
 
-        presented = credential ?? code ?? presented;
-        return credential is null && code is null ? null : new VerificationInput(credential, code);
+        var request = new VerificationRequest(values.GetValueOrDefault("credential"), values.GetValueOrDefault("creditCode"), null, values.GetValueOrDefault("presentation"), values.GetValueOrDefault("nonce"));
+        presented = request.Presentation ?? request.Credential ?? request.CreditCode ?? presented;
+        return request is { Credential: null, CreditCode: null, Presentation: null } ? null : request;
     }
 
     private static ProblemException NotAnItem() =>
-        ProblemException.Invalid("", "An item is an object with one string member: credential (a compact JWS) or creditCode.");
+        ProblemException.Invalid("", "An item is an object with one string member: credential (a compact JWS), creditCode, or presentation (an SD-JWT VC presentation, with its nonce).");
 
     /// <summary>The problem with its fields placed in the batch: <c>creditCode</c> → <c>items[3].creditCode</c>.</summary>
     private static ProblemException Locate(ProblemException problem, int index) =>

@@ -34,12 +34,19 @@ public static class OfflineVerification
         "permits: operating permits",
     ];
 
+    /// <summary>The JWKS's Ed25519 public keys by kid.</summary>
+    public static Dictionary<string, byte[]> Ed25519Keys(JsonWebKeySet jwks)
+    {
+        ArgumentNullException.ThrowIfNull(jwks);
+        return jwks.Keys
+            .Where(k => k is { Kty: "OKP", Crv: "Ed25519" } && B64Url.TryDecode(k.X, out _))
+            .ToDictionary(k => k.Kid, k => B64Url.TryDecode(k.X, out var x) ? x : [], StringComparer.Ordinal);
+    }
+
     public static OfflineResult Check(string jws, OfflineMaterial material, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(material);
-        var keys = material.Jwks.Keys
-            .Where(k => k is { Kty: "OKP", Crv: "Ed25519" } && B64Url.TryDecode(k.X, out _))
-            .ToDictionary(k => k.Kid, k => B64Url.TryDecode(k.X, out var x) ? x : [], StringComparer.Ordinal);
+        var keys = Ed25519Keys(material.Jwks);
         (byte[]?, bool) Find(string kid) => (keys.GetValueOrDefault(kid), false);
 
         var (target, payload, failure) = LicenceChecker.CheckSignature(jws, Find, material.IssuerId);

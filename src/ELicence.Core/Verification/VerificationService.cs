@@ -62,7 +62,11 @@ public sealed partial class VerificationService(LicenceChecker checker, Presenta
         return new VerificationResult(check.Valid, check.Reasons, check.Licence, check.Permits, receipt.Id, signed, check.Presented);
     }
 
-    private Task<LicenceCheck> CheckPresentationAsync(Caller verifier, VerificationRequest request, CheckMoment moment, CancellationToken cancellationToken)
+    private Task<LicenceCheck> CheckPresentationAsync(Caller verifier, VerificationRequest request, CheckMoment moment, CancellationToken cancellationToken) =>
+        CheckPresentationAsync(presentations, verifier, request, moment, cancellationToken);
+
+    /// <summary>A presentation alone (no credential or code beside it), with a well-formed nonce if any, for this verifier; shared with batches.</summary>
+    internal static Task<LicenceCheck> CheckPresentationAsync(Presentations.PresentationChecker presentations, Caller verifier, VerificationRequest request, CheckMoment moment, CancellationToken cancellationToken)
     {
         if (request.Credential is not null || request.CreditCode is not null)
         {

@@ -21,7 +21,7 @@ public sealed class VerificationFunctions(HttpApi api, VerificationService verif
         });
 
     /// <summary>
-    /// Up to 500 credentials or codes in one call (a tender's bid opening): a result per item in input order, counts by
+    /// Up to 500 credentials, presentations or codes in one call (a tender's bid opening): a result per item in input order, counts by
     /// outcome, and one signed receipt for all. A malformed item is a problem of that item only; a batch too large is refused whole.
     /// </summary>
     [Function("VerifyBatch")]
@@ -37,6 +37,7 @@ public sealed class VerificationFunctions(HttpApi api, VerificationService verif
                 i.Check?.Reasons,
                 i.Check?.Licence,
                 i.Check?.Permits,
+                i.Check?.Presented,
                 i.Problem is null ? null : ApiResults.ProblemBody(i.Problem, null, null)));
             return ApiResults.Json(new BatchVerificationView(result.Summary, items.ToList(), ReceiptLink.Of(result.ReceiptId, result.Receipt)), StatusCodes.Status200OK, NoStore);
         });
@@ -62,6 +63,6 @@ public sealed record ReceiptLink(string Id, string Url, string Jws)
 public sealed record VerificationView(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary> Permits, ReceiptLink Receipt, ELicence.Core.Presentations.Presentation? Presented);
 
 /// <summary>One item's answer: the same fields as a single verification, or an RFC 9457 problem object when the item could not be checked.</summary>
-public sealed record BatchItemView(int Index, BatchOutcome Outcome, bool? Valid, IReadOnlyList<VerificationReason>? Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary>? Permits, IReadOnlyDictionary<string, object?>? Problem);
+public sealed record BatchItemView(int Index, BatchOutcome Outcome, bool? Valid, IReadOnlyList<VerificationReason>? Reasons, LicenceSummary? Licence, IReadOnlyList<PermitSummary>? Permits, ELicence.Core.Presentations.Presentation? Presented, IReadOnlyDictionary<string, object?>? Problem);
 
 public sealed record BatchVerificationView(BatchSummary Summary, IReadOnlyList<BatchItemView> Items, ReceiptLink Receipt);
