@@ -27,6 +27,51 @@ public class RegisterSearchHttpTests(RegisterFixture service)
     }
 
     [Fact]
+    public async Task The_public_page_search_box_lists_hits_linking_to_their_check_pages_as_html_without_script()
+    {
+        var mark = Unique();
+        var code = await service.IssueAsync(Applications.Valid($"阿图什市{mark}天山果业有限公司"));
+        await service.DeliverAsync(code);
+
+        var start = await service.Http.GetStringAsync(new Uri("/verify", UriKind.Relative));
+        Assert.Contains("<form method=\"get\" action=\"/verify\" role=\"search\">", start, StringComparison.Ordinal);
+
+        using var response = await service.Http.GetAsync(new Uri($"/verify?q={Uri.EscapeDataString(mark + "天山")}&lang=en", UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"<a href=\"/verify/{code}?lang=en\">", html, StringComparison.Ordinal);
+        Assert.Contains($"阿图什市{mark}天山果业有限公司", html, StringComparison.Ordinal);
+        Assert.Contains($"value=\"{mark}天山\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.StartsWith("\"register-search\"", response.Headers.GetValues("RateLimit-Policy").Single(), StringComparison.Ordinal);
+
+        using var none = await service.Http.GetAsync(new Uri($"/verify?q={Uri.EscapeDataString(Unique() + "无此企业")}&lang=en", UriKind.Relative));
+        var empty = await none.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, none.StatusCode);
+        Assert.Contains("No business in the register matches", empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("<li>", empty, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("q=%E5%A4%A9")]
+    [InlineData("q=%3Cb%3E%22%27x")]
+    [InlineData("q=%E5%A4%A9%E5%B1%B1&q=x")]
+    public async Task Bad_input_in_the_page_search_box_is_an_html_400_that_echoes_no_markup(string query)
+    {
+        using var response = await service.Http.GetAsync(new Uri("/verify?lang=en&" + query, UriKind.Relative));
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("id=\"error\"", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_former_name_still_finds_the_licence_after_an_amendment_and_the_exact_code_ranks_first()
     {
         var mark = Unique();
