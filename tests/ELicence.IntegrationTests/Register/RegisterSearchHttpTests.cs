@@ -53,11 +53,17 @@ public class RegisterSearchHttpTests(RegisterFixture service)
         Assert.Equal(HttpStatusCode.OK, none.StatusCode);
         Assert.Contains("No business in the register matches", empty, StringComparison.Ordinal);
         Assert.DoesNotContain("<li>", empty, StringComparison.Ordinal);
+
+        using var markup = await service.Http.GetAsync(new Uri($"/verify?q={Uri.EscapeDataString("\"><b>天山")}", UriKind.Relative));
+        var escaped = await markup.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, markup.StatusCode);
+        Assert.Contains("&quot;&gt;&lt;b&gt;天山", escaped, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", escaped, StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("q=%E5%A4%A9")]
-    [InlineData("q=%3Cb%3E%22%27x")]
+    [InlineData("q=%3Cb%3E%2A")]
     [InlineData("q=%E5%A4%A9%E5%B1%B1&q=x")]
     public async Task Bad_input_in_the_page_search_box_is_an_html_400_that_echoes_no_markup(string query)
     {
