@@ -1,3 +1,10 @@
+using System.Globalization;
+using ELicence.Core.CreditCodes;
+using ELicence.Core.Licences;
+using ELicence.Core.Register;
+using ELicence.Storage;
+using ELicence.Storage.Register;
+
 namespace ELicence.IntegrationTests.Register;
 
 /// <summary>A clerk searching the public register over HTTP, against Azurite, as a verifier and anonymously.</summary>
@@ -36,12 +43,12 @@ public class RegisterSearchHttpTests(RegisterFixture service)
         var start = await service.Http.GetStringAsync(new Uri("/verify", UriKind.Relative));
         Assert.Contains("<form method=\"get\" action=\"/verify\" role=\"search\">", start, StringComparison.Ordinal);
 
-        using var response = await service.Http.GetAsync(new Uri($"/verify?q={Uri.EscapeDataString(mark + "天山")}&lang=en", UriKind.Relative));
+        using var response = await service.Http.GetAsync(new Uri($"/verify?q={Uri.EscapeDataString(mark + "天山")}", UriKind.Relative));
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains($"<a href=\"/verify/{code}?lang=en\">", html, StringComparison.Ordinal);
+        Assert.Contains($"<a href=\"/verify/{code}?lang=zh\">", html, StringComparison.Ordinal);
         Assert.Contains($"阿图什市{mark}天山果业有限公司", html, StringComparison.Ordinal);
         Assert.Contains($"value=\"{mark}天山\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
@@ -75,6 +82,45 @@ public class RegisterSearchHttpTests(RegisterFixture service)
         Assert.Contains("id=\"error\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task The_benchmark_bulk_loader_writes_rows_the_search_finds_over_several_transactions_per_partition_and_reloading_changes_nothing()
+    {
+        var mark = Unique();
+        var body = Random.Shared.Next(7_000_000, 8_000_000);
+        var licences = Enumerable.Range(0, 120).Select(i => new IndexedLicence(
+            CreditCode.Compose('9', '1', "653001", (body * 10 + i % 10).ToString("D8", CultureInfo.InvariantCulture)[..7] + (i / 10 % 10).ToString(CultureInfo.InvariantCulture)).Value,
+            $"喀什市{mark}商贸有限公司第{i.ToString(CultureInfo.InvariantCulture)}分", null, [], EntityType.LimitedLiabilityCompany, LicenceStatus.Active)).ToList();
+        Assert.Equal(120, licences.Select(l => l.CreditCode).Distinct().Count());
+        var index = new RegisterIndexStore(service.Services.GetRequiredService<StorageClients>());
+
+        await index.BulkLoadAsync(licences, default);
+        var first = await AllHitsAsync(mark + "商贸");
+        await index.BulkLoadAsync(licences, default);
+        var again = await AllHitsAsync(mark + "商贸");
+
+        Assert.Equal(licences.Select(l => l.CreditCode).Order(StringComparer.Ordinal), first.Order(StringComparer.Ordinal));
+        Assert.Equal(first, again);
+        Assert.NotNull(await index.FindMarkAsync(CreditCode.FromStored(licences[57].CreditCode), default));
+        var byCode = (await service.SendAsync(HttpMethod.Get, $"/api/v1/register/search?q={licences[57].CreditCode}", service.VerifierKey)).Body.GetProperty("results");
+        Assert.Equal(licences[57].CreditCode, byCode[0].GetProperty("creditCode").GetString());
+    }
+
+    /// <summary>Every page of a search, following the continuation token.</summary>
+    private async Task<List<string>> AllHitsAsync(string q)
+    {
+        var codes = new List<string>();
+        string? token = null;
+        do
+        {
+            var (status, page, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/register/search?q={Uri.EscapeDataString(q)}&limit=50" + (token is null ? "" : "&continuationToken=" + Uri.EscapeDataString(token)), service.VerifierKey);
+            Assert.Equal(HttpStatusCode.OK, status);
+            codes.AddRange(page.GetProperty("results").EnumerateArray().Select(h => h.GetProperty("creditCode").GetString()!));
+            token = page.TryGetProperty("continuationToken", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+        }
+        while (token is not null);
+        return codes;
     }
 
     [Fact]
