@@ -90,7 +90,7 @@ public class RegisterSearchHttpTests(RegisterFixture service)
         var mark = Unique();
         var body = Random.Shared.Next(7_000_000, 8_000_000);
         var licences = Enumerable.Range(0, 120).Select(i => new IndexedLicence(
-            CreditCode.Compose('9', '1', "653001", (body * 10 + i % 10).ToString("D8", CultureInfo.InvariantCulture)[..7] + (i / 10 % 10).ToString(CultureInfo.InvariantCulture)).Value,
+            CreditCode.Compose('9', '1', "653001", (body + i).ToString("D8", CultureInfo.InvariantCulture)).Value,
             $"喀什市{mark}商贸有限公司第{i.ToString(CultureInfo.InvariantCulture)}分", null, [], EntityType.LimitedLiabilityCompany, LicenceStatus.Active)).ToList();
         Assert.Equal(120, licences.Select(l => l.CreditCode).Distinct().Count());
         var index = new RegisterIndexStore(service.Services.GetRequiredService<StorageClients>());
