@@ -13,6 +13,8 @@ public sealed class RateLimitedServiceFixture : ServiceFixture
 
     public const int VerifierBurst = 8;
 
+    public const int RegisterSearchBurst = 2;
+
     /// <summary>A new verifier organisation with two keys, so a test has buckets of its own.</summary>
     public async Task<(string Id, string FirstKey, string SecondKey)> OnboardAsync(string name)
     {
@@ -36,6 +38,9 @@ public sealed class RateLimitedServiceFixture : ServiceFixture
             ["RateLimits:Verifier:Permits"] = VerifierBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RateLimits:Verifier:Window"] = "01:00:00",
             ["RateLimits:Verifier:Burst"] = VerifierBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimits:RegisterSearch:Permits"] = RegisterSearchBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimits:RegisterSearch:Window"] = "01:00:00",
+            ["RateLimits:RegisterSearch:Burst"] = RegisterSearchBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["RateLimits:VerificationBatch:Permits"] = "1",
             ["RateLimits:VerificationBatch:Window"] = "01:00:00",
             ["RateLimits:VerificationBatch:Burst"] = "1",
@@ -64,20 +69,39 @@ public class RateLimitTests(RateLimitedServiceFixture service)
         }
 
         var refused = await GetAsync("/api/v1/status-lists/revocation/0", "203.0.113.10");
-        var problem = await Json.ReadAsync(refused);
-
-        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
-        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-        Assert.Equal("urn:elicence:problem:rate-limited", problem.GetProperty("type").GetString());
-        Assert.Equal(429, problem.GetProperty("status").GetInt32());
-        var retryAfter = refused.Headers.RetryAfter?.Delta;
-        Assert.NotNull(retryAfter);
-        Assert.InRange(retryAfter.Value.TotalSeconds, 1, 3600);
+        var retryAfter = await AssertRateLimitedProblemAsync(refused);
         Assert.Equal("\"anonymous\";q=3;w=3600", Header(refused, "RateLimit-Policy"));
-        Assert.Equal($"\"anonymous\";r=0;t={(long)retryAfter.Value.TotalSeconds}", Header(refused, "RateLimit"));
+        Assert.Equal($"\"anonymous\";r=0;t={(long)retryAfter.TotalSeconds}", Header(refused, "RateLimit"));
 
         var other = await GetAsync("/.well-known/jwks.json", "203.0.113.11, 10.0.0.1");
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_flood_of_anonymous_register_searches_gets_a_429_problem_with_retry_after_and_the_public_page_shares_the_limit()
+    {
+        const string client = "198.51.100.40";
+        var search = "/api/v1/register/public-search?q=" + Uri.EscapeDataString("天山果业");
+        for (var i = 0; i < RateLimitedServiceFixture.RegisterSearchBurst; i++)
+        {
+            var allowed = await GetAsync(search, client);
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+            Assert.Equal($"\"register-search\";q={RateLimitedServiceFixture.RegisterSearchBurst};w=3600", Header(allowed, "RateLimit-Policy"));
+        }
+
+        var refused = await GetAsync(search, client);
+        await AssertRateLimitedProblemAsync(refused);
+        Assert.StartsWith("\"register-search\";r=0;t=", Header(refused, "RateLimit"), StringComparison.Ordinal);
+
+        // The page's search box is not a way around the limit: same client, same bucket, a 429 page with Retry-After.
+        var page = await GetAsync("/verify?q=" + Uri.EscapeDataString("天山果业"), client);
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(page.Headers.RetryAfter?.Delta);
+
+        // Other anonymous reads keep their own bucket, and another client is not refused.
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync("/verify", client)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(search, "198.51.100.41")).StatusCode);
     }
 
     [Fact]
@@ -179,6 +203,20 @@ public class RateLimitTests(RateLimitedServiceFixture service)
     {
         using var request = service.Request(HttpMethod.Post, "/api/v1/verifications", key, new { creditCode = "9144030071526726XG" });
         return await service.Http.SendAsync(request);
+    }
+
+    /// <summary>A 429 rate-limited problem+json with a Retry-After of 1 s to the window; returns the Retry-After.</summary>
+    private static async Task<TimeSpan> AssertRateLimitedProblemAsync(HttpResponseMessage refused)
+    {
+        var problem = await Json.ReadAsync(refused);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("urn:elicence:problem:rate-limited", problem.GetProperty("type").GetString());
+        Assert.Equal(429, problem.GetProperty("status").GetInt32());
+        var retryAfter = refused.Headers.RetryAfter?.Delta;
+        Assert.NotNull(retryAfter);
+        Assert.InRange(retryAfter.Value.TotalSeconds, 1, 3600);
+        return retryAfter.Value;
     }
 
     private async Task<HttpResponseMessage> GetAsync(string path, string forwardedFor)

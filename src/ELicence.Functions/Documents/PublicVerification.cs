@@ -1,5 +1,6 @@
 using ELicence.Core.Credentials;
 using ELicence.Core.Documents;
+using ELicence.Core.Register;
 using ELicence.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,14 +13,27 @@ namespace ELicence.Functions.Documents;
 /// The public verification page, for anyone (rate-limited per client): the licence a QR code names, and a form where a
 /// person pastes a credential or uploads a PDF. Answers are HTML, errors included; nothing is written, no receipt made.
 /// </summary>
-public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, IssuerOptions issuer)
+public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, RegisterSearch search, IssuerOptions issuer)
 {
     /// <summary>An upload may be at most this large; a licence PDF is under 500 KB.</summary>
     public const int MaxUploadBytes = 2 * 1024 * 1024;
 
+    /// <summary>The start page; with <c>?q=</c> it also lists the register's hits for a name or code, under the <see cref="RatePolicy.RegisterSearch"/> limit.</summary>
     [Function("GetVerificationStart")]
     public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify")] HttpRequest req) =>
-        Page(req, () => Task.FromResult(Cached(req, new VerificationPage(PageLanguage.Of(req), issuer).Start())));
+        req.Query.ContainsKey("q")
+            ? Page(req, RatePolicy.RegisterSearch, async () =>
+            {
+                var q = req.Query["q"];
+                if (q.Count != 1)
+                {
+                    throw ProblemException.Invalid("q", "Give this parameter once.");
+                }
+
+                var found = await search.SearchAsync(new RegisterSearchRequest(q[0]), req.HttpContext.RequestAborted);
+                return Cached(req, new VerificationPage(PageLanguage.Of(req), issuer).Found(q[0]!, found.Results));
+            })
+            : Page(req, () => Task.FromResult(Cached(req, new VerificationPage(PageLanguage.Of(req), issuer).Start())));
 
     /// <summary><c>?v=&amp;d=</c> from a printed licence's QR code say which copy to check; <c>?lang=en</c> for English.</summary>
     [Function("GetVerificationPage")]
@@ -78,9 +92,17 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Is
             return VerificationPage.Result(new VerificationPage(language, issuer).Checked(result, fromPdf), StatusCodes.Status200OK, cacheable: false);
         });
 
-    private Task<IActionResult> Page(HttpRequest req, Func<Task<IActionResult>> action) =>
-        api.RunPageAsync(req, RatePolicy.Anonymous, action, (problem, status) =>
-            VerificationPage.Result(new VerificationPage(PageLanguage.Of(req), issuer).Error(status, problem.Type == ProblemType.Validation && problem.Errors.Count == 0 ? problem.Message : null), status, cacheable: false));
+    private Task<IActionResult> Page(HttpRequest req, Func<Task<IActionResult>> action) => Page(req, RatePolicy.Anonymous, action);
+
+    private Task<IActionResult> Page(HttpRequest req, RatePolicy policy, Func<Task<IActionResult>> action) =>
+        api.RunPageAsync(req, policy, action, (problem, status) =>
+            VerificationPage.Result(new VerificationPage(PageLanguage.Of(req), issuer).Error(status, ProblemDetail(problem)), status, cacheable: false));
+
+    /// <summary>A validation problem's message, or its first field error's (a search query that is too short, say), for the page.</summary>
+    private static string? ProblemDetail(ProblemException problem) =>
+        problem.Type != ProblemType.Validation ? null
+        : problem.Errors.Count == 0 ? problem.Message
+        : problem.Errors[0].Message;
 
     /// <summary>200 with the page, or 304 when the client's If-None-Match names the same bytes.</summary>
     private static IActionResult Cached(HttpRequest req, string html)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.Credentials;
 using ELicence.Core.Documents;
+using ELicence.Core.Register;
 using ELicence.Core.Verification;
 using ELicence.Functions.Http;
 
@@ -80,8 +81,37 @@ public sealed class VerificationPage(DocumentLanguage language, IssuerOptions is
     /// <summary>The page with only the form: paste a credential or upload the PDF.</summary>
     public string Start() =>
         Document(T("核验电子营业执照", "Check an electronic business licence"),
-            $"<h1>{E(T("核验电子营业执照", "Check an electronic business licence"))}</h1><p>{E(T("扫描执照上的二维码会打开该执照的核验页面。您也可以在下方粘贴电子凭证或上传收到的执照 PDF。", "Scanning the QR code on a licence opens its check page. You can also paste a credential or upload a licence PDF you received below."))}</p>{Form()}",
+            $"<h1>{E(T("核验电子营业执照", "Check an electronic business licence"))}</h1><p>{E(T("扫描执照上的二维码会打开该执照的核验页面。您也可以按名称或代码查询登记簿，或在下方粘贴电子凭证、上传收到的执照 PDF。", "Scanning the QR code on a licence opens its check page. You can also search the register by name or code, or paste a credential or upload a licence PDF you received below."))}</p>{SearchForm(null)}{Form()}",
             "/verify");
+
+    /// <summary>The register's hits for a search from the page's search box, each linking to its check page.</summary>
+    public string Found(string query, IReadOnlyList<RegisterSearchHit> hits)
+    {
+        ArgumentNullException.ThrowIfNull(hits);
+        var body = new StringBuilder();
+        body.Append(CultureInfo.InvariantCulture, $"<h1>{E(T("查询登记簿", "Search the register"))}</h1>");
+        body.Append(SearchForm(query));
+        body.Append(CultureInfo.InvariantCulture, $"<h2>{E(T($"“{query}”的查询结果", $"Results for “{query}”"))}</h2>");
+        if (hits.Count == 0)
+        {
+            body.Append(CultureInfo.InvariantCulture, $"<p id=\"results\">{E(T("登记簿中没有匹配的企业。请核对名称或统一社会信用代码。", "No business in the register matches. Check the name or the unified social credit code."))}</p>");
+        }
+        else
+        {
+            body.Append("<ol id=\"results\">");
+            foreach (var hit in hits)
+            {
+                var name = Zh ? hit.Name : hit.NameEn ?? hit.Name;
+                var former = hit.FormerName ? " · " + T($"曾用名：{hit.MatchedName}", $"former name: {hit.MatchedName}") : "";
+                body.Append(CultureInfo.InvariantCulture, $"<li><a href=\"/verify/{E(hit.CreditCode)}?lang={PageLanguage.Query(language)}\">{E(name)}</a> · {E(hit.CreditCode)}{E(former)}</li>");
+            }
+
+            body.Append("</ol>");
+        }
+
+        body.Append(Form());
+        return Document(T("查询登记簿", "Search the register"), body.ToString(), "/verify?q=" + Uri.EscapeDataString(query));
+    }
 
     /// <summary>The result of checking a pasted credential or an uploaded PDF.</summary>
     public string Checked(PublicCredentialCheck check, bool fromPdf)
@@ -145,6 +175,16 @@ public sealed class VerificationPage(DocumentLanguage language, IssuerOptions is
         };
         return $"<div class=\"state {css}\" id=\"status\"><strong>{E(word)}</strong><p>{E(text.Trim())}</p></div>";
     }
+
+    /// <summary>A GET form to <c>/verify</c>: the search needs no script, the browser builds the <c>?q=</c> link.</summary>
+    private string SearchForm(string? query) => $"""
+        <form method="get" action="/verify" role="search">
+        <input type="hidden" name="lang" value="{PageLanguage.Query(language)}">
+        <label for="q">{E(T("按企业名称（可输入其中两个字以上）或统一社会信用代码查询", "Search by business name (any two or more characters of it) or credit code"))}</label>
+        <input id="q" name="q" type="search" minlength="{RegisterSearch.MinQueryLength}" maxlength="{RegisterSearch.MaxQueryLength}" required value="{E(query ?? "")}">
+        <button type="submit">{E(T("查询", "Search"))}</button>
+        </form>
+        """;
 
     private string Form() => $"""
         <h2>{E(T("核验收到的执照", "Check a licence you received"))}</h2>
