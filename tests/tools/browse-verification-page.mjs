@@ -45,7 +45,7 @@ try {
     if (c.upload) {
       const input = await page.$('input[type=file]');
       await input.uploadFile(c.upload);
-      const [submitted] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('button[type=submit]')]);
+      const [submitted] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('form:has(input[type=file]) button[type=submit]')]); // the upload form's button, not the search box's
       result.status = submitted.status();
     }
 
