@@ -29,6 +29,9 @@ public static class StorageNames
     public const string RegisterFilesTable = "registerfiles";
     public const string WebhooksTable = "webhooks";
     public const string WebhookCodesTable = "webhookcodes";
+    public const string LogPendingTable = "logpending";
+    public const string LogIndexTable = "logindex";
+    public const string ReceiptJournalTable = "receiptjournal";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
@@ -36,6 +39,7 @@ public static class StorageNames
     public const string StatusListsContainer = "status-lists";
     public const string HolderKeysContainer = "holder-keys";
     public const string RegisterFilesContainer = "register-files";
+    public const string LogContainer = "log";
 
     /// <summary>Queue trigger names must be constants, so the function attributes use these too.</summary>
     public const string IssuanceQueue = "issue-licence";
@@ -45,13 +49,14 @@ public static class StorageNames
     public const string LicenceEventsQueue = "licence-events";
     public const string KeyReissueQueue = "key-reissue";
     public const string WebhookDeliveryQueue = "webhook-deliveries";
+    public const string LogSequenceQueue = "log-sequence";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable, HolderKeysTable, LicenceUsageTable, RegisterIndexTable, RegisterFeedTable, RegisterFilesTable, WebhooksTable, WebhookCodesTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable, HolderKeysTable, LicenceUsageTable, RegisterIndexTable, RegisterFeedTable, RegisterFilesTable, WebhooksTable, WebhookCodesTable, LogPendingTable, LogIndexTable, ReceiptJournalTable];
 
-    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer, HolderKeysContainer, RegisterFilesContainer];
+    public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer, HolderKeysContainer, RegisterFilesContainer, LogContainer];
 
-    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison", LicenceEventsQueue, LicenceEventsQueue + "-poison", KeyReissueQueue, KeyReissueQueue + "-poison", WebhookDeliveryQueue, WebhookDeliveryQueue + "-poison"];
+    public static IReadOnlyList<string> Queues { get; } = [IssuanceQueue, IssuancePoisonQueue, StatusSyncQueue, StatusSyncQueue + "-poison", StatusPublishQueue, StatusPublishQueue + "-poison", LicenceEventsQueue, LicenceEventsQueue + "-poison", KeyReissueQueue, KeyReissueQueue + "-poison", WebhookDeliveryQueue, WebhookDeliveryQueue + "-poison", LogSequenceQueue, LogSequenceQueue + "-poison"];
 }
 
 /// <summary>

@@ -81,6 +81,8 @@ public static class StorageRegistration
         services.AddSingleton<IVerifierStore, VerifierStore>();
         services.AddSingleton<IHolderKeyStore, HolderKeyStore>();
         services.AddSingleton<IUsageLog, UsageStore>();
+        services.AddSingleton<Log.PendingLeafStore>();
+        services.AddSingleton<ELicence.Core.Log.IPendingLeafSink>(sp => sp.GetRequiredService<Log.PendingLeafStore>());
         services.AddSingleton<IWebhookStore, WebhookStore>();
         services.AddSingleton<IWebhookDeliveryStore, WebhookDeliveryStore>();
         services.AddSingleton<IWebhookDeliveryQueue, WebhookDeliveryQueue>();
