@@ -19,38 +19,87 @@ public sealed class QueueTriggerPump(FunctionCatalog catalog, StorageClients sto
     /// <summary>How long a message stays hidden while a function works on it.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
+    /// <summary>Messages fetched at a time, as the Functions host's default queues.batchSize.</summary>
+    private const int BatchSize = 16;
+
+    /// <summary>A new batch is fetched once no more than this many messages are in work (queues.newBatchThreshold's default, batchSize / 2).</summary>
+    private const int NewBatchThreshold = BatchSize / 2;
+
+    /// <summary>The first wait after an empty poll; it doubles on each further empty poll up to <see cref="LocalHostSettings.QueuePollInterval"/>.</summary>
+    private static readonly TimeSpan FirstIdleDelay = TimeSpan.FromMilliseconds(10);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(catalog.Functions
             .Where(f => f.Trigger is QueueFunctionTrigger)
             .Select(f => PumpAsync(f, ((QueueFunctionTrigger)f.Trigger).QueueName, stoppingToken)));
 
+    /// <summary>
+    /// Keeps up to <see cref="BatchSize"/> + <see cref="NewBatchThreshold"/> messages in work, fetching more as soon as some
+    /// finish (no waiting for the slowest of a batch), and polls an idle queue with a back-off that resets on work: a burst
+    /// is drained without pauses, an idle queue costs a poll per <see cref="LocalHostSettings.QueuePollInterval"/>.
+    /// </summary>
     private async Task PumpAsync(FunctionDescriptor function, string queueName, CancellationToken stoppingToken)
     {
         var queue = storage.Queue(queueName);
         var poison = storage.Queue(queueName + "-poison");
         await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
-        while (!stoppingToken.IsCancellationRequested)
+        var working = new List<Task>();
+        var idle = FirstIdleDelay;
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                QueueMessage[] messages = await queue.ReceiveMessagesAsync(16, Lease, stoppingToken);
-                if (messages.Length == 0)
+                working.RemoveAll(t => t.IsCompleted);
+                if (working.Count > NewBatchThreshold)
                 {
-                    await Task.Delay(settings.QueuePollInterval, stoppingToken);
+                    await Task.WhenAny(working);
                     continue;
                 }
 
-                await Task.WhenAll(messages.Select(m => ProcessAsync(function, queue, poison, m, stoppingToken)));
+                try
+                {
+                    QueueMessage[] messages = await queue.ReceiveMessagesAsync(BatchSize, Lease, stoppingToken);
+                    if (messages.Length > 0)
+                    {
+                        idle = FirstIdleDelay;
+                        working.AddRange(messages.Select(m => ProcessLoggedAsync(function, queue, poison, m, stoppingToken)));
+                        continue;
+                    }
+
+                    // Nothing to fetch: wait for the back-off, or less if a message in work finishes (then fetch again at once).
+                    await Task.WhenAny([Task.Delay(idle, stoppingToken), .. working]);
+                    idle = TimeSpan.FromTicks(Math.Min(idle.Ticks * 2, Math.Max(settings.QueuePollInterval.Ticks, FirstIdleDelay.Ticks)));
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e)
+                {
+                    logger.LogError(e, "Polling queue {Queue} failed; retrying", queueName);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Polling queue {Queue} failed; retrying", queueName);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
+        }
+        finally
+        {
+            await Task.WhenAll(working);
+        }
+    }
+
+    /// <summary>Handles one message; what goes wrong even in the failure handling is logged, and the message reappears after its lease.</summary>
+    private async Task ProcessLoggedAsync(FunctionDescriptor function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await ProcessAsync(function, queue, poison, message, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Handling message {MessageId} of {Queue} failed; it is retried when its lease ends", message.MessageId, queue.Name);
         }
     }
 
