@@ -93,6 +93,26 @@ public class IssuanceTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Two_hundred_applications_submitted_at_once_are_each_issued_exactly_once()
+    {
+        var ids = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => service.SubmitAsync(Applications.Valid($"阿图什市同时申请{i}号有限公司"))));
+        var codes = new List<string>();
+        foreach (var id in ids)
+        {
+            var settled = await service.WaitUntilSettledAsync(id);
+            Assert.Equal("issued", settled.GetProperty("status").GetString());
+            codes.Add(settled.GetProperty("creditCode").GetString()!);
+        }
+
+        Assert.Equal(200, ids.Distinct().Count());
+        Assert.Equal(200, codes.Distinct().Count());
+        var ours = ids.ToHashSet();
+        var licences = (await service.QueryAsync(StorageNames.LicencesTable, "RowKey eq 'current'")).Where(e => ours.Contains(e.GetString("ApplicationId"))).ToList();
+        Assert.Equal(codes.Order(), licences.Select(e => e.PartitionKey).Order());
+        Assert.Equal(200, licences.Select(e => e.GetInt64("StatusListIndex")).Distinct().Count());
+    }
+
+    [Fact]
     public async Task The_sequence_allocator_gives_distinct_numbers_under_contention_and_the_same_number_to_the_same_claimant()
     {
         var allocator = new ELicence.Storage.Licences.SequenceAllocator(service.Storage);
@@ -103,6 +123,21 @@ public class IssuanceTests(ServiceFixture service)
 
         Assert.Equal(numbers.Length, numbers.Distinct().Count());
         Assert.Equal(numbers.Take(5).SelectMany(n => new[] { n, n }), repeated);
+    }
+
+    [Fact]
+    public async Task Allocators_of_several_instances_racing_on_one_sequence_give_each_claimant_one_number_and_skip_none()
+    {
+        // Three instances (as scaled-out hosts), more claimants each than one transaction holds, on a fresh sequence.
+        var sequence = $"race{Guid.NewGuid():N}";
+        var instances = Enumerable.Range(0, 3).Select(_ => new ELicence.Storage.Licences.SequenceAllocator(service.Storage)).ToList();
+        var claimants = Enumerable.Range(0, 300).Select(i => $"test-{i}").ToList();
+
+        var numbers = await Task.WhenAll(claimants.Select((c, i) => instances[i % 3].AllocateAsync(sequence, c, default)));
+        var askedEverywhere = await Task.WhenAll(instances.Select(a => a.AllocateAsync(sequence, claimants[7], default)));
+
+        Assert.Equal(Enumerable.Range(0, 300).Select(n => (long)n), numbers.Order());
+        Assert.All(askedEverywhere, n => Assert.Equal(numbers[7], n));
     }
 
     private async Task WaitUntilQueueIsDrainedAsync()
