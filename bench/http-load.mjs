@@ -44,8 +44,14 @@ const { values: opt, positionals } = parseArgs({
     count: { type: 'string', default: '200' },
     deadline: { type: 'string', default: '300' },
     keys: { type: 'string', default: '.local/dev-keys.env' },
+    help: { type: 'boolean', default: false },
   },
 });
+if (opt.help) {
+  // The usage is this file's opening comment.
+  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter(l => l.startsWith('//')).map(l => l.slice(3)).join('\n'));
+  process.exit(0);
+}
 const mode = positionals[0] ?? 'verify';
 if (!['verify', 'issuance'].includes(mode)) throw new Error(`Unknown mode '${mode}': verify or issuance.`);
 const positive = (name) => {
@@ -148,7 +154,7 @@ async function submit(name) {
 }
 
 /** Polls the applications (a few at a time, again and again without pause) until each is issued; resolves with what each answered and when. */
-async function untilIssued(ids, parallel = 8) {
+async function untilIssued(ids, parallel = 4) {
   const done = new Map();
   while (done.size < ids.length) {
     if (Date.now() > deadline) throw new Error(`deadline reached with ${ids.length - done.size} of ${ids.length} applications not issued`);
@@ -287,7 +293,7 @@ async function issuanceMode() {
     return id;
   }));
   const accepted = performance.now();
-  const issued = await untilIssued(ids, 16);
+  const issued = await untilIssued(ids);
   const all = performance.now();
 
   const codes = new Set([...issued.values()].map(s => s.creditCode));

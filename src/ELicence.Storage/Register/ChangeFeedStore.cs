@@ -8,9 +8,10 @@ namespace ELicence.Storage.Register;
 /// sequence number and floor, guarded by its ETag), the new entry row <c>e{sequence:D12}</c>, and the licence's
 /// high-water mark <c>hwm-{code}</c> (guarded by its ETag). A crash before the commit leaves nothing; after it, the mark
 /// makes the retry a no-op. One writer at a time holds a lease on a blob, so appends do not race on the head row; the
-/// ETags keep the order correct even if a lease expires under a slow writer.
+/// ETags keep the order correct even if a lease expires under a slow writer. Within an instance the writers queue on a
+/// local gate first, so only one of them at a time asks storage for the lease (a burst of appends does not spin on it).
 /// </summary>
-public sealed class ChangeFeedStore(StorageClients storage) : IChangeFeedStore
+public sealed class ChangeFeedStore(StorageClients storage) : IChangeFeedStore, IDisposable
 {
     private const string Partition = "feed";
     private const string HeadRow = "head";
@@ -21,6 +22,10 @@ public sealed class ChangeFeedStore(StorageClients storage) : IChangeFeedStore
     private static readonly TimeSpan LeaseWait = TimeSpan.FromSeconds(60);
     private readonly TableClient _table = storage.Table(StorageNames.RegisterFeedTable);
     private readonly BlobClient _lock = storage.Container(StorageNames.RegisterFilesContainer).GetBlobClient(LockBlob);
+    private readonly SemaphoreSlim _localWriter = new(1, 1);
+    private volatile bool _lockBlobExists;
+
+    public void Dispose() => _localWriter.Dispose();
 
     public static string EntryRow(long sequence) => EntryPrefix + sequence.ToString("D12", CultureInfo.InvariantCulture);
 
@@ -139,15 +144,35 @@ public sealed class ChangeFeedStore(StorageClients storage) : IChangeFeedStore
         }
     }
 
+    /// <summary>The local gate, then the lease; <see cref="ReleaseAsync"/> gives both back.</summary>
     private async Task<BlobLeaseClient> AcquireLeaseAsync(CancellationToken cancellationToken)
     {
+        await _localWriter.WaitAsync(cancellationToken);
         try
         {
-            await _lock.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+            return await AcquireStorageLeaseAsync(cancellationToken);
         }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        catch
         {
-            // It exists (and may be leased): that is all this needs.
+            _localWriter.Release();
+            throw;
+        }
+    }
+
+    private async Task<BlobLeaseClient> AcquireStorageLeaseAsync(CancellationToken cancellationToken)
+    {
+        if (!_lockBlobExists)
+        {
+            try
+            {
+                await _lock.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // It exists (and may be leased): that is all this needs.
+            }
+
+            _lockBlobExists = true;
         }
 
         var lease = _lock.GetBlobLeaseClient();
@@ -161,12 +186,18 @@ public sealed class ChangeFeedStore(StorageClients storage) : IChangeFeedStore
             }
             catch (RequestFailedException e) when (e.Status == 409 && DateTimeOffset.UtcNow < deadline)
             {
+                // Another instance writes: wait for it (this instance's other writers wait on the local gate meanwhile).
                 await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                _lockBlobExists = false; // removed under us: the next append creates it again
+                throw;
             }
         }
     }
 
-    private static async Task ReleaseAsync(BlobLeaseClient lease)
+    private async Task ReleaseAsync(BlobLeaseClient lease)
     {
         try
         {
@@ -175,6 +206,10 @@ public sealed class ChangeFeedStore(StorageClients storage) : IChangeFeedStore
         catch (RequestFailedException)
         {
             // Expired or taken over: the lease ends by itself.
+        }
+        finally
+        {
+            _localWriter.Release();
         }
     }
 

@@ -11,6 +11,9 @@ public sealed class StatusListStore(StorageClients storage, TimeProvider time) :
     private readonly TableClient _lists = storage.Table(StorageNames.StatusListsTable);
     private readonly BlobContainerClient _published = storage.Container(StorageNames.StatusListsContainer);
 
+    /// <summary>One counter update per list at a time within the instance, so a burst of syncs queues here instead of racing on the row's ETag.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, SemaphoreSlim> _counterGates = new();
+
     public async Task UpsertEntriesAsync(IReadOnlyList<StatusEntry> entries, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -43,6 +46,20 @@ public sealed class StatusListStore(StorageClients storage, TimeProvider time) :
     }
 
     public async Task<bool> MarkChangedAsync(int listNumber, CancellationToken cancellationToken)
+    {
+        var gate = _counterGates.GetOrAdd(listNumber, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await IncrementCounterAsync(listNumber, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<bool> IncrementCounterAsync(int listNumber, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
