@@ -125,6 +125,34 @@ public class BatchVerificationServiceTests
         Assert.Empty(_h.BatchReceipts.All);
     }
 
+    [Fact]
+    public async Task A_licence_named_by_several_items_is_read_once_per_batch_and_each_item_is_still_checked()
+    {
+        var first = _h.Issue(Builders.Licence(1));
+        var second = _h.Issue(Builders.Licence(2));
+        var at = first.Length - 10; // inside the signature, where every base64url character carries 6 bits
+        var tampered = first[..at] + (first[at] == 'A' ? 'B' : 'A') + first[(at + 1)..];
+
+        var result = await VerifyAsync(
+            new { creditCode = Builders.Licence(1).Code.Value }, new { credential = first }, new { credential = tampered },
+            new { creditCode = Builders.Licence(2).Code.Value }, new { credential = second }, new { creditCode = Builders.Licence(1).Code.Value });
+
+        Assert.Equal(2, _h.Licences.Calls["FindCurrentWithPermitsAsync"]);
+        Assert.Equal([BatchOutcome.Valid, BatchOutcome.Valid, BatchOutcome.Invalid, BatchOutcome.Valid, BatchOutcome.Valid, BatchOutcome.Valid], result.Items.Select(i => i.Outcome));
+        Assert.Equal(ReasonCodes.BadSignature, result.Items[2].Check!.Reasons.Single(r => ReasonCodes.IsBlocking(r.Code)).Code);
+    }
+
+    [Fact]
+    public async Task Single_verifications_read_the_register_each_time()
+    {
+        var credential = _h.Issue(Builders.Licence(1));
+
+        await _h.VerifyCredentialAsync(credential);
+        await _h.VerifyCredentialAsync(credential);
+
+        Assert.Equal(2, _h.Licences.Calls["FindCurrentWithPermitsAsync"]);
+    }
+
     private Task<BatchVerificationResult> VerifyAsync(params object[] items) =>
         _h.Batch.VerifyAsync(VerificationHarness.Verifier, new BatchVerificationRequest("tender:2026-0042", Items(items)), default);
 

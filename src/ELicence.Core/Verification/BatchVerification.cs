@@ -38,7 +38,7 @@ public sealed class VerificationOptions
 
 /// <summary>
 /// Checks up to <see cref="MaxItems"/> items with bounded parallelism, each with the same <see cref="LicenceChecker"/> as a
-/// single verification, and signs one receipt for all of them.
+/// single verification (every check made, each licence read once per batch), and signs one receipt for all of them.
 /// </summary>
 public sealed class BatchVerificationService(LicenceChecker checker, Presentations.PresentationChecker presentations, IBatchReceiptStore receipts, IssuerOptions issuer, VerificationOptions options)
 {
@@ -61,7 +61,8 @@ public sealed class BatchVerificationService(LicenceChecker checker, Presentatio
 
         using var activity = ElicenceTelemetry.Source.StartActivity(ElicenceTelemetry.VerifySpan);
         activity?.SetTag("elicence.verification.items", items.Count);
-        var moment = await checker.BeginAsync(cancellationToken);
+        // A licence named by several items (by code and by credential, or twice) is read once for the batch.
+        var moment = await checker.BeginAsync(cancellationToken) with { SharedReads = new() };
         var results = new BatchItemResult[items.Count];
         var receiptItems = new BatchReceiptItem[items.Count];
         await Parallel.ForEachAsync(

@@ -13,7 +13,14 @@ namespace ELicence.Core.Verification;
 public sealed record VerificationInput(string? Credential, string? CreditCode);
 
 /// <summary>What every check of one request shares: one instant (status, permits, summary and receipt speak of the same moment) and one key ring.</summary>
-public sealed record CheckMoment(DateTimeOffset Now, DateOnly Today, KeyRing Ring);
+public sealed record CheckMoment(DateTimeOffset Now, DateOnly Today, KeyRing Ring)
+{
+    /// <summary>
+    /// The register's answers already read by this request, by credit code, when its checks share them (a batch: a licence
+    /// named by several items is read once, and every item sees the same state of it); null reads for each check.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<CreditCode, Task<LicenceWithPermits?>>? SharedReads { get; init; }
+}
 
 /// <summary>The outcome of checking one input: what was checked, whether it is valid and why, and the licence as the register holds it.</summary>
 /// <remarks>A presentation leaves <see cref="Licence"/> empty: the verifier learns only what <see cref="Presented"/> shows.</remarks>
@@ -46,8 +53,8 @@ public sealed class LicenceChecker(
         var (target, found, reasons) = input switch
         {
             { Credential: not null, CreditCode: not null } => throw ProblemException.Invalid("credential", "Send either a credential or a creditCode, not both."),
-            { Credential: { } jws } => await CheckCredentialAsync(jws, moment.Ring, moment.Today, cancellationToken),
-            { CreditCode: { } code } => await CheckCodeAsync(code, moment.Today, cancellationToken),
+            { Credential: { } jws } => await CheckCredentialAsync(jws, moment, cancellationToken),
+            { CreditCode: { } code } => await CheckCodeAsync(code, moment, cancellationToken),
             _ => throw ProblemException.Invalid("credential", "Send a credential (compact JWS or JWS JSON serialization) or a creditCode."),
         };
 
@@ -214,8 +221,9 @@ public sealed class LicenceChecker(
         return kid => (ring.FindTrusted(kid) is { Algorithm: KeyAlgorithm.Ed25519 } key ? key.PublicKey : null, ring.StateOf(kid) == KeyState.Compromised);
     }
 
-    private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCredentialAsync(string presented, KeyRing ring, DateOnly today, CancellationToken cancellationToken)
+    private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCredentialAsync(string presented, CheckMoment moment, CancellationToken cancellationToken)
     {
+        var (ring, today) = (moment.Ring, moment.Today);
         var (target, payload, failure, jws) = CheckSignatures(
             presented,
             KeysOf(ring),
@@ -229,7 +237,7 @@ public sealed class LicenceChecker(
         var subject = payload.CredentialSubject;
         var reasons = new List<VerificationReason>();
         var code = CreditCode.Validate(subject.CreditCode, codeExceptions).Code;
-        var found = code is null ? null : await licences.FindCurrentWithPermitsAsync(code.Value, cancellationToken);
+        var found = code is null ? null : await FindAsync(code.Value, moment, cancellationToken);
         if (found is null)
         {
             reasons.Add(new(ReasonCodes.LicenceNotFound, $"The register has no licence {subject.CreditCode}."));
@@ -254,15 +262,21 @@ public sealed class LicenceChecker(
         return (target, found, reasons);
     }
 
-    private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCodeAsync(string input, DateOnly today, CancellationToken cancellationToken)
+    private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCodeAsync(string input, CheckMoment moment, CancellationToken cancellationToken)
     {
         var code = codeExceptions.ParseField(input, "creditCode");
-        var found = await licences.FindCurrentWithPermitsAsync(code, cancellationToken)
+        var found = await FindAsync(code, moment, cancellationToken)
             ?? throw ProblemException.NotFound($"The register has no licence {code}.");
         var reasons = new List<VerificationReason>();
-        reasons.AddRange(StatusReasons.For(found.Licence, today));
+        reasons.AddRange(StatusReasons.For(found.Licence, moment.Today));
         return (new ReceiptTarget("credit-code", found.Licence.Code.Value, null, found.Licence.Version, null, null), found, reasons);
     }
+
+    /// <summary>The licence and its permits: one partition query, or the request's shared read of it.</summary>
+    private Task<LicenceWithPermits?> FindAsync(CreditCode code, CheckMoment moment, CancellationToken cancellationToken) =>
+        moment.SharedReads is { } reads
+            ? reads.GetOrAdd(code, c => licences.FindCurrentWithPermitsAsync(c, cancellationToken))
+            : licences.FindCurrentWithPermitsAsync(code, cancellationToken);
 
     /// <summary>What a token said, as far as it is repeated in a reason or a receipt: at most 100 characters.</summary>
     private static string? Shown(string? presented) => presented is { Length: > 100 } ? presented[..100] + "…" : presented;
