@@ -113,9 +113,10 @@ const json = async (path, init) => JSON.parse((await call(path, init)).body);
 
 /**
  * Runs make() count times (or until the deadline) from concurrency workers; latencies in ms, round trips when reported.
- * First warmup calls (2 x concurrency) that are not recorded: connections opened, code paths warm.
+ * First warmup calls (100, or 2 x concurrency if more) that are not recorded: connections opened, the host's and the
+ * SDKs' code compiled to its optimised tier. Client CPU per call (cli ms) shows what the load generator itself costs.
  */
-async function measure(name, concurrency, count, make, { warmup = 2 * concurrency, itemsPerCall = 1 } = {}) {
+async function measure(name, concurrency, count, make, { warmup = Math.max(100, 2 * concurrency), itemsPerCall = 1 } = {}) {
   let warm = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (warm < warmup) await make(count + warm++);
@@ -123,6 +124,7 @@ async function measure(name, concurrency, count, make, { warmup = 2 * concurrenc
   const latencies = [];
   const trips = [];
   let next = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < count && Date.now() < deadline) {
@@ -133,7 +135,8 @@ async function measure(name, concurrency, count, make, { warmup = 2 * concurrenc
       if (roundTrips != null) trips.push(Number(roundTrips));
     }
   }));
-  return summarize(name, latencies, (performance.now() - started) / 1000, trips, itemsPerCall);
+  const used = process.cpuUsage(cpu);
+  return { ...summarize(name, latencies, (performance.now() - started) / 1000, trips, itemsPerCall), clientCpu: (used.user + used.system) / 1000 / latencies.length };
 }
 
 function summarize(name, latencies, seconds, trips = [], itemsPerCall = 1) {
@@ -177,11 +180,12 @@ const fmt = (n, digits = 0) => Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
 
 function printTable(title, rows, baseline) {
   console.log(`\n${title}`);
-  console.log(`${'measure'.padEnd(24)} ${'n'.padStart(5)} ${'per s'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}  ${'rate/base'.padStart(9)} ${'p50/base'.padStart(8)} ${'p99/base'.padStart(8)}  round trips`);
+  console.log(`${'measure'.padEnd(24)} ${'n'.padStart(5)} ${'per s'.padStart(7)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)}  ${'rate/base'.padStart(9)} ${'p50/base'.padStart(8)} ${'p99/base'.padStart(8)}  ${'cli ms'.padStart(6)}  round trips; background left`);
   for (const r of rows) {
     const ratio = (a, b) => baseline && r !== baseline ? fmt(a / b, 2) : (r === baseline ? '1.00' : 'n/a');
     console.log(`${r.name.padEnd(24)} ${String(r.n).padStart(5)} ${fmt(r.rate).padStart(7)} ${fmt(r.p50, 1).padStart(8)} ${fmt(r.p99, 1).padStart(8)}  `
       + `${ratio(r.rate, baseline?.rate).padStart(9)} ${ratio(r.p50, baseline?.p50).padStart(8)} ${ratio(r.p99, baseline?.p99).padStart(8)}  `
+      + `${fmt(r.clientCpu, 2).padStart(6)}  `
       + (r.trips == null ? '-' : `${fmt(r.trips, 2)} avg, ${r.tripsMax} max${r.itemsPerCall ? ' per batch' : ''}`)
       + (r.settle == null ? '' : `; ${fmt(r.settle, 1)} s`));
   }
