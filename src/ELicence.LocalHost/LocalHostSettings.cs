@@ -21,7 +21,7 @@ public sealed class LocalHostSettings
     /// <summary>Overrides host.json's queue visibility timeout (how long a failed message waits before it is retried).</summary>
     public TimeSpan? QueueRetryDelay { get; set; }
 
-    /// <summary>How often an idle queue is polled.</summary>
+    /// <summary>How often an idle queue is polled: the longest wait of the back-off, which starts at 10 ms after each message.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     public static LocalHostSettings Read(string[] args) => Read(BuildConfiguration(args));
