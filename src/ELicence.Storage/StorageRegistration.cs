@@ -75,6 +75,8 @@ public static class StorageRegistration
         services.AddSingleton<ICredentialStore, CredentialStore>();
         services.AddSingleton<IDocumentDownloadLog, DocumentDownloadStore>();
         services.AddSingleton<ISignatureHistory, SignatureHistoryStore>();
+        services.AddSingleton<ReceiptRelay>();
+        services.AddSingleton<ReceiptJournal>();
         services.AddSingleton<IReceiptStore, ReceiptStore>();
         services.AddSingleton<IBatchReceiptStore, BatchReceiptStore>();
         // Callers seen recently authenticate from memory (CachedApiKeyStore states the bound); revocations go through it and evict at once.

@@ -84,7 +84,8 @@ public class EntraIdTests(OperationsFixture service)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(expected == HttpStatusCode.Unauthorized ? "urn:elicence:problem:unauthenticated" : "urn:elicence:problem:forbidden", problem.GetProperty("type").GetString());
         Assert.Contains(reason, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Empty(await service.QueryAsync(StorageNames.ReceiptsByLicenceTable, $"PartitionKey eq '{code}'"));
+        Assert.Empty(await service.QueryAsync(StorageNames.ReceiptJournalTable, $"CreditCode eq '{code}'"));
+        Assert.Empty(await service.QueryAsync(StorageNames.LicenceUsageTable, $"PartitionKey eq '{code}' and ReceiptId ne ''"));
     }
 
     [Theory]
