@@ -37,6 +37,23 @@ public class StorageRoundTripTests(ServiceFixture service)
         Assert.InRange(byCredential, 1, MaxPerVerification);
     }
 
+    /// <summary>
+    /// A presentation costs one more: its single-use record (a conditional insert in <c>presentationuses</c>, which must hold
+    /// before the answer and cannot share an entity-group transaction with the journal row, another table).
+    /// </summary>
+    [Fact]
+    public async Task A_presentation_verification_stays_within_its_round_trips()
+    {
+        var code = await service.IssueAsync();
+        var holder = await service.CreateHolderKeyAsync(code);
+        var (_, made, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/presentations", holder, new { audience = service.VerifierId, disclose = new[] { "domicile" } });
+        await VerifyAsync(new { creditCode = code }); // the caller is now recently seen
+
+        var byPresentation = await VerifyAsync(new { presentation = made.GetProperty("presentation").GetString(), nonce = made.GetProperty("nonce").GetString() });
+
+        Assert.InRange(byPresentation, 1, MaxPerVerification + 1);
+    }
+
     [Fact]
     public async Task A_key_not_seen_recently_costs_its_lookup_and_then_comes_from_memory()
     {
