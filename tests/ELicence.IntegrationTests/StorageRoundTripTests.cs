@@ -5,6 +5,7 @@ using ELicence.Core.Verifiers;
 using ELicence.Functions.Http;
 using ELicence.Storage;
 using ELicence.Storage.Log;
+using ELicence.Storage.Receipts;
 
 namespace ELicence.IntegrationTests;
 
@@ -101,6 +102,31 @@ public class StorageRoundTripTests(ServiceFixture service)
 
         Assert.Contains($"receipt:{singleId}", leaves);
         Assert.Equal(2, (await service.QueryAsync(StorageNames.LicenceUsageTable, $"PartitionKey eq '{code}' and (ReceiptId eq '{singleId}' or ReceiptId eq '{batchId}')")).Count);
+    }
+
+    [Fact]
+    public async Task A_batch_receipt_too_large_for_a_journal_row_is_written_blob_first_and_relayed_all_the_same()
+    {
+        const int Items = 250;
+        var code = await service.IssueAsync();
+
+        var (status, batch, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications/batch", service.VerifierKey,
+            new { purpose = "tender:2026-0250", items = Enumerable.Repeat(new { creditCode = code }, Items) });
+        var id = batch.GetProperty("receipt").GetProperty("id").GetString();
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(batch.GetProperty("receipt").GetProperty("jws").GetString()!.Length > ReceiptJournal.MaxJwsLength, "the receipt takes the blob-first path");
+        var usage = await Eventually.PollAsync(
+            () => service.QueryAsync(StorageNames.LicenceUsageTable, $"PartitionKey eq '{code}' and ReceiptId eq '{id}'"),
+            rows => rows.Count >= Items,
+            $"{Items} usage rows of the batch");
+        Assert.Equal(Items, usage.Select(r => r.GetInt32("Item")).Distinct().Count());
+        var pending = service.Services.GetRequiredService<PendingLeafStore>();
+        await Eventually.PollAsync(async () => await pending.ReadAsync(1_000_000, default), leaves => leaves.Any(l => l.Id == $"batch-receipt:{id}"), "the batch's leaf in logpending");
+        await Eventually.PollAsync(() => service.QueryAsync(StorageNames.ReceiptJournalTable, $"RowKey eq '{id}'"), rows => rows.Count == 0, "the journal row relayed");
+        var (read, stored, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/receipts/{id}", service.VerifierKey);
+        Assert.Equal(HttpStatusCode.OK, read);
+        Assert.Equal(batch.GetProperty("receipt").GetProperty("jws").GetString(), stored.GetProperty("receipt").GetString());
     }
 
     [Fact]

@@ -9,6 +9,7 @@ namespace ELicence.Storage.Receipts;
 public sealed class ReceiptStore(StorageClients storage, ReceiptJournal journal) : IReceiptStore
 {
     private const string VerifierMetadata = "verifier";
+    private const int MaxStoredLength = 8 * 1024 * 1024;
     private readonly BlobContainerClient _container = storage.Container(StorageNames.ReceiptsContainer);
 
     public async Task SaveAsync(StoredReceipt receipt, CancellationToken cancellationToken)
@@ -59,10 +60,13 @@ public sealed class ReceiptStore(StorageClients storage, ReceiptJournal journal)
         }
     }
 
-    /// <summary>The claims of a receipt's JWS (whose signature the service made; it is not checked again here).</summary>
+    /// <summary>
+    /// The claims of a receipt's JWS (whose signature the service made; it is not checked again here). The service's own
+    /// tokens only, so not the caller-input limit of <see cref="CompactJws.MaxLength"/>: a 500-item batch receipt is ~200 KB.
+    /// </summary>
     internal static T Claims<T>(string id, string jws)
     {
-        if (!CompactJws.TryParse(jws, out var parsed, out var error))
+        if (!CompactJws.TryParse(jws, MaxStoredLength, out var parsed, out var error))
         {
             throw new InvalidDataException($"Receipt {id} is not a compact JWS: {error}");
         }
