@@ -26,6 +26,7 @@ public sealed class ReceiptRelay(StorageClients storage, TimeProvider time, ILog
     public static readonly TimeSpan InitialLookback = TimeSpan.FromMinutes(10);
 
     private const int MaxRowsPerRun = 1000;
+    private const int MaxKickedRows = 20_000;
     private const int WriteParallelism = 16;
     private const string WatermarkPartition = "watermark";
     private const string WatermarkRow = "relay";
@@ -37,9 +38,17 @@ public sealed class ReceiptRelay(StorageClients storage, TimeProvider time, ILog
     private readonly ConcurrentQueue<JournalRow> _kicked = new();
     private int _draining;
 
-    /// <summary>Relays <paramref name="row"/> soon, in the background, outside the caller's flow (its round trips are not the request's).</summary>
+    /// <summary>
+    /// Relays <paramref name="row"/> soon, in the background, outside the caller's flow (its round trips are not the request's).
+    /// When the relay has fallen far behind, the row is left to the sweep rather than held in memory.
+    /// </summary>
     public void Kick(JournalRow row)
     {
+        if (_kicked.Count >= MaxKickedRows)
+        {
+            return;
+        }
+
         _kicked.Enqueue(row);
         if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
         {
