@@ -39,6 +39,26 @@ public class ReceiptRelayTests(LifecycleFixture service)
     }
 
     [Fact]
+    public async Task A_row_that_is_not_a_receipt_stays_for_an_operator_and_holds_no_other_row_back()
+    {
+        var code = await service.IssueAsync();
+        var (id, jws) = await SignReceiptAsync(code);
+        var journal = service.Storage.Table(StorageNames.ReceiptJournalTable);
+        var junkId = Receipt.NewId();
+        var junkPartition = ReceiptJournal.PartitionOf(service.Clock.GetUtcNow(), junkId);
+        await journal.AddEntityAsync(ReceiptJournal.Entity(new JournalRow(junkPartition, junkId, ReceiptJournal.SingleKind, service.VerifierId, "not.a.jws")));
+        await StageJournalRowAsync(id, jws);
+
+        service.Clock.Advance(ReceiptRelay.SkewMargin + TimeSpan.FromMinutes(1));
+        await service.Services.GetRequiredService<ReceiptRelay>().SweepAsync(default);
+
+        await AssertRelayedOnceAsync(code, id, jws);
+        Assert.Single(await service.QueryAsync(StorageNames.ReceiptJournalTable, $"RowKey eq '{junkId}'"));
+        Assert.Null(await service.Services.GetRequiredService<IReceiptStore>().FindAsync(junkId, default)); // nothing written from it
+        await journal.DeleteEntityAsync(junkPartition, junkId); // (the operator)
+    }
+
+    [Fact]
     public async Task A_cached_key_revoked_by_another_instance_is_refused_here_once_the_cache_bound_has_passed()
     {
         var code = await service.IssueAsync();
