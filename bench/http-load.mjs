@@ -239,8 +239,8 @@ async function issueLicences(n) {
 }
 
 /**
- * Waits (up to 120 s) until the host's deferred work is done — licence outbox rows and status syncs of the issuances,
- * receipt journal rows of the verifications (the relay) — so that one measure's background work does not run in the
+ * Waits (up to 60 s) until the host's deferred work is done — licence outbox rows and status syncs of the issuances,
+ * receipt journal rows of the verifications (the relay; not its watermark row) — so that one measure's background work does not run in the
  * next one's window. Returns the seconds waited, printed beside the measure: work a measure left behind.
  */
 async function settle() {
@@ -255,8 +255,9 @@ async function settle() {
     }
     return false;
   };
-  while (Date.now() < deadline && performance.now() - started < 120_000
-    && (await pending('licences', "(RowKey ge 'outbox-' and RowKey lt 'outbox.') or RowKey eq 'status-sync'") || await pending('receiptjournal', ''))) {
+  while (Date.now() < deadline && performance.now() - started < 60_000
+    && (await pending('licences', "(RowKey ge 'outbox-' and RowKey lt 'outbox.') or RowKey eq 'status-sync'")
+      || await pending('receiptjournal', "PartitionKey ne 'watermark'"))) {
     await new Promise(r => setTimeout(r, 250));
   }
   return (performance.now() - started) / 1000;
