@@ -95,12 +95,7 @@ internal sealed class LogAuditor(NoteVerifier verifier, string? origin)
             for (var index = 0L; index * TilePath.Width < expected.Count; index++)
             {
                 var width = TilePath.WidthAt(level, index, checkpoint.Size);
-                var path = TilePath.Tile(level, index, width);
-                var tile = await RequiredAsync(log, path, cancellationToken);
-                if (tile.Length != width * MerkleHash.Size)
-                {
-                    throw new LogAuditException($"{path} has {tile.Length} bytes, not {width * MerkleHash.Size} ({width} hashes)");
-                }
+                var (path, tile) = await TileAsync(log, level, index, width, cancellationToken);
 
                 for (var i = 0; i < width; i++)
                 {
@@ -131,22 +126,44 @@ internal sealed class LogAuditor(NoteVerifier verifier, string? origin)
         for (var index = 0L; index * TilePath.Width < size; index++)
         {
             var width = (int)Math.Min(TilePath.Width, size - (index * TilePath.Width));
-            var path = TilePath.EntryBundle(index, width);
-            var bundle = await RequiredAsync(log, path, cancellationToken);
-            if (!EntryBundle.TryDecode(bundle, out var entries) || entries.Count != width)
+            var (path, bundle) = await PartialOrFullAsync(log, TilePath.EntryBundle(index, width), TilePath.EntryBundle(index), cancellationToken);
+            var expected = path.Contains(".p/", StringComparison.Ordinal) ? width : TilePath.Width;
+            if (!EntryBundle.TryDecode(bundle, out var entries) || entries.Count != expected)
             {
-                throw new LogAuditException($"{path} does not hold exactly {width} length-prefixed entries");
+                throw new LogAuditException($"{path} does not hold exactly {expected} length-prefixed entries");
             }
 
-            leaves.AddRange(entries.Select(e => MerkleHash.Leaf(e)));
+            leaves.AddRange(entries.Take(width).Select(e => MerkleHash.Leaf(e)));
         }
 
         return leaves;
     }
 
-    private static async Task<byte[]> RequiredAsync(PublishedLog log, string path, CancellationToken cancellationToken) =>
-        await log.ResourceAsync(path, cancellationToken)
-            ?? throw new LogAuditException($"{path} is missing (404), though the checkpoint covers it");
+    /// <summary>The tile's path and its <paramref name="width"/> hashes (from the full tile when the partial one is gone).</summary>
+    private static async Task<(string Path, byte[] Hashes)> TileAsync(PublishedLog log, int level, long index, int width, CancellationToken cancellationToken)
+    {
+        var (path, tile) = await PartialOrFullAsync(log, TilePath.Tile(level, index, width), TilePath.Tile(level, index), cancellationToken);
+        var expected = path.Contains(".p/", StringComparison.Ordinal) ? width : TilePath.Width;
+        return tile.Length == expected * MerkleHash.Size
+            ? (path, tile[..(width * MerkleHash.Size)])
+            : throw new LogAuditException($"{path} has {tile.Length} bytes, not {expected * MerkleHash.Size} ({expected} hashes)");
+    }
+
+    /// <summary>
+    /// A resource the checkpoint covers. A log may drop a partial tile once the full one exists (c2sp.org/tlog-tiles), so
+    /// a missing partial is read from the full tile's prefix, as tlog-tiles clients do.
+    /// </summary>
+    private static async Task<(string Path, byte[] Content)> PartialOrFullAsync(PublishedLog log, string path, string fullPath, CancellationToken cancellationToken)
+    {
+        if (await log.ResourceAsync(path, cancellationToken) is { } content)
+        {
+            return (path, content);
+        }
+
+        return path != fullPath && await log.ResourceAsync(fullPath, cancellationToken) is { } full
+            ? (fullPath, full)
+            : throw new LogAuditException($"{path} is missing (404), though the checkpoint covers it");
+    }
 }
 
 /// <summary>What a mirror check covered.</summary>

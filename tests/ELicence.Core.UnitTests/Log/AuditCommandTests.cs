@@ -346,6 +346,25 @@ public sealed class AuditCommandTests : IDisposable
         Assert.All(server.Log.Resources.Keys.Where(p => !p.Contains(".p/", StringComparison.Ordinal)), path => Assert.Contains($"/api/v1/log/{path}", server.Requests));
     }
 
+    [Fact]
+    public async Task Partial_tiles_the_log_dropped_are_read_from_the_full_tiles_that_replaced_them()
+    {
+        var log = await LogAsync(Entries(0, 100));
+        var at100 = log.CheckpointNote!;
+        await AppendAsync(log, Entries(100, 200));
+        log.CheckpointNote = at100;   // auditing a checkpoint the log has since grown past
+        log.Resources.Remove("tile/0/000.p/100");
+        log.Resources.Remove("tile/entries/000.p/100");
+        var server = Serve(log);
+
+        var run = await AuditAsync(server, "tiles", "--url", LogHttpHandler.BaseUrl, "--key", Signer.VerifierKey);
+
+        Assert.Equal(0, run.Exit);
+        Assert.Equal(100, run.Json.GetProperty("treeSize").GetInt64());
+        Assert.Contains("/api/v1/log/tile/0/000", server.Requests);
+        Assert.Contains("/api/v1/log/tile/entries/000", server.Requests);
+    }
+
     [Theory]
     [InlineData("tile/0/000", 0)]
     [InlineData("tile/0/001", 8_191)]
