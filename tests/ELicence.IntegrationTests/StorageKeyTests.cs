@@ -4,7 +4,7 @@ using ELicence.Core.Receipts;
 namespace ELicence.IntegrationTests;
 
 /// <summary>
-/// The stores never let a value that is not theirs address a table entity or a blob (docs/architecture.md, "Keys from caller input"):
+/// The stores never let a value that is not theirs address a table entity or a blob (docs/design.md, "Keys from caller input"):
 /// the Azurite-backed stores answer "absent" or refuse, instead of a storage error that would surface as a 500.
 /// </summary>
 [Collection(ServiceCollection.Name)]

@@ -16,7 +16,7 @@ public enum KeyState
     Announced,
 }
 
-/// <summary>What a key of the ring signs with. Ed25519 signs everything; SM2 adds a second signature to credentials (docs/architecture.md).</summary>
+/// <summary>What a key of the ring signs with. Ed25519 signs everything; SM2 adds a second signature to credentials (docs/design.md).</summary>
 public enum KeyAlgorithm
 {
     Ed25519,

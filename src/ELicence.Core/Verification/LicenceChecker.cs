@@ -59,7 +59,7 @@ public sealed class LicenceChecker(
     public static string Digest(string presented) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim())));
 
     /// <summary>
-    /// <see cref="CheckSignature"/> for a credential in either form. The JWS JSON serialization (docs/architecture.md) has
+    /// <see cref="CheckSignature"/> for a credential in either form. The JWS JSON serialization (docs/design.md) has
     /// exactly two signatures over one payload: <c>signatures[0]</c> is the compact EdDSA credential and gets every check of
     /// it; <c>signatures[1]</c> must be an SM2-SM3 signature of a trusted SM2 key with the same typ. A failure names the
     /// signature it concerns. Returns the compact EdDSA credential as well, for the register's byte-for-byte comparison.
