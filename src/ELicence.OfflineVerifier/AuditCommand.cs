@@ -78,7 +78,7 @@ public static class AuditCommand
         var older = auditor.Open(await ReadNoteAsync(options.Old!, cancellationToken), options.Old!);
         var newer = options.New is { } file
             ? auditor.Open(await ReadNoteAsync(file, cancellationToken), file)
-            : auditor.Open(await log.CheckpointAsync(cancellationToken), log.Url(PublishedLog.LogPath + "checkpoint"));
+            : await LiveAsync(auditor, log, cancellationToken);
         var proofHashes = await LogAuditor.CheckConsistencyAsync(older, newer, log, cancellationToken);
         return new
         {
@@ -120,7 +120,7 @@ public static class AuditCommand
         Checkpoint? live = null;
         if (log is not null)
         {
-            live = auditor.Open(await log.CheckpointAsync(cancellationToken), log.Url(PublishedLog.LogPath + "checkpoint"));
+            live = await LiveAsync(auditor, log, cancellationToken);
             await LogAuditor.CheckConsistencyAsync(checkpoint, live, log, cancellationToken);
         }
 
@@ -136,12 +136,38 @@ public static class AuditCommand
         };
     }
 
+    /// <summary>
+    /// Mirrors the live tree. A log serves partial tiles of its current size only, so one that grows during the check stops
+    /// serving the partial tiles asked for: then the check starts again on the newer checkpoint, once it is shown to extend
+    /// the first (a missing resource under an unchanged checkpoint is a failure).
+    /// </summary>
     private static async Task<object> TilesAsync(LogAuditor auditor, PublishedLog log, CancellationToken cancellationToken)
     {
-        var checkpoint = auditor.Open(await log.CheckpointAsync(cancellationToken), log.Url(PublishedLog.LogPath + "checkpoint"));
-        var mirror = await LogAuditor.CheckMirrorAsync(checkpoint, log, cancellationToken);
-        return new { Verified = true, checkpoint.Origin, mirror.TreeSize, RootHash = LogAuditor.Root(checkpoint), mirror.Resources };
+        const int Attempts = 3;
+        var checkpoint = await LiveAsync(auditor, log, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var mirror = await LogAuditor.CheckMirrorAsync(checkpoint, log, cancellationToken);
+                return new { Verified = true, checkpoint.Origin, mirror.TreeSize, RootHash = LogAuditor.Root(checkpoint), mirror.Resources };
+            }
+            catch (LogAuditException e) when (e.MissingPath is not null && attempt < Attempts)
+            {
+                var newer = await LiveAsync(auditor, log, cancellationToken);
+                if (newer.Size == checkpoint.Size)
+                {
+                    throw;
+                }
+
+                await LogAuditor.CheckConsistencyAsync(checkpoint, newer, log, cancellationToken);
+                checkpoint = newer;
+            }
+        }
     }
+
+    private static async Task<Checkpoint> LiveAsync(LogAuditor auditor, PublishedLog log, CancellationToken cancellationToken) =>
+        auditor.Open(await log.CheckpointAsync(cancellationToken), log.Url(PublishedLog.LogPath + "checkpoint"));
 
     /// <summary>The pinned key, or (first use) the one the service serves, announced so the auditor can pin it next time.</summary>
     private static async Task<(NoteVerifier Verifier, string Key)> NoteKeyAsync(AuditOptions options, PublishedLog? log, TextWriter error, CancellationToken cancellationToken)

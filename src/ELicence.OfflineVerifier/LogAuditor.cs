@@ -18,6 +18,9 @@ public sealed class LogAuditException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>The tile or entry bundle the server did not have (a log that grew meanwhile no longer serves the old partial ones).</summary>
+    public string? MissingPath { get; init; }
 }
 
 /// <summary>
@@ -162,7 +165,7 @@ internal sealed class LogAuditor(NoteVerifier verifier, string? origin)
 
         return path != fullPath && await log.ResourceAsync(fullPath, cancellationToken) is { } full
             ? (fullPath, full)
-            : throw new LogAuditException($"{path} is missing (404), though the checkpoint covers it");
+            : throw new LogAuditException($"{path} is missing (404), though the checkpoint covers it") { MissingPath = path };
     }
 }
 

@@ -18,6 +18,11 @@ public sealed class LogHttpHandler(InMemoryLog log, string verifierKey) : HttpMe
 
     public List<string> Requests { get; } = [];
 
+    /// <summary>Runs before each tile or entry bundle is served, with how many were served before (to change the log mid-audit).</summary>
+    public Func<int, Task>? BeforeTile { get; set; }
+
+    private int _tilesServed;
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri!;
@@ -37,6 +42,11 @@ public sealed class LogHttpHandler(InMemoryLog log, string verifierKey) : HttpMe
                 return Text(verifierKey);
             case "proofs/consistency":
                 return await ConsistencyAsync(uri, cancellationToken);
+        }
+
+        if (path.StartsWith("tile/", StringComparison.Ordinal) && BeforeTile is { } before)
+        {
+            await before(_tilesServed++);
         }
 
         return path.StartsWith("tile/", StringComparison.Ordinal) && await Log.ReadAsync(path, cancellationToken) is { } content

@@ -345,6 +345,29 @@ public sealed class AuditCommandTests : IDisposable
         Assert.Contains("/api/v1/log/tile/entries/000", server.Requests);
     }
 
+    [Fact]
+    public async Task A_log_that_grows_during_the_mirror_check_is_checked_again_at_its_new_size()
+    {
+        var log = await LogAsync(Entries(0, 600));
+        var server = Serve(log);
+        server.BeforeTile = async served =>
+        {
+            if (served == 2)
+            {
+                // The next batch lands, and the log no longer serves the partial tiles of size 600 (as the service does).
+                await AppendAsync(log, Entries(600, 50));
+                log.Resources.Remove("tile/entries/002.p/88");
+                log.Resources.Remove("tile/0/002.p/88");
+            }
+        };
+
+        var run = await PinnedAsync(server, "tiles");
+
+        Assert.Equal(0, run.Exit);
+        Assert.Equal(650, run.Json.GetProperty("treeSize").GetInt64());
+        Assert.Contains("/api/v1/log/proofs/consistency?from=600&to=650", server.Requests);
+    }
+
     [Theory]
     [InlineData("tile/0/000", 0)]
     [InlineData("tile/0/001", 8_191)]
