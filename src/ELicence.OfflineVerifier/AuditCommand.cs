@@ -37,7 +37,7 @@ public static class AuditCommand
         try
         {
             var (verifier, key) = await NoteKeyAsync(options, log, error, cancellationToken);
-            var auditor = new LogAuditor(verifier, options.Origin);
+            var auditor = new LogAuditor(verifier, options.Origin ?? verifier.Name);   // tlog-checkpoint: the key name is the origin unless told otherwise
             object result = options.Command switch
             {
                 "checkpoint" => await CheckpointAsync(options, key, auditor, log!, cancellationToken),

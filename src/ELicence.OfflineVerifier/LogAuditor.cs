@@ -27,7 +27,7 @@ public sealed class LogAuditException : Exception
 /// The auditor's checks over what the log publishes, with Core/Log's verification code only: checkpoint signatures under a
 /// pinned note key, append-only growth between two checkpoints, and a mirror of the tiles recomputed from the entries.
 /// </summary>
-internal sealed class LogAuditor(NoteVerifier verifier, string? origin)
+internal sealed class LogAuditor(NoteVerifier verifier, string origin)
 {
     /// <summary>The checkpoint <paramref name="note"/> (from <paramref name="source"/>), when the pinned key signed it.</summary>
     public Checkpoint Open(string note, string source)
@@ -42,7 +42,7 @@ internal sealed class LogAuditor(NoteVerifier verifier, string? origin)
             throw new LogAuditException($"the note from {source} is signed but is not a tlog-checkpoint (origin, size, base64 root)");
         }
 
-        if (origin is not null && checkpoint!.Origin != origin)
+        if (checkpoint!.Origin != origin)
         {
             throw new LogAuditException($"the checkpoint from {source} is for origin '{checkpoint.Origin}', not '{origin}'");
         }

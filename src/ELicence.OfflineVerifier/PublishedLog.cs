@@ -40,14 +40,18 @@ internal sealed class PublishedLog(HttpClient http, string baseUrl)
     {
         var path = string.Create(CultureInfo.InvariantCulture, $"{LogPath}proofs/consistency?from={from}&to={to}");
         var body = await GetAsync(path, MaxProofBytes, cancellationToken) ?? throw new HttpRequestException($"GET {Url(path)}: 404 Not Found");
-        using var proof = ParseJson(body, $"the consistency proof from {Url(path)}");
-        var root = proof.RootElement;
-        if (!HasInt64(root, "from", from) || !HasInt64(root, "treeSize", to))
+        try
         {
-            throw new InvalidDataException($"The consistency proof from {Url(path)} is not for sizes {from} → {to}.");
+            using var proof = ParseJson(body, $"the consistency proof from {Url(path)}");
+            var root = proof.RootElement;
+            return HasInt64(root, "from", from) && HasInt64(root, "treeSize", to)
+                ? ProofHashes.Read(root, "hashes", $"the consistency proof from {Url(path)}")
+                : throw new InvalidDataException($"the consistency proof from {Url(path)} is not for sizes {from} → {to}");
         }
-
-        return ProofHashes.Read(root, "hashes", $"the consistency proof from {Url(path)}");
+        catch (InvalidDataException e)
+        {
+            throw new LogAuditException(e.Message, e);   // the log answered, but not with a proof
+        }
     }
 
     public string Url(string path) => BaseUrl + path;
@@ -84,7 +88,7 @@ internal sealed class PublishedLog(HttpClient http, string baseUrl)
 
         if (response.Content.Headers.ContentLength > maxBytes)
         {
-            throw new InvalidDataException($"GET {url}: the answer is larger than {maxBytes} bytes.");
+            throw TooLarge(url, maxBytes);
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
@@ -95,7 +99,7 @@ internal sealed class PublishedLog(HttpClient http, string baseUrl)
         {
             if (buffer.Length + read > maxBytes)
             {
-                throw new InvalidDataException($"GET {url}: the answer is larger than {maxBytes} bytes.");
+                throw TooLarge(url, maxBytes);
             }
 
             buffer.Write(chunk, 0, read);
@@ -103,6 +107,10 @@ internal sealed class PublishedLog(HttpClient http, string baseUrl)
 
         return buffer.ToArray();
     }
+
+    // No checkpoint, key, tile, bundle or proof of this log can be that large: the log is misbehaving, not unreachable.
+    private static LogAuditException TooLarge(string url, int maxBytes) =>
+        new($"GET {url}: the answer is larger than {maxBytes} bytes, more than that resource can be");
 }
 
 /// <summary>Proof hashes as the log API and receipt proofs write them: a JSON array of standard base64 SHA-256 hashes.</summary>

@@ -21,6 +21,9 @@ public sealed class LogHttpHandler(InMemoryLog log, string verifierKey) : HttpMe
     /// <summary>Runs before each tile or entry bundle is served, with how many were served before (to change the log mid-audit).</summary>
     public Func<int, Task>? BeforeTile { get; set; }
 
+    /// <summary>Answers served instead of the log's, by path below <c>/api/v1/log/</c> (a lying or broken server).</summary>
+    public Dictionary<string, string> Overrides { get; } = new(StringComparer.Ordinal);
+
     private int _tilesServed;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -34,6 +37,11 @@ public sealed class LogHttpHandler(InMemoryLog log, string verifierKey) : HttpMe
         }
 
         var path = uri.AbsolutePath[prefix.Length..];
+        if (Overrides.TryGetValue(path, out var answer))
+        {
+            return Text(answer);
+        }
+
         switch (path)
         {
             case "checkpoint":

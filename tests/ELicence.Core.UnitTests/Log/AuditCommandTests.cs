@@ -86,6 +86,48 @@ public sealed class AuditCommandTests : IDisposable
         Assert.Contains("origin 'elicence.test/log', not 'other.example/log'", Failure(run), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_checkpoint_of_another_origin_under_the_same_key_is_refused_by_default()
+    {
+        var server = Serve(await LogAsync(Entries(0, 2)));
+        server.Log.CheckpointNote = Signer.Sign(new Checkpoint("elicence.test/other-log", 2, SHA256.HashData("x"u8)).Text);
+
+        var run = await PinnedAsync(server, "checkpoint");
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("origin 'elicence.test/other-log', not 'elicence.test/log'", Failure(run), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"from\":5,\"treeSize\":9,\"hashes\":[]}", "is not for sizes 5 → 600")]
+    [InlineData("{\"from\":5,\"treeSize\":600,\"hashes\":[\"AA==\"]}", "'hashes[0]' is not a base64 SHA-256 hash")]
+    [InlineData("<html>", "is not JSON")]
+    public async Task A_consistency_answer_that_is_not_the_proof_asked_for_fails_the_check(string answer, string failure)
+    {
+        var log = await LogAsync(Entries(0, 5));
+        var old = await SaveAsync(log, "old.checkpoint");
+        await AppendAsync(log, Entries(5, 595));
+        var server = Serve(log);
+        server.Overrides["proofs/consistency"] = answer;
+
+        var run = await PinnedAsync(server, "consistency", "--old", old);
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains(failure, Failure(run), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tile_larger_than_any_tile_can_be_is_refused_before_it_is_read_whole()
+    {
+        var server = Serve(await LogAsync(Entries(0, 600)));
+        server.Log.Resources["tile/0/000"] = new byte[(256 * 32) + 1];
+
+        var run = await PinnedAsync(server, "tiles");
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("/api/v1/log/tile/0/000: the answer is larger than 8192 bytes", Failure(run), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("checkpoint")]
     [InlineData("checkpoint", "--url", "ftp://log.test")]
