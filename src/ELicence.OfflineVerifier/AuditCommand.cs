@@ -54,7 +54,7 @@ public static class AuditCommand
             await error.WriteLineAsync($"elicence: audit failed: {failure.Message}");
             return 1;
         }
-        catch (Exception e) when (e is ProblemException or IOException or HttpRequestException or JsonException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ProblemException or IOException or HttpRequestException or JsonException or InvalidDataException or UnauthorizedAccessException or TaskCanceledException)
         {
             await error.WriteLineAsync($"elicence: {e.Message}");
             return 2;
