@@ -40,15 +40,23 @@ public sealed class AuditCommandTests : IDisposable
         Assert.Equal(server.Log.CheckpointNote, await File.ReadAllTextAsync(saved));
     }
 
-    [Fact]
-    public async Task Checkpoint_with_a_pinned_key_never_asks_the_service_for_its_key()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Checkpoint_with_a_pinned_key_never_asks_the_service_for_its_key(bool fromFile)
     {
         var server = Serve(await LogAsync(Entries(0, 3)));
+        var keyFile = FilePath("log.vkey");
+        await File.WriteAllTextAsync(keyFile, Signer.VerifierKey + "\n");
 
-        var run = await PinnedAsync(server, "checkpoint");
+        var run = fromFile
+            ? await AuditAsync(server, "checkpoint", "--url", LogHttpHandler.BaseUrl, "--key-file", keyFile)
+            : await PinnedAsync(server, "checkpoint");
 
         Assert.Equal(0, run.Exit);
+        Assert.Equal(Signer.VerifierKey, run.Json.GetProperty("key").GetString());
         Assert.DoesNotContain("/api/v1/log/key", server.Requests);
+        Assert.Empty(run.Error);
     }
 
     [Fact]
