@@ -75,9 +75,14 @@ public static class StorageRegistration
         services.AddSingleton<ICredentialStore, CredentialStore>();
         services.AddSingleton<IDocumentDownloadLog, DocumentDownloadStore>();
         services.AddSingleton<ISignatureHistory, SignatureHistoryStore>();
+        services.AddSingleton<ReceiptRelay>();
+        services.AddSingleton<ReceiptJournal>();
         services.AddSingleton<IReceiptStore, ReceiptStore>();
         services.AddSingleton<IBatchReceiptStore, BatchReceiptStore>();
-        services.AddSingleton<IApiKeyStore, ApiKeyStore>();
+        // Callers seen recently authenticate from memory (CachedApiKeyStore states the bound); revocations go through it and evict at once.
+        services.AddValidatedOptions<CallerCacheOptions>(configuration, CallerCacheOptions.Section);
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<IApiKeyStore>(sp => new CachedApiKeyStore(sp.GetRequiredService<ApiKeyStore>(), sp.GetRequiredService<CallerCacheOptions>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IVerifierStore, VerifierStore>();
         services.AddSingleton<IHolderKeyStore, HolderKeyStore>();
         services.AddSingleton<IUsageLog, UsageStore>();

@@ -22,6 +22,15 @@ public class OptionsTests
         Assert.NotEmpty(Validate(new StatusListOptions { PublishDelay = TimeSpan.FromHours(2) }));
     }
 
+    [Fact]
+    public void A_caller_cache_bound_below_zero_or_above_five_minutes_stops_the_start()
+    {
+        Assert.Empty(Validate(new CallerCacheOptions()));
+        Assert.Empty(Validate(new CallerCacheOptions { CacheSeconds = 0 }));
+        Assert.NotEmpty(Validate(new CallerCacheOptions { CacheSeconds = -1 }));
+        Assert.NotEmpty(Validate(new CallerCacheOptions { CacheSeconds = 301 }));
+    }
+
     private static List<ValidationResult> Validate(object options)
     {
         var results = new List<ValidationResult>();

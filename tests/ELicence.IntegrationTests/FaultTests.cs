@@ -85,7 +85,7 @@ public class FaultTests(FaultyIssuanceFixture service)
     [Fact]
     public async Task A_receipt_is_written_once_a_second_write_under_its_id_fails_and_leaves_the_first()
     {
-        var store = new ReceiptStore(service.Storage);
+        var store = service.Services.GetRequiredService<IReceiptStore>();
         var receipt = new Receipt("http://localhost", Receipt.NewId(), 0, null, DateTimeOffset.UnixEpoch, new ReceiptVerifier("verifier:x", "X", null), null,
             new ReceiptTarget("credit-code", null, null, null, null, null), false, [new VerificationReason(ReasonCodes.LicenceNotFound, "none")], null);
         var first = receipt.Sign(ELicence.Core.Keys.SigningKey.Create(DateTimeOffset.UnixEpoch));
@@ -100,14 +100,18 @@ public class FaultTests(FaultyIssuanceFixture service)
     }
 
     [Fact]
-    public async Task Verifications_are_indexed_by_licence_and_by_verifier()
+    public async Task Verifications_are_indexed_by_licence_usage_and_by_verifier()
     {
         var code = await service.IssueAsync();
         var (status, verification, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, new { creditCode = code, purpose = "account-opening" });
         Assert.Equal(HttpStatusCode.OK, status);
         var receiptId = verification.GetProperty("receipt").GetProperty("id").GetString();
 
-        Assert.Single(await service.QueryAsync(StorageNames.ReceiptsByLicenceTable, $"PartitionKey eq '{code}' and RowKey eq '{receiptId}'"));
-        Assert.Single(await service.QueryAsync(StorageNames.ReceiptsByVerifierTable, $"RowKey eq '{receiptId}' and VerifierId eq '{service.VerifierId}'"));
+        // Written by the receipt relay, within seconds of the answer.
+        var usage = Assert.Single(await service.RowsAsync(StorageNames.LicenceUsageTable, $"PartitionKey eq '{code}' and ReceiptId eq '{receiptId}'"));
+        Assert.Equal(service.VerifierId, usage.GetString("VerifierId"));
+        Assert.Equal("account-opening", usage.GetString("Purpose"));
+        Assert.True(usage.GetBoolean("Valid"));
+        Assert.Single(await service.RowsAsync(StorageNames.ReceiptsByVerifierTable, $"RowKey eq '{receiptId}' and VerifierId eq '{service.VerifierId}'"));
     }
 }

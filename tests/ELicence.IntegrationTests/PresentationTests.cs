@@ -72,8 +72,7 @@ public class PresentationTests(ServiceFixture service)
         Assert.Equal("audience", refused.Body.GetProperty("errors")[0].GetProperty("field").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, unscoped.Status);
         Assert.True(verified.GetProperty("valid").GetBoolean());
-        var (_, usage, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/usage", owner);
-        var items = usage.GetProperty("items").EnumerateArray().ToList();
+        var items = await service.UsageAsync(code, owner, 2);
         Assert.Equal(["verification", "presentation"], items.Select(i => i.GetProperty("kind").GetString()));
         var presented = items[1];
         Assert.Equal("王办事员", presented.GetProperty("actorName").GetString());

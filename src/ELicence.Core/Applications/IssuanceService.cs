@@ -4,6 +4,7 @@ using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Operations;
 using ELicence.Core.StatusLists;
+using ELicence.Core.Verification;
 
 namespace ELicence.Core.Applications;
 
@@ -93,9 +94,10 @@ public sealed class IssuanceService(
         var candidate = new Licence(code, 1, application.Details, LicenceStatus.Active, StatusDetail.ActiveSince(now), ChinaTime.DateOf(now), now,
             "urn:uuid:" + Guid.CreateVersion7(), application.Id, statusIndex, EventCount: 1, ETag: null);
         var issued = new LicenceEvent(1, "issued", now, application.SubmittedBy, application.SubmittedByName ?? issuer.Name, 1, null, LicenceStatus.Active, [], "Registered on application " + application.Id);
-        // Signed before anything is stored: a licence whose credential cannot be made must never be registered.
+        // Signed before anything is stored: a licence whose credential cannot be made must never be registered. Its digest
+        // goes on the row, so verifications compare with it instead of reading the blob (the same bytes are signed below).
         var ring = await keys.GetAsync(cancellationToken);
-        _ = LicenceCredential.Sign(candidate, issuer, ring.Signing);
+        candidate = candidate with { CredentialSha256 = LicenceChecker.Digest(LicenceCredential.Sign(candidate, issuer, ring.Signing)) };
         if (await licences.TryAddAsync(candidate, issued, cancellationToken))
         {
             return candidate;

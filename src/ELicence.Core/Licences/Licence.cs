@@ -62,6 +62,14 @@ public sealed record Licence(
     string? ETag)
 {
     /// <summary>
+    /// The SHA-256 (lower-case hex, as <see cref="Verification.LicenceChecker.Digest"/>) of the compact credential issued for
+    /// <see cref="Version"/>, kept on the row by the commit that makes the version, so a verification compares the presented
+    /// credential without reading its blob. Null on rows from before it was kept: the blob is read then.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? CredentialSha256 { get; init; }
+
+    /// <summary>
     /// The status a verifier must be told today: an Active (or noticed) licence whose operating term has ended is Expired
     /// even before the daily timer has marked it so.
     /// </summary>

@@ -96,8 +96,10 @@ public sealed class LicenceChangeCommitter(
         var ring = change.AddsVersion ? await keys.GetAsync(cancellationToken) : null;
         var credential = ring is null ? null : LicenceCredential.Sign(after, issuer, ring.Signing);
         var evt = new LicenceEvent(sequence, change.EventType, time.GetUtcNow(), change.Actor.Id, change.Actor.Name, after.Version, before.Status, after.Status, [.. statusChange, .. change.Changes], change.Reason);
+        // The row keeps the digest of its version's credential: a new one with a new version, the old one otherwise.
+        var digest = credential is null ? before.CredentialSha256 : Verification.LicenceChecker.Digest(credential);
         var committed = await licences.TrySaveAsync(
-            new LicenceChange(after with { EventCount = sequence, ETag = before.ETag }, evt, change.AddsVersion, change.Permit, change.Objections),
+            new LicenceChange(after with { EventCount = sequence, ETag = before.ETag, CredentialSha256 = digest }, evt, change.AddsVersion, change.Permit, change.Objections),
             cancellationToken);
         if (committed is null)
         {

@@ -238,8 +238,7 @@ public sealed class LicenceChecker(
 
         // The credential must be the one the register issued for that version, byte for byte.
         var licence = found.Licence;
-        var issued = await credentials.FindAsync(licence.Code, subject.LicenceVersion, cancellationToken);
-        if (issued is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(issued), Encoding.ASCII.GetBytes(jws)))
+        if (!IsCurrentIssued(licence, subject.LicenceVersion, jws) && !await IsStoredIssuedAsync(licence.Code, subject.LicenceVersion, jws, cancellationToken))
         {
             reasons.Add(new(ReasonCodes.CredentialNotIssued, "The register holds no such credential for this licence."));
             return (target, found, reasons);
@@ -253,6 +252,19 @@ public sealed class LicenceChecker(
         reasons.AddRange(StatusReasons.For(licence, today));
         return (target, found, reasons);
     }
+
+    /// <summary>
+    /// Whether <paramref name="jws"/> is the current version's credential by the digest its row keeps (no blob read). The
+    /// signature has been checked already, so only a token this service signed gets here; a mismatch (an older version,
+    /// a row from before digests, a credential re-signed after a crash) is not a refusal: the stored blob decides.
+    /// </summary>
+    private static bool IsCurrentIssued(Licence licence, int version, string jws) =>
+        version == licence.Version && licence.CredentialSha256 is { Length: 64 } kept
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(kept), Encoding.ASCII.GetBytes(Digest(jws)));
+
+    private async Task<bool> IsStoredIssuedAsync(CreditCode code, int version, string jws, CancellationToken cancellationToken) =>
+        await credentials.FindAsync(code, version, cancellationToken) is { } issued
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(issued), Encoding.ASCII.GetBytes(jws));
 
     private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCodeAsync(string input, DateOnly today, CancellationToken cancellationToken)
     {

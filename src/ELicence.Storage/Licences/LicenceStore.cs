@@ -231,6 +231,7 @@ public sealed class LicenceStore(StorageClients storage, ILicenceEventQueue even
         ["ApplicationId"] = l.ApplicationId,
         ["StatusListIndex"] = l.StatusListIndex,
         ["EventCount"] = l.EventCount,
+        ["CredentialSha256"] = l.CredentialSha256,
     };
 
     private static Licence FromEntity(TableEntity e) => new(
@@ -245,7 +246,10 @@ public sealed class LicenceStore(StorageClients storage, ILicenceEventQueue even
         e.GetString("ApplicationId"),
         e.GetInt64("StatusListIndex") ?? throw new InvalidDataException($"Licence {e.PartitionKey} has no status list index."),
         e.GetInt32("EventCount") ?? 0,
-        e.ETag.ToString());
+        e.ETag.ToString())
+    {
+        CredentialSha256 = e.GetString("CredentialSha256"),
+    };
 
     // Codes in the register were validated when issued; a listed legacy code must still load.
     private static CreditCode Code(string value) => CreditCode.FromStored(value);

@@ -5,7 +5,8 @@ namespace ELicence.Storage.Usage;
 /// <summary>
 /// Table <c>licenceusage</c>: the licence's credit code as partition, row key <c>{inverted ticks}-{record id}</c> so the
 /// newest use comes first and a date range is a row-key range (no scan beyond the licence's partition). A record is
-/// written with an upsert under its deterministic key: writing it twice (a retried request) leaves one row.
+/// written with an upsert under its deterministic key: writing it twice (a retried request, a relay run again) leaves one row.
+/// Verification rows are written by <see cref="Receipts.ReceiptRelay"/> from the receipt journal, seconds after the check.
 /// </summary>
 public sealed class UsageStore(StorageClients storage) : IUsageLog
 {
@@ -14,10 +15,27 @@ public sealed class UsageStore(StorageClients storage) : IUsageLog
     public async Task AppendAsync(CreditCode code, UsageRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        await _table.UpsertEntityAsync(
-            new TableEntity(code.Value, RowKey(record.At, record.Id)) { ["Usage"] = ElicenceJson.Serialize(record), ["At"] = record.At },
-            TableUpdateMode.Replace,
-            cancellationToken);
+        await _table.UpsertEntityAsync(Entity(code, record), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>
+    /// The row of a use, under its deterministic key. A verification's row also carries what the former by-licence receipt
+    /// index held (receipt id, verifier, outcome, purpose; the item of a batch), so the licence's checks are one partition.
+    /// </summary>
+    public static TableEntity Entity(CreditCode code, UsageRecord record, int? batchItem = null)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var entity = new TableEntity(code.Value, RowKey(record.At, record.Id)) { ["Usage"] = ElicenceJson.Serialize(record), ["At"] = record.At };
+        if (record.Kind == UsageKind.Verification && record.ReceiptId is { } receiptId)
+        {
+            entity["ReceiptId"] = receiptId;
+            entity["VerifierId"] = record.ActorId;
+            entity["Valid"] = record.Outcome == "valid";
+            entity["Purpose"] = record.Purpose;
+            entity["Item"] = batchItem;
+        }
+
+        return entity;
     }
 
     public async Task<UsagePage> ReadAsync(CreditCode code, UsageQuery query, CancellationToken cancellationToken)

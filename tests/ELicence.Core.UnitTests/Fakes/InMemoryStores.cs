@@ -16,8 +16,14 @@ internal sealed class InMemoryCredentialStore : ICredentialStore
         return Task.CompletedTask;
     }
 
-    public Task<string?> FindAsync(CreditCode code, int version, CancellationToken cancellationToken) =>
-        Task.FromResult(_tokens.TryGetValue((code.Value, version), out var jws) ? jws : null);
+    /// <summary>How many times a stored credential was read (a verification by digest reads none).</summary>
+    public int Reads { get; private set; }
+
+    public Task<string?> FindAsync(CreditCode code, int version, CancellationToken cancellationToken)
+    {
+        Reads++;
+        return Task.FromResult(_tokens.TryGetValue((code.Value, version), out var jws) ? jws : null);
+    }
 
     /// <summary>Loses a stored credential, as a crash between commit and write would.</summary>
     public void Lose(CreditCode code, int version) => _tokens.TryRemove((code.Value, version), out _);

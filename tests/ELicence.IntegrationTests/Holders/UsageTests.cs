@@ -16,10 +16,9 @@ public class UsageTests(ServiceFixture service)
         var (_, verification, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, new { creditCode = code, purpose = "account-opening" });
         Assert.Equal(HttpStatusCode.OK, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/credential", agent.Key)).Status);
 
-        var (status, usage, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/usage", owner);
+        // The verification's record is written by the receipt relay, within seconds.
+        var items = await service.UsageAsync(code, owner, 2);
 
-        Assert.Equal(HttpStatusCode.OK, status);
-        var items = usage.GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(2, items.Count);
         Assert.Equal("download", items[0].GetProperty("kind").GetString());
         Assert.Equal("王办事员", items[0].GetProperty("actorName").GetString());
@@ -41,7 +40,7 @@ public class UsageTests(ServiceFixture service)
 
         var (_, batch, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications/batch", service.VerifierKey, new { purpose = "tender:2026-0042", items = new[] { new { creditCode = code } } });
 
-        var item = Assert.Single((await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/usage", owner)).Body.GetProperty("items").EnumerateArray());
+        var item = Assert.Single(await service.UsageAsync(code, owner, 1));
         Assert.Equal("verification", item.GetProperty("kind").GetString());
         Assert.Equal("tender:2026-0042", item.GetProperty("purpose").GetString());
         Assert.Equal("valid", item.GetProperty("outcome").GetString());
@@ -60,6 +59,7 @@ public class UsageTests(ServiceFixture service)
             receipts.Add(verification.GetProperty("receipt").GetProperty("id").GetString()!);
         }
 
+        await service.UsageAsync(code, owner, 3);
         var seen = new List<string>();
         string? continuation = null;
         var pages = 0;

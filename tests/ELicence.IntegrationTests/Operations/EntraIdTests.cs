@@ -78,13 +78,17 @@ public class EntraIdTests(OperationsFixture service)
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 
+        var before = await service.SnapshotAsync();
+
         var (status, problem, response) = await service.SendWithTokenAsync(HttpMethod.Post, "/api/v1/verifications", token, new { creditCode = code, purpose = "account-opening" });
 
         Assert.Equal(expected, status);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(expected == HttpStatusCode.Unauthorized ? "urn:elicence:problem:unauthenticated" : "urn:elicence:problem:forbidden", problem.GetProperty("type").GetString());
         Assert.Contains(reason, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Empty(await service.QueryAsync(StorageNames.ReceiptsByLicenceTable, $"PartitionKey eq '{code}'"));
+        Assert.Equal(before, await service.SnapshotAsync()); // no receipt blob: it is written before any answer
+        Assert.Empty(await service.QueryAsync(StorageNames.ReceiptJournalTable, $"CreditCode eq '{code}'"));
+        Assert.Empty(await service.QueryAsync(StorageNames.LicenceUsageTable, $"PartitionKey eq '{code}' and ReceiptId ne ''"));
     }
 
     [Theory]
