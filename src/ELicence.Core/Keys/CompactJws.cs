@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
@@ -22,25 +24,39 @@ public static class CompactJws
     public static string Sign(byte[] seed, string? keyId, string type, ReadOnlySpan<byte> payload) =>
         Sign(SigningKey.EdDsa, keyId, type, payload, input => Ed25519.Sign(seed, input));
 
+    /// <summary>Writes the signing input once, as the ASCII bytes that are signed, and the token from it: no intermediate strings.</summary>
     private static string Sign(string alg, string? keyId, string type, ReadOnlySpan<byte> payload, SignatureFunc sign)
     {
-        using var headerStream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(headerStream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var header = Header(alg, keyId, type);
+        var headerLength = Base64Url.GetEncodedLength(header.WrittenCount);
+        var signingInput = new byte[headerLength + 1 + Base64Url.GetEncodedLength(payload.Length)];
+        Base64Url.EncodeToUtf8(header.WrittenSpan, signingInput);
+        signingInput[headerLength] = (byte)'.';
+        Base64Url.EncodeToUtf8(payload, signingInput.AsSpan(headerLength + 1));
+        var signature = sign(signingInput);
+        return string.Create(signingInput.Length + 1 + Base64Url.GetEncodedLength(signature.Length), (signingInput, signature), static (token, parts) =>
         {
-            writer.WriteStartObject();
-            writer.WriteString("alg", alg);
-            if (keyId is not null)
-            {
-                writer.WriteString("kid", keyId);
-            }
+            Encoding.ASCII.GetChars(parts.signingInput, token);
+            token[parts.signingInput.Length] = '.';
+            Base64Url.EncodeToChars(parts.signature, token[(parts.signingInput.Length + 1)..]);
+        });
+    }
 
-            writer.WriteString("typ", type);
-            writer.WriteEndObject();
+    private static ArrayBufferWriter<byte> Header(string alg, string? keyId, string type)
+    {
+        var header = new ArrayBufferWriter<byte>(128);
+        using var writer = new Utf8JsonWriter(header, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        writer.WriteStartObject();
+        writer.WriteString("alg", alg);
+        if (keyId is not null)
+        {
+            writer.WriteString("kid", keyId);
         }
 
-        var signingInput = B64Url.Encode(headerStream.ToArray()) + "." + B64Url.Encode(payload);
-        var signature = sign(Encoding.ASCII.GetBytes(signingInput));
-        return signingInput + "." + B64Url.Encode(signature);
+        writer.WriteString("typ", type);
+        writer.WriteEndObject();
+        writer.Flush();
+        return header;
     }
 
     private delegate byte[] SignatureFunc(ReadOnlySpan<byte> input);
@@ -58,14 +74,17 @@ public static class CompactJws
             return false;
         }
 
-        var parts = compact.Split('.');
-        if (parts.Length != 3)
+        // Spans over the token, not Split: a credential is parsed on every verification and its parts are kilobytes.
+        var first = compact.IndexOf('.', StringComparison.Ordinal);
+        var second = first < 0 ? -1 : compact.IndexOf('.', first + 1);
+        if (second < 0 || compact.IndexOf('.', second + 1) >= 0)
         {
             error = "A compact JWS has three dot-separated parts.";
             return false;
         }
 
-        if (!B64Url.TryDecode(parts[0], out var headerBytes) || !B64Url.TryDecode(parts[1], out var payload) || !B64Url.TryDecode(parts[2], out var signature))
+        var token = compact.AsSpan();
+        if (!B64Url.TryDecode(token[..first], out var headerBytes) || !B64Url.TryDecode(token[(first + 1)..second], out var payload) || !B64Url.TryDecode(token[(second + 1)..], out var signature))
         {
             error = "A part of the token is not base64url.";
             return false;
@@ -82,7 +101,9 @@ public static class CompactJws
             return false;
         }
 
-        jws = new ParsedJws(alg, kid, typ, payload, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature);
+        var signingInput = new byte[second];
+        Encoding.ASCII.GetBytes(token[..second], signingInput); // base64url and '.': ASCII, checked above
+        jws = new ParsedJws(alg, kid, typ, payload, signingInput, signature);
         error = string.Empty;
         return true;
     }

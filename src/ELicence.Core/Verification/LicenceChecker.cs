@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.Credentials;
@@ -56,7 +58,22 @@ public sealed class LicenceChecker(
     }
 
     /// <summary>The SHA-256 (lower-case hex) a receipt records of a presented credential or code: of its UTF-8 bytes, surrounding whitespace removed.</summary>
-    public static string Digest(string presented) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim())));
+    public static string Digest(string presented)
+    {
+        ArgumentNullException.ThrowIfNull(presented);
+        var text = presented.AsSpan().Trim();
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(utf8.AsSpan(0, Encoding.UTF8.GetBytes(text, utf8)), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
+    }
 
     /// <summary>
     /// <see cref="CheckSignature"/> for a credential in either form. The JWS JSON serialization (docs/architecture.md) has
@@ -239,7 +256,7 @@ public sealed class LicenceChecker(
         // The credential must be the one the register issued for that version, byte for byte.
         var licence = found.Licence;
         var issued = await credentials.FindAsync(licence.Code, subject.LicenceVersion, cancellationToken);
-        if (issued is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(issued), Encoding.ASCII.GetBytes(jws)))
+        if (issued is null || !CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(issued.AsSpan()), MemoryMarshal.AsBytes(jws.AsSpan())))
         {
             reasons.Add(new(ReasonCodes.CredentialNotIssued, "The register holds no such credential for this licence."));
             return (target, found, reasons);
