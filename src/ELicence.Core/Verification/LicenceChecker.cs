@@ -201,7 +201,7 @@ public sealed class LicenceChecker(
                 : new(ReasonCodes.UnknownKey, $"Key '{kid}' is not one of this service's keys (see /.well-known/jwks.json).");
         }
 
-        return Ed25519.Verify(key, parsed.SigningInput, parsed.Signature)
+        return parsed.VerifyEd25519(key)
             ? null
             : new(ReasonCodes.BadSignature, "The signature does not match the credential: it was altered or not signed by this service.");
     }
