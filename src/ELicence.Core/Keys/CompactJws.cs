@@ -6,20 +6,34 @@ using System.Text.Json;
 
 namespace ELicence.Core.Keys;
 
-/// <summary>A compact JWS (RFC 7515) signed with EdDSA/Ed25519 (RFC 8037).</summary>
-public sealed record ParsedJws(string Algorithm, string? KeyId, string? Type, byte[] Payload, byte[] Signature)
+/// <summary>A compact JWS (RFC 7515) signed with EdDSA/Ed25519 (RFC 8037), as <see cref="CompactJws.TryParse(string?, out ParsedJws?, out string)"/> read it.</summary>
+public sealed class ParsedJws
 {
-    private readonly string _compact = "";
+    private readonly string _compact;
     private readonly int _signingInputLength;
     private byte[]? _signingInput;
 
     /// <param name="compact">The token; its first <paramref name="signingInputLength"/> characters (header '.' payload, ASCII) are the signing input.</param>
     internal ParsedJws(string algorithm, string? keyId, string? type, byte[] payload, byte[] signature, string compact, int signingInputLength)
-        : this(algorithm, keyId, type, payload, signature)
     {
+        Algorithm = algorithm;
+        KeyId = keyId;
+        Type = type;
+        Payload = payload;
+        Signature = signature;
         _compact = compact;
         _signingInputLength = signingInputLength;
     }
+
+    public string Algorithm { get; }
+
+    public string? KeyId { get; }
+
+    public string? Type { get; }
+
+    public byte[] Payload { get; }
+
+    public byte[] Signature { get; }
 
     /// <summary>The bytes the signature covers: the ASCII of header '.' payload, made on first use.</summary>
     public byte[] SigningInput => _signingInput ??= Encoding.ASCII.GetBytes(_compact, 0, _signingInputLength);
