@@ -51,9 +51,9 @@ public sealed class InMemoryLog : ITileStore, ILogState, IPendingLeafSink
     public Task<long?> FindIndexAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(Indexes.TryGetValue(id, out var index) ? index : (long?)null);
 
-    public Task RecordIndexesAsync(IReadOnlyList<KeyValuePair<string, long>> indexes, CancellationToken cancellationToken)
+    public Task RecordIndexesAsync(IReadOnlyList<SequencedLeaf> leaves, CancellationToken cancellationToken)
     {
-        foreach (var (id, index) in indexes)
+        foreach (var (id, index, _) in leaves)
         {
             Write();
             Indexes[id] = index;

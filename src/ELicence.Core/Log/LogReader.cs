@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ELicence.Core.CreditCodes;
+
+namespace ELicence.Core.Log;
+
+/// <summary>Lookups the sequencer keeps beside the tiles, for the log's readers.</summary>
+public interface ILogIndex
+{
+    /// <summary>The latest signed checkpoint, or null before the first batch.</summary>
+    Task<string?> ReadCheckpointAsync(CancellationToken cancellationToken);
+
+    /// <summary>The index recorded for a leaf id (possibly by a batch that never committed: check it against the tree).</summary>
+    Task<long?> FindIndexAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The index recorded for a leaf hash (the latest, when the same entry was appended twice).</summary>
+    Task<long?> FindByLeafHashAsync(byte[] leafHash, CancellationToken cancellationToken);
+
+    /// <summary>Indexes recorded for leaves whose entry names <paramref name="code"/>, ascending.</summary>
+    Task<IReadOnlyList<long>> ListByCodeAsync(CreditCode code, CancellationToken cancellationToken);
+}
+
+/// <summary>A static log resource: its bytes, and whether it is final (a full tile or bundle never changes).</summary>
+public sealed record LogResource(byte[] Content, bool Immutable);
+
+public sealed record InclusionProof(long TreeSize, long LeafIndex, string LeafHash, IReadOnlyList<string> Hashes);
+
+public sealed record ConsistencyProof(long From, long TreeSize, IReadOnlyList<string> Hashes);
+
+/// <summary>What a receipt's holder needs to check its inclusion offline: entry, proof, and the signed checkpoint it leads to.</summary>
+public sealed record ReceiptProof(long LeafIndex, string LeafHash, long TreeSize, IReadOnlyList<string> Hashes, string Entry, string Checkpoint);
+
+/// <summary>One entry about a licence, as its log listing shows it.</summary>
+public sealed record LicenceLogItem(long LeafIndex, string Kind, JsonElement Entry, string LeafHash);
+
+/// <summary>
+/// The public side of the log: the signed checkpoint, the verifier key, tiles, proofs computed from stored tiles (at most one
+/// tile read per proof hash), and lookups by receipt and by licence. Only what the current checkpoint commits to is served:
+/// a crashed batch's tiles and index rows beyond it are never shown.
+/// </summary>
+public sealed partial class LogReader(ITileStore tiles, ILogIndex index, LogNoteKey noteKey, ICreditCodeExceptions codeExceptions)
+{
+    public async Task<string> VerifierKeyAsync(CancellationToken cancellationToken) => (await noteKey.GetAsync(cancellationToken)).VerifierKey;
+
+    /// <summary>The latest signed checkpoint (a signed empty tree before the first batch) and its parsed body.</summary>
+    public async Task<(string Note, Checkpoint Checkpoint)> CheckpointAsync(CancellationToken cancellationToken)
+    {
+        var signer = await noteKey.GetAsync(cancellationToken);
+        var note = await index.ReadCheckpointAsync(cancellationToken) ?? signer.Sign(new Checkpoint(signer.Name, 0, MerkleHash.EmptyRoot()).Text);
+        return Checkpoint.TryOpen(note, signer.Verifier, signer.Name, out var checkpoint)
+            ? (note, checkpoint!)
+            : throw new InvalidDataException("The stored checkpoint does not verify under the log's note key.");
+    }
+
+    /// <summary>A tile or entry bundle by its tlog-tiles path (below <c>tile/</c>); null when the current tree has no such resource.</summary>
+    public async Task<LogResource?> TileAsync(string path, CancellationToken cancellationToken)
+    {
+        var match = TileName().Match(path ?? "");
+        if (!match.Success)
+        {
+            throw ProblemException.Invalid("path", "A tlog-tiles resource: <L>/<N>[.p/<W>] or entries/<N>[.p/<W>], N in three-digit groups (x001/234).");
+        }
+
+        var entries = match.Groups["level"].Value == "entries";
+        var level = entries ? 0 : int.Parse(match.Groups["level"].Value, CultureInfo.InvariantCulture);
+        var number = long.Parse(match.Groups["index"].Value.Replace("x", "", StringComparison.Ordinal).Replace("/", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+        var width = match.Groups["width"].Success ? int.Parse(match.Groups["width"].Value, CultureInfo.InvariantCulture) : TilePath.Width;
+        if (level > 63 || (match.Groups["width"].Success && width >= TilePath.Width))
+        {
+            throw ProblemException.Invalid("path", "The level is 0 to 63 and a partial width 1 to 255.");
+        }
+
+        var canonical = entries ? TilePath.EntryBundle(number, width) : TilePath.Tile(level, number, width);
+        if (canonical != "tile/" + path)
+        {
+            throw ProblemException.Invalid("path", $"Not the canonical name of that resource ({canonical}).");
+        }
+
+        // Full tiles of the current tree, and partial tiles of exactly its width: what a crashed batch left beyond it is not the log's.
+        var (_, checkpoint) = await CheckpointAsync(cancellationToken);
+        if (TilePath.WidthAt(level, number, checkpoint.Size) != width)
+        {
+            return null;
+        }
+
+        var content = await tiles.ReadAsync(canonical, cancellationToken);
+        return content is null ? null : new LogResource(content, width == TilePath.Width);
+    }
+
+    public async Task<InclusionProof> InclusionAsync(string? leaf, string? size, CancellationToken cancellationToken)
+    {
+        var leafHash = SignedNote.TryBase64(leaf ?? "", out var hash) && hash.Length == MerkleHash.Size
+            ? hash
+            : throw ProblemException.Invalid("leaf", "The leaf hash: 32 bytes in standard base64 (as in checkpoints).");
+        var treeSize = Count(size, "size", 1);
+        var (_, checkpoint) = await CheckpointAsync(cancellationToken);
+        if (treeSize > checkpoint.Size)
+        {
+            throw ProblemException.Invalid("size", string.Create(CultureInfo.InvariantCulture, $"Larger than the current tree ({checkpoint.Size} leaves)."));
+        }
+
+        var tree = new TreeHashes(tiles, treeSize, checkpoint.Size);
+        var leafIndex = await index.FindByLeafHashAsync(leafHash, cancellationToken);
+        if (leafIndex is not { } i || i >= treeSize || !(await tree.LeafAsync(i, cancellationToken)).AsSpan().SequenceEqual(leafHash))
+        {
+            throw ProblemException.NotFound(string.Create(CultureInfo.InvariantCulture, $"No leaf with that hash in the tree of {treeSize} leaves."));
+        }
+
+        var proof = await tree.ProofAsync(MerkleRanges.Inclusion(i, treeSize), cancellationToken);
+        return new InclusionProof(treeSize, i, leaf!, Base64(proof));
+    }
+
+    public async Task<ConsistencyProof> ConsistencyAsync(string? from, string? to, CancellationToken cancellationToken)
+    {
+        var first = Count(from, "from", 0);
+        var second = Count(to, "to", 0);
+        if (first > second)
+        {
+            throw ProblemException.Invalid("from", "At most 'to': a consistency proof goes from an older tree to a newer one.");
+        }
+
+        var (_, checkpoint) = await CheckpointAsync(cancellationToken);
+        if (second > checkpoint.Size)
+        {
+            throw ProblemException.Invalid("to", string.Create(CultureInfo.InvariantCulture, $"Larger than the current tree ({checkpoint.Size} leaves)."));
+        }
+
+        if (first == 0 || first == second)
+        {
+            return new ConsistencyProof(first, second, []); // the empty tree, and every tree itself, need no proof
+        }
+
+        var proof = await new TreeHashes(tiles, second, checkpoint.Size).ProofAsync(MerkleRanges.Consistency(first, second), cancellationToken);
+        return new ConsistencyProof(first, second, Base64(proof));
+    }
+
+    /// <summary>The proof for a leaf id (<c>receipt:{id}</c>, <c>batch-receipt:{id}</c>) to the current checkpoint; null until it is sequenced.</summary>
+    public async Task<ReceiptProof?> ProofOfAsync(string leafId, CancellationToken cancellationToken)
+    {
+        var (note, checkpoint) = await CheckpointAsync(cancellationToken);
+        if (await index.FindIndexAsync(leafId, cancellationToken) is not { } i || i >= checkpoint.Size)
+        {
+            return null;
+        }
+
+        var tree = new TreeHashes(tiles, checkpoint.Size);
+        var entry = await EntryAsync(i, checkpoint.Size, [], cancellationToken);
+        var leafHash = MerkleHash.Leaf(entry);
+        if (!(await tree.LeafAsync(i, cancellationToken)).AsSpan().SequenceEqual(leafHash))
+        {
+            return null; // an index a crashed batch recorded, now another leaf's: this one is still pending
+        }
+
+        var proof = await tree.ProofAsync(MerkleRanges.Inclusion(i, checkpoint.Size), cancellationToken);
+        return new ReceiptProof(i, Convert.ToBase64String(leafHash), checkpoint.Size, Base64(proof), Convert.ToBase64String(entry), note);
+    }
+
+    /// <summary>The committed entries naming <paramref name="code"/>, oldest first, read from the entry bundles themselves.</summary>
+    public async Task<IReadOnlyList<LicenceLogItem>> AboutAsync(CreditCode code, CancellationToken cancellationToken)
+    {
+        var (_, checkpoint) = await CheckpointAsync(cancellationToken);
+        var bundles = new Dictionary<long, List<byte[]>>();
+        var items = new List<LicenceLogItem>();
+        foreach (var i in await index.ListByCodeAsync(code, cancellationToken))
+        {
+            if (i >= checkpoint.Size)
+            {
+                continue;
+            }
+
+            var entry = await EntryAsync(i, checkpoint.Size, bundles, cancellationToken);
+            // A row a crashed batch wrote may point at a leaf about another licence: list only what the entry itself says.
+            if (LogEntries.Describe(entry) is { } described && described.Code == code.Value)
+            {
+                using var document = JsonDocument.Parse(entry);
+                items.Add(new LicenceLogItem(i, described.Kind, document.RootElement.Clone(), Convert.ToBase64String(MerkleHash.Leaf(entry))));
+            }
+        }
+
+        return items;
+    }
+
+    public CreditCode ParseCode(string code) => codeExceptions.ParseField(code);
+
+    private async Task<byte[]> EntryAsync(long leafIndex, long treeSize, Dictionary<long, List<byte[]>> bundles, CancellationToken cancellationToken)
+    {
+        var number = leafIndex / TilePath.Width;
+        if (!bundles.TryGetValue(number, out var entries))
+        {
+            var path = TilePath.EntryBundle(number, TilePath.WidthAt(0, number, treeSize));
+            var content = await tiles.ReadAsync(path, cancellationToken) ?? throw new InvalidDataException($"Entry bundle {path} is missing.");
+            if (!EntryBundle.TryDecode(content, out entries) || entries.Count != TilePath.WidthAt(0, number, treeSize))
+            {
+                throw new InvalidDataException($"Entry bundle {path} does not hold the entries the tree needs.");
+            }
+
+            bundles[number] = entries;
+        }
+
+        return entries[(int)(leafIndex % TilePath.Width)];
+    }
+
+    private static long Count(string? text, string field, long min) =>
+        text is { Length: > 0 and <= 19 } && text.All(char.IsAsciiDigit) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
+            ? n
+            : throw ProblemException.Invalid(field, string.Create(CultureInfo.InvariantCulture, $"A tree size: a whole number of at least {min}."));
+
+    private static List<string> Base64(IEnumerable<byte[]> hashes) => [.. hashes.Select(Convert.ToBase64String)];
+
+    [GeneratedRegex(@"^(?<level>entries|0|[1-9][0-9]?)/(?<index>(?:x[0-9]{3}/){0,4}[0-9]{3})(?:\.p/(?<width>[1-9][0-9]{0,2}))?$", RegexOptions.CultureInvariant)]
+    private static partial Regex TileName();
+}
