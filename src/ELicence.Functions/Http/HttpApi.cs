@@ -62,7 +62,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         }, errorPage);
 
     /// <summary>A query parameter given at most once (a repeated one is ambiguous, so refused naming it).</summary>
-    public static string? Single(HttpRequest request, string name)
+    public static string? QueryOnce(HttpRequest request, string name)
     {
         ArgumentNullException.ThrowIfNull(request);
         var values = request.Query[name];

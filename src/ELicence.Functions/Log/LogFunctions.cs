@@ -46,12 +46,12 @@ public sealed class LogFunctions(HttpApi api, LogReader log, ReceiptQueries rece
     [Function("GetLogInclusionProof")]
     public Task<IActionResult> Inclusion([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/proofs/inclusion")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async () =>
-            ApiResults.Json(await log.InclusionAsync(HttpApi.Single(req, "leaf"), HttpApi.Single(req, "size"), req.HttpContext.RequestAborted), StatusCodes.Status200OK, Fresh));
+            ApiResults.Json(await log.InclusionAsync(HttpApi.QueryOnce(req, "leaf"), HttpApi.QueryOnce(req, "size"), req.HttpContext.RequestAborted), StatusCodes.Status200OK, Fresh));
 
     [Function("GetLogConsistencyProof")]
     public Task<IActionResult> Consistency([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/proofs/consistency")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async () =>
-            ApiResults.Json(await log.ConsistencyAsync(HttpApi.Single(req, "from"), HttpApi.Single(req, "to"), req.HttpContext.RequestAborted), StatusCodes.Status200OK, Fresh));
+            ApiResults.Json(await log.ConsistencyAsync(HttpApi.QueryOnce(req, "from"), HttpApi.QueryOnce(req, "to"), req.HttpContext.RequestAborted), StatusCodes.Status200OK, Fresh));
 
     /// <summary>Receipt, proof and checkpoint together verify offline. Until the receipt is sequenced (seconds): 404 with Retry-After.</summary>
     [Function("GetReceiptProof")]

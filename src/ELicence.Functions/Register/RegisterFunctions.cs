@@ -27,7 +27,7 @@ public sealed class RegisterFunctions(HttpApi api, RegisterSearch search, Change
     public Task<IActionResult> Changes([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/changes")] HttpRequest req) =>
         api.RunAsync(req, Access.RegistrarOrVerifier, async _ =>
         {
-            var page = await feed.ReadAsync(new FeedRequest(HttpApi.Single(req, "after"), HttpApi.Single(req, "limit"), HttpApi.Single(req, "wait")), req.HttpContext.RequestAborted);
+            var page = await feed.ReadAsync(new FeedRequest(HttpApi.QueryOnce(req, "after"), HttpApi.QueryOnce(req, "limit"), HttpApi.QueryOnce(req, "wait")), req.HttpContext.RequestAborted);
             var cursor = page.Cursor.ToString(CultureInfo.InvariantCulture);
             var headers = new Dictionary<string, string> { ["ELicence-Cursor"] = cursor, ["Cache-Control"] = "private, no-store" };
             if (AcceptsJsonLines(req))
@@ -90,7 +90,7 @@ public sealed class RegisterFunctions(HttpApi api, RegisterSearch search, Change
     public static string FileUrl(string name) => "/api/v1/register/files/" + name;
 
     private static RegisterSearchRequest SearchRequest(HttpRequest req) =>
-        new(HttpApi.Single(req, "q"), HttpApi.Single(req, "status"), HttpApi.Single(req, "entityType"), HttpApi.Single(req, "limit"), HttpApi.Single(req, "continuationToken"));
+        new(HttpApi.QueryOnce(req, "q"), HttpApi.QueryOnce(req, "status"), HttpApi.QueryOnce(req, "entityType"), HttpApi.QueryOnce(req, "limit"), HttpApi.QueryOnce(req, "continuationToken"));
 
     private static bool AcceptsJsonLines(HttpRequest req) =>
         MediaTypeHeaderValue.TryParseList(req.Headers.Accept, out var accepted)
