@@ -43,11 +43,18 @@ public sealed partial class LogReader(ITileStore tiles, ILogIndex index, LogNote
 {
     public async Task<string> VerifierKeyAsync(CancellationToken cancellationToken) => (await noteKey.GetAsync(cancellationToken)).VerifierKey;
 
-    /// <summary>The latest signed checkpoint (a signed empty tree before the first batch) and its parsed body.</summary>
+    /// <summary>
+    /// The checkpoint note exactly as stored, like a static file (before the first batch, a signed empty tree). Not checked
+    /// here: a client verifies it, so a damaged checkpoint is the client's to detect, not hidden behind a 500.
+    /// </summary>
+    public async Task<string> NoteAsync(CancellationToken cancellationToken) =>
+        await index.ReadCheckpointAsync(cancellationToken) ?? await EmptyTreeNoteAsync(cancellationToken);
+
+    /// <summary>The latest signed checkpoint and its parsed body; a stored checkpoint that does not verify stops every proof.</summary>
     public async Task<(string Note, Checkpoint Checkpoint)> CheckpointAsync(CancellationToken cancellationToken)
     {
         var signer = await noteKey.GetAsync(cancellationToken);
-        var note = await index.ReadCheckpointAsync(cancellationToken) ?? signer.Sign(new Checkpoint(signer.Name, 0, MerkleHash.EmptyRoot()).Text);
+        var note = await NoteAsync(cancellationToken);
         return Checkpoint.TryOpen(note, signer.Verifier, signer.Name, out var checkpoint)
             ? (note, checkpoint!)
             : throw new InvalidDataException("The stored checkpoint does not verify under the log's note key.");
@@ -179,6 +186,12 @@ public sealed partial class LogReader(ITileStore tiles, ILogIndex index, LogNote
         }
 
         return items;
+    }
+
+    private async Task<string> EmptyTreeNoteAsync(CancellationToken cancellationToken)
+    {
+        var signer = await noteKey.GetAsync(cancellationToken);
+        return signer.Sign(new Checkpoint(signer.Name, 0, MerkleHash.EmptyRoot()).Text);
     }
 
     public CreditCode ParseCode(string code) => codeExceptions.ParseField(code);

@@ -19,7 +19,7 @@ public sealed class LogFunctions(HttpApi api, LogReader log, ReceiptQueries rece
 
     [Function("GetLogCheckpoint")]
     public Task<IActionResult> Checkpoint([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/checkpoint")] HttpRequest req) =>
-        api.RunAnonymousAsync(req, async () => ApiResults.Text((await log.CheckpointAsync(req.HttpContext.RequestAborted)).Note, "text/plain; charset=utf-8", Fresh));
+        api.RunAnonymousAsync(req, async () => ApiResults.Text(await log.NoteAsync(req.HttpContext.RequestAborted), "text/plain; charset=utf-8", Fresh));
 
     [Function("GetLogKey")]
     public Task<IActionResult> Key([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/key")] HttpRequest req) =>
