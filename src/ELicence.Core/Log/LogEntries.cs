@@ -69,7 +69,8 @@ public static class LogEntries
         {
             var view = KeyView.Of(key);
             leaves.Add(ForKeyEvent(view, "announced", view.AnnouncedAt));
-            if (view.ActivatedAt is { } activated)
+            // Rings stored before activation times were kept have none: a key active or retired then signed from its creation.
+            if ((key.ActivatedAt ?? (key.State is KeyState.Active or KeyState.Retired ? key.CreatedAt : null)) is { } activated)
             {
                 leaves.Add(ForKeyEvent(view, "active", activated));
             }
@@ -99,6 +100,33 @@ public static class LogEntries
             w.WriteString("state", state);
         });
         return new PendingLeaf($"key:{key.Kid}:{state}", entry);
+    }
+
+    /// <summary>
+    /// The leaf id an entry was appended under, rebuilt from the entry itself (<c>event:{code}:{sequence}</c>,
+    /// <c>receipt:{id}</c>, <c>batch-receipt:{id}</c>, <c>key:{kid}:{state}</c>); null for anything else.
+    /// </summary>
+    public static string? LeafIdOf(ReadOnlySpan<byte> entry)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(entry);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            string? Text(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            return Text("kind") switch
+            {
+                "licence-event" when Text("code") is { } code && root.TryGetProperty("sequence", out var sequence) && sequence.TryGetInt32(out var n) =>
+                    string.Create(CultureInfo.InvariantCulture, $"event:{code}:{n}"),
+                "receipt" or "batch-receipt" when Text("receipt") is { } id => $"{Text("kind")}:{id}",
+                "key-event" when Text("kid") is { } kid && Text("state") is { } state => $"key:{kid}:{state}",
+                _ => null,
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The <c>kind</c> and <c>code</c> members of an entry (code null when it has none); null when it is not an entry object.</summary>

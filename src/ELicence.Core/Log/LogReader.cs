@@ -151,14 +151,15 @@ public sealed partial class LogReader(ITileStore tiles, ILogIndex index, LogNote
             return null;
         }
 
-        var tree = new TreeHashes(tiles, checkpoint.Size);
         var entry = await EntryAsync(i, checkpoint.Size, [], cancellationToken);
-        var leafHash = MerkleHash.Leaf(entry);
-        if (!(await tree.LeafAsync(i, cancellationToken)).AsSpan().SequenceEqual(leafHash))
+        if (LogEntries.LeafIdOf(entry) != leafId)
         {
             return null; // an index a crashed batch recorded, now another leaf's: this one is still pending
         }
 
+        // Entry from its bundle, proof from the tiles, as stored: a client checking them detects any tampering.
+        var leafHash = MerkleHash.Leaf(entry);
+        var tree = new TreeHashes(tiles, checkpoint.Size);
         var proof = await tree.ProofAsync(MerkleRanges.Inclusion(i, checkpoint.Size), cancellationToken);
         return new ReceiptProof(i, Convert.ToBase64String(leafHash), checkpoint.Size, Base64(proof), Convert.ToBase64String(entry), note);
     }
@@ -215,9 +216,9 @@ public sealed partial class LogReader(ITileStore tiles, ILogIndex index, LogNote
     }
 
     private static long Count(string? text, string field, long min) =>
-        text is { Length: > 0 and <= 19 } && text.All(char.IsAsciiDigit) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
+        text is { Length: > 0 and <= 19 } && text.All(char.IsAsciiDigit) && (text == "0" || text[0] != '0') && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min
             ? n
-            : throw ProblemException.Invalid(field, string.Create(CultureInfo.InvariantCulture, $"A tree size: a whole number of at least {min}."));
+            : throw ProblemException.Invalid(field, string.Create(CultureInfo.InvariantCulture, $"A tree size: a whole number of at least {min}, in decimal without leading zeroes."));
 
     private static List<string> Base64(IEnumerable<byte[]> hashes) => [.. hashes.Select(Convert.ToBase64String)];
 
