@@ -392,14 +392,19 @@ public class TransparencyLogTests(ServiceFixture service)
     }
 
     [Theory]
-    [InlineData("91653001MA7XKQ3P2X")]
-    [InlineData("not-a-code")]
-    public async Task A_bad_credit_code_in_the_licence_log_is_a_400_naming_code(string code)
+    [InlineData("91653001MA7XKQ3P2X", "", "code")]
+    [InlineData("not-a-code", "", "code")]
+    [InlineData(null, "?after=x", "after")]
+    [InlineData(null, "?after=-1", "after")]
+    [InlineData(null, "?after=1&after=2", "after")]
+    public async Task Bad_licence_log_parameters_are_400_problems_naming_them(string? code, string query, string field)
     {
-        var (status, problem, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/log", service.RegistrarKey);
+        code ??= await service.IssueAsync(Applications.Valid("阿图什市透明日志卯有限公司"));
+
+        var (status, problem, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/log{query}", service.RegistrarKey);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("code", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal(field, problem.GetProperty("errors")[0].GetProperty("field").GetString());
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------

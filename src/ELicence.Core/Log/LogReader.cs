@@ -17,8 +17,8 @@ public interface ILogIndex
     /// <summary>The index recorded for a leaf hash (the latest, when the same entry was appended twice).</summary>
     Task<long?> FindByLeafHashAsync(byte[] leafHash, CancellationToken cancellationToken);
 
-    /// <summary>Indexes recorded for leaves whose entry names <paramref name="code"/>, ascending.</summary>
-    Task<IReadOnlyList<long>> ListByCodeAsync(CreditCode code, CancellationToken cancellationToken);
+    /// <summary>Up to <paramref name="max"/> indexes above <paramref name="after"/> recorded for leaves whose entry names <paramref name="code"/>, ascending.</summary>
+    Task<IReadOnlyList<long>> ListByCodeAsync(CreditCode code, long after, int max, CancellationToken cancellationToken);
 }
 
 /// <summary>A static log resource: its bytes, and whether it is final (a full tile or bundle never changes).</summary>
@@ -33,6 +33,9 @@ public sealed record ReceiptProof(long LeafIndex, string LeafHash, long TreeSize
 
 /// <summary>One entry about a licence, as its log listing shows it.</summary>
 public sealed record LicenceLogItem(long LeafIndex, string Kind, JsonElement Entry, string LeafHash);
+
+/// <summary>A page of a licence's entries; <see cref="NextAfter"/> is where the next page starts, null on the last.</summary>
+public sealed record LicenceLogPage(IReadOnlyList<LicenceLogItem> Items, long? NextAfter);
 
 /// <summary>
 /// The public side of the log: the signed checkpoint, the verifier key, tiles, proofs computed from stored tiles (at most one
@@ -164,17 +167,22 @@ public sealed partial class LogReader(ITileStore tiles, ILogIndex index, LogNote
         return new ReceiptProof(i, Convert.ToBase64String(leafHash), checkpoint.Size, Base64(proof), Convert.ToBase64String(entry), note);
     }
 
-    /// <summary>The committed entries naming <paramref name="code"/>, oldest first, read from the entry bundles themselves.</summary>
-    public async Task<IReadOnlyList<LicenceLogItem>> AboutAsync(CreditCode code, CancellationToken cancellationToken)
+    /// <summary>At most this many entries per page of a licence's log (a licence verified often has many receipts).</summary>
+    public const int PageSize = 200;
+
+    /// <summary>The committed entries naming <paramref name="code"/> after leaf index <paramref name="after"/> (null: from the start), oldest first, read from the entry bundles themselves.</summary>
+    public async Task<LicenceLogPage> AboutAsync(CreditCode code, string? after, CancellationToken cancellationToken)
     {
+        var start = after is null ? -1 : Count(after, "after", 0);
         var (_, checkpoint) = await CheckpointAsync(cancellationToken);
         var bundles = new Dictionary<long, List<byte[]>>();
         var items = new List<LicenceLogItem>();
-        foreach (var i in await index.ListByCodeAsync(code, cancellationToken))
+        var rows = await index.ListByCodeAsync(code, start, PageSize + 1, cancellationToken);
+        foreach (var i in rows.Take(PageSize))
         {
             if (i >= checkpoint.Size)
             {
-                continue;
+                break; // rows past the checkpoint: a batch not (yet) committed
             }
 
             var entry = await EntryAsync(i, checkpoint.Size, bundles, cancellationToken);
@@ -186,7 +194,7 @@ public sealed partial class LogReader(ITileStore tiles, ILogIndex index, LogNote
             }
         }
 
-        return items;
+        return new LicenceLogPage(items, rows.Count > PageSize && rows[PageSize - 1] < checkpoint.Size ? rows[PageSize - 1] : null);
     }
 
     private async Task<string> EmptyTreeNoteAsync(CancellationToken cancellationToken)

@@ -76,7 +76,9 @@ public sealed class LogFunctions(HttpApi api, LogReader log, ReceiptQueries rece
         {
             var creditCode = log.ParseCode(code);
             caller.EnsureMayReadLicence(creditCode);
-            return ApiResults.Json(new { items = await log.AboutAsync(creditCode, req.HttpContext.RequestAborted) }, StatusCodes.Status200OK, new Dictionary<string, string> { ["Cache-Control"] = "private, no-store" });
+            var page = await log.AboutAsync(creditCode, HttpApi.QueryOnce(req, "after"), req.HttpContext.RequestAborted);
+            var next = page.NextAfter is { } after ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/api/v1/licences/{creditCode}/log?after={after}") : null;
+            return ApiResults.Json(new { items = page.Items, next }, StatusCodes.Status200OK, new Dictionary<string, string> { ["Cache-Control"] = "private, no-store" });
         });
 
     /// <summary>Every two seconds: sequence what producers left pending (a run that finds the lease taken does nothing).</summary>

@@ -54,13 +54,18 @@ public sealed class LogIndexStore(StorageClients storage) : ILogIndex
         return FindAsync(HashPartition(leafHash), Convert.ToHexStringLower(leafHash), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<long>> ListByCodeAsync(CreditCode code, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<long>> ListByCodeAsync(CreditCode code, long after, int max, CancellationToken cancellationToken)
     {
         var partition = CodePartition(code.Value);
+        var from = Math.Max(-1, after).ToString("D19", CultureInfo.InvariantCulture); // "-1" sorts before every index
         var indexes = new List<long>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition && e.RowKey.CompareTo(from) > 0, maxPerPage: Math.Min(1000, max), select: ["RowKey"], cancellationToken: cancellationToken))
         {
             indexes.Add(long.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture));
+            if (indexes.Count == max)
+            {
+                break;
+            }
         }
 
         return indexes;

@@ -105,8 +105,8 @@ public sealed class InMemoryLog : ITileStore, ILogState, IPendingLeafSink, ILogI
     public Task<long?> FindByLeafHashAsync(byte[] leafHash, CancellationToken cancellationToken) =>
         Task.FromResult(ByHash.TryGetValue(Convert.ToBase64String(leafHash), out var index) ? index : (long?)null);
 
-    public Task<IReadOnlyList<long>> ListByCodeAsync(CreditCodes.CreditCode code, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<long>>(ByCode.TryGetValue(code.Value, out var set) ? [.. set] : []);
+    public Task<IReadOnlyList<long>> ListByCodeAsync(CreditCodes.CreditCode code, long after, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<long>>(ByCode.TryGetValue(code.Value, out var set) ? [.. set.Where(i => i > after).Take(max)] : []);
 
     private void Write()
     {

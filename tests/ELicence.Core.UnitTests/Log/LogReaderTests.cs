@@ -188,7 +188,7 @@ public class LogReaderTests
 
         Assert.Null(await Reader().ProofOfAsync("receipt:rcpt_past", default));
         Assert.Null(await Reader().ProofOfAsync("receipt:rcpt_other", default));
-        Assert.Empty(await Reader().AboutAsync(Code, default)); // no leaf under the checkpoint names the licence
+        Assert.Empty((await Reader().AboutAsync(Code, null, default)).Items); // no leaf under the checkpoint names the licence
         Assert.NotNull(await Reader().ProofOfAsync("receipt:rcpt_here", default));
     }
 
@@ -200,13 +200,40 @@ public class LogReaderTests
             Encoding.UTF8.GetString(LogEntries.ForSignedReceipt("receipt", "rcpt_b", OtherCode.Value, Builders.IssuedAt, "a.b.c").Entry),
             Encoding.UTF8.GetString(LogEntries.ForSignedReceipt("batch-receipt", "rcptb_c", null, Builders.IssuedAt, "a.b.c").Entry));
 
-        var items = await Reader().AboutAsync(Code, default);
+        var items = (await Reader().AboutAsync(Code, null, default)).Items;
 
         var item = Assert.Single(items);
         Assert.Equal(0, item.LeafIndex);
         Assert.Equal("receipt", item.Kind);
         Assert.Equal("rcpt_a", item.Entry.GetProperty("receipt").GetString());
         Assert.Equal(Convert.ToBase64String(MerkleHash.Leaf(LogEntries.ForSignedReceipt("receipt", "rcpt_a", Code.Value, Builders.IssuedAt, "a.b.c").Entry)), item.LeafHash);
+    }
+
+    [Fact]
+    public async Task A_licence_with_many_entries_is_listed_in_pages_that_resume_after_the_last_index()
+    {
+        var receipts = Enumerable.Range(0, 450).Select(i => LogEntries.ForSignedReceipt("receipt", $"rcpt_{i:D4}", Code.Value, Builders.IssuedAt, "a.b.c")).ToList();
+        foreach (var leaf in receipts)
+        {
+            await _log.AddAsync(leaf, default);
+        }
+
+        await Sequencer().SequenceBatchAsync(default);
+        var seen = new List<string>();
+        string? after = null;
+        var pages = 0;
+        do
+        {
+            var page = await Reader().AboutAsync(Code, after, default);
+            seen.AddRange(page.Items.Select(i => i.Entry.GetProperty("receipt").GetString()!));
+            after = page.NextAfter?.ToString(CultureInfo.InvariantCulture);
+            pages++;
+        }
+        while (after is not null);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(receipts.Select(r => r.Id["receipt:".Length..]).Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal));
+        Assert.Equal("after", (await Assert.ThrowsAsync<ProblemException>(() => Reader().AboutAsync(Code, "-1", default))).Errors.Single().Field);
     }
 
     private LogSequencer Sequencer()
