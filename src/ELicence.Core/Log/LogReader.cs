@@ -87,15 +87,28 @@ public sealed partial class LogReader(ITileStore tiles, ILogIndex index, LogNote
             throw ProblemException.Invalid("path", $"Not the canonical name of that resource ({canonical}).");
         }
 
-        // Full tiles of the current tree, and partial tiles of exactly its width: what a crashed batch left beyond it is not the log's.
+        // Only what the current tree has: a narrower (older) partial is cut from the current resource, since every tree's
+        // tiles are prefixes of a later tree's; what a crashed batch left beyond the checkpoint is never served.
         var (_, checkpoint) = await CheckpointAsync(cancellationToken);
-        if (TilePath.WidthAt(level, number, checkpoint.Size) != width)
+        var current = TilePath.WidthAt(level, number, checkpoint.Size);
+        if (width > current)
         {
             return null;
         }
 
-        var content = await tiles.ReadAsync(canonical, cancellationToken);
-        return content is null ? null : new LogResource(content, width == TilePath.Width);
+        var stored = entries ? TilePath.EntryBundle(number, current) : TilePath.Tile(level, number, current);
+        var content = await tiles.ReadAsync(stored, cancellationToken);
+        if (content is null || width == current)
+        {
+            return content is null ? null : new LogResource(content, width == TilePath.Width);
+        }
+
+        if (!entries)
+        {
+            return new LogResource(content[..Math.Min(content.Length, width * MerkleHash.Size)], false);
+        }
+
+        return EntryBundle.TryDecode(content, out var all) ? new LogResource(EntryBundle.Encode(all.Take(width)), false) : new LogResource(content, false);
     }
 
     public async Task<InclusionProof> InclusionAsync(string? leaf, string? size, CancellationToken cancellationToken)
