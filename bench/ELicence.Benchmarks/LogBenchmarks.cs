@@ -94,9 +94,9 @@ public class LogBenchmarks
         public Task<long?> FindIndexAsync(string id, CancellationToken cancellationToken) =>
             Task.FromResult(_indexes.TryGetValue(id, out var index) ? index : (long?)null);
 
-        public Task RecordIndexesAsync(IReadOnlyList<KeyValuePair<string, long>> indexes, CancellationToken cancellationToken)
+        public Task RecordIndexesAsync(IReadOnlyList<SequencedLeaf> leaves, CancellationToken cancellationToken)
         {
-            foreach (var (id, index) in indexes)
+            foreach (var (id, index, _) in leaves)
             {
                 _indexes[id] = index;
             }

@@ -6,6 +6,7 @@ using ELicence.Core.Documents;
 using ELicence.Core.Holders;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
+using ELicence.Core.Log;
 using ELicence.Core.Operations;
 using ELicence.Core.Receipts;
 using ELicence.Core.Signatures;
@@ -39,7 +40,6 @@ public static class CoreRegistration
         services.AddValidatedOptions<KeyRotationOptions>(configuration, KeyRotationOptions.Section);
         services.AddSingleton<KeyRingProvider>();
         services.AddSingleton<IKeyRingProvider>(sp => sp.GetRequiredService<KeyRingProvider>());
-        services.AddSingleton<IKeyRingEditor>(sp => sp.GetRequiredService<KeyRingProvider>());
         services.AddSingleton<CredentialReissue>();
         services.AddSingleton<KeyAdministration>();
         services.AddSingleton<ApiKeyService>();
@@ -70,6 +70,7 @@ public static class CoreRegistration
         services.AddSingleton<HealthService>();
         services.AddRegister(configuration);
         services.AddWebhooks(configuration);
+        services.AddTransparencyLog(configuration);
         return services;
     }
 

@@ -18,7 +18,7 @@ public static class ReceiptCommand
     private const string Usage = "usage: elicence receipt <batch-receipt.jwt|-> --service <url> [--credential <credential file>]... [--code <credit code>]... [--issuer <issuer id>] [--cache <dir>] [--offline]";
 
     /// <summary>Far above a 500-item receipt (about 150 KB), far below anything that could hurt.</summary>
-    private const int MaxReceiptLength = 4 * 1024 * 1024;
+    internal const int MaxReceiptLength = 4 * 1024 * 1024;
 
     public static async Task<int> RunAsync(string[] args, HttpClient http, TextWriter output, TextWriter error, TimeProvider time, CancellationToken cancellationToken)
     {

@@ -44,6 +44,11 @@ public sealed class SigningOptions : IValidatableObject
     [RegularExpression("^[0-9A-Za-z-]{1,127}$", ErrorMessage = "A Key Vault secret name: letters, digits and hyphens.")]
     public string KeyRingSecretName { get; set; } = "elicence-key-ring";
 
+    /// <summary>The secret holding the transparency log's note key (not a credential key), when a vault is set.</summary>
+    [Required]
+    [RegularExpression("^[0-9A-Za-z-]{1,127}$", ErrorMessage = "A Key Vault secret name: letters, digits and hyphens.")]
+    public string LogNoteKeySecretName { get; set; } = "elicence-log-note-key";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrWhiteSpace(KeyVaultUri) && !(Uri.TryCreate(KeyVaultUri, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps))
@@ -88,6 +93,7 @@ public static class StorageRegistration
         services.AddSingleton<IUsageLog, UsageStore>();
         services.AddSingleton<Log.PendingLeafStore>();
         services.AddSingleton<ELicence.Core.Log.IPendingLeafSink>(sp => sp.GetRequiredService<Log.PendingLeafStore>());
+        services.AddTransparencyLogStorage();
         services.AddSingleton<IWebhookStore, WebhookStore>();
         services.AddSingleton<IWebhookDeliveryStore, WebhookDeliveryStore>();
         services.AddSingleton<IWebhookDeliveryQueue, WebhookDeliveryQueue>();
@@ -111,6 +117,24 @@ public static class StorageRegistration
                 : new KeyRingKeyVaultStore(new SecretClient(new Uri(signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()), signing.KeyRingSecretName, sp.GetRequiredService<StorageClients>());
         });
         return services;
+    }
+
+    /// <summary>The log's tiles, index and checkpoint, its note key beside the key ring, and the leased sequencer.</summary>
+    private static void AddTransparencyLogStorage(this IServiceCollection services)
+    {
+        services.AddSingleton<Log.TileBlobStore>();
+        services.AddSingleton<ELicence.Core.Log.ITileStore>(sp => sp.GetRequiredService<Log.TileBlobStore>());
+        services.AddSingleton<Log.LogIndexStore>();
+        services.AddSingleton<ELicence.Core.Log.ILogIndex>(sp => sp.GetRequiredService<Log.LogIndexStore>());
+        services.AddSingleton<Log.SequencerLease>();
+        services.AddSingleton<Log.LogSequencing>();
+        services.AddSingleton<ELicence.Core.Log.INoteKeyStore>(sp =>
+        {
+            var signing = sp.GetRequiredService<SigningOptions>();
+            return string.IsNullOrWhiteSpace(signing.KeyVaultUri)
+                ? new Log.NoteKeyBlobStore(sp.GetRequiredService<StorageClients>())
+                : new Log.NoteKeyVaultStore(new SecretClient(new Uri(signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()), signing.LogNoteKeySecretName, sp.GetRequiredService<StorageClients>());
+        });
     }
 
     private sealed class StorageInitializer(StorageClients storage) : IHostedService

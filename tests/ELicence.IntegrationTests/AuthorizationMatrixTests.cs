@@ -111,13 +111,19 @@ public class AuthorizationMatrixTests(ServiceFixture service)
             var (_, organisation, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifiers", service.RegistrarKey, new { name = "权限矩阵核验机构", kind = "other" });
             var (_, webhook, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/webhooks", service.VerifierKey, new { url = "http://127.0.0.1:9/hooks/matrix", events = new[] { "licence.revoked" }, creditCodes = new[] { code } });
             await WaitUntilPublishedAsync(service, "/api/v1/status-lists/revocation/0");
+            var receiptId = verification.GetProperty("receipt").GetProperty("id").GetString()!;
+            // The receipt reaches the transparency log through the relay and the sequencer, seconds after the answer.
+            await Eventually.PollAsync(
+                async () => (await service.SendAsync(HttpMethod.Get, $"/api/v1/receipts/{receiptId}/proof", service.VerifierKey)).Item1,
+                status => status == System.Net.HttpStatusCode.OK,
+                "sequenced into the log");
             return new Resources(
                 new Dictionary<string, string>
                 {
                     ["code"] = code,
                     ["otherCode"] = otherCode,
                     ["applicationId"] = applicationId,
-                    ["receiptId"] = verification.GetProperty("receipt").GetProperty("id").GetString()!,
+                    ["receiptId"] = receiptId,
                     ["objectionId"] = "obj_01a22433fdec70589e49bc6e03fae180",
                     ["verifierId"] = organisation.GetProperty("id").GetString()!,
                     ["webhookId"] = webhook.GetProperty("webhook").GetProperty("id").GetString()!,

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ELicence.IntegrationTests;
 
@@ -45,4 +46,21 @@ internal static class Eventually
     /// <summary>The rows a table filter selects, once there is at least one.</summary>
     public static Task<List<Azure.Data.Tables.TableEntity>> RowsAsync(this ServiceFixture service, string table, string filter) =>
         PollAsync(() => service.QueryAsync(table, filter), rows => rows.Count > 0, $"a row in {table} where {filter}");
+
+    /// <summary>The leaf ids among <paramref name="ids"/> that are in the log's hands: pending, or already sequenced (the sequencer runs every few seconds and removes what it sequenced).</summary>
+    public static async Task<HashSet<string>> InLogAsync(this IServiceProvider services, params string[] ids)
+    {
+        var pending = (await services.GetRequiredService<ELicence.Storage.Log.PendingLeafStore>().ReadAsync(1_000_000, default)).Select(l => l.Id).ToHashSet(StringComparer.Ordinal);
+        var index = services.GetRequiredService<ELicence.Storage.Log.LogIndexStore>();
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in ids)
+        {
+            if (pending.Contains(id) || await index.FindIndexAsync(id, default) is not null)
+            {
+                found.Add(id);
+            }
+        }
+
+        return found;
+    }
 }

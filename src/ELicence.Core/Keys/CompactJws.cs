@@ -1,11 +1,66 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 
 namespace ELicence.Core.Keys;
 
-/// <summary>A compact JWS (RFC 7515) signed with EdDSA/Ed25519 (RFC 8037).</summary>
-public sealed record ParsedJws(string Algorithm, string? KeyId, string? Type, byte[] Payload, byte[] SigningInput, byte[] Signature);
+/// <summary>A compact JWS (RFC 7515) signed with EdDSA/Ed25519 (RFC 8037), as <see cref="CompactJws.TryParse(string?, out ParsedJws?, out string)"/> read it.</summary>
+public sealed class ParsedJws
+{
+    private readonly string _compact;
+    private readonly int _signingInputLength;
+    private byte[]? _signingInput;
+
+    /// <param name="compact">The token; its first <paramref name="signingInputLength"/> characters (header '.' payload, ASCII) are the signing input.</param>
+    internal ParsedJws(string algorithm, string? keyId, string? type, byte[] payload, byte[] signature, string compact, int signingInputLength)
+    {
+        Algorithm = algorithm;
+        KeyId = keyId;
+        Type = type;
+        Payload = payload;
+        Signature = signature;
+        _compact = compact;
+        _signingInputLength = signingInputLength;
+    }
+
+    public string Algorithm { get; }
+
+    public string? KeyId { get; }
+
+    public string? Type { get; }
+
+    public byte[] Payload { get; }
+
+    public byte[] Signature { get; }
+
+    /// <summary>The bytes the signature covers: the ASCII of header '.' payload, made on first use.</summary>
+    public byte[] SigningInput => _signingInput ??= Encoding.ASCII.GetBytes(_compact, 0, _signingInputLength);
+
+    /// <summary>
+    /// Whether <see cref="Signature"/> is the Ed25519 signature of the signing input under <paramref name="publicKey"/>; the
+    /// signing input is written to a pooled buffer, not kept (the verify path checks a credential of kilobytes per request).
+    /// </summary>
+    public bool VerifyEd25519(ReadOnlySpan<byte> publicKey)
+    {
+        if (_signingInput is not null)
+        {
+            return Ed25519.Verify(publicKey, _signingInput, Signature);
+        }
+
+        var input = ArrayPool<byte>.Shared.Rent(_signingInputLength);
+        try
+        {
+            var length = Encoding.ASCII.GetBytes(_compact.AsSpan(0, _signingInputLength), input);
+            return Ed25519.Verify(publicKey, input.AsSpan(0, length), Signature);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+        }
+    }
+}
 
 public static class CompactJws
 {
@@ -18,14 +73,76 @@ public static class CompactJws
         return Sign(key.JwsAlgorithm, key.KeyId, type, payload, key.Sign);
     }
 
+    /// <summary>
+    /// Signs <paramref name="payload"/> serialized with the service's JSON options (the bytes of
+    /// <see cref="ElicenceJson.SerializeToUtf8{T}"/>), written to a per-thread scratch buffer instead of a new array: every
+    /// verification signs a receipt.
+    /// </summary>
+    public static string SignJson<T>(SigningKey key, string type, T payload)
+    {
+        var scratch = t_scratch ?? new ArrayBufferWriter<byte>(4096);
+        t_scratch = null; // a nested call (none today) gets its own
+        try
+        {
+            using (var writer = new Utf8JsonWriter(scratch, new JsonWriterOptions { Encoder = ElicenceJson.Options.Encoder }))
+            {
+                JsonSerializer.Serialize(writer, payload, ElicenceJson.Options);
+            }
+
+            return Sign(key, type, scratch.WrittenSpan);
+        }
+        finally
+        {
+            if (scratch.Capacity <= 64 * 1024)
+            {
+                scratch.ResetWrittenCount();
+                t_scratch = scratch; // a large batch receipt's buffer is left to the GC, not kept per thread
+            }
+        }
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
     /// <summary>Signs with an Ed25519 seed; <paramref name="keyId"/> is left out of the header when null (a holder's key-binding JWT).</summary>
     public static string Sign(byte[] seed, string? keyId, string type, ReadOnlySpan<byte> payload) =>
         Sign(SigningKey.EdDsa, keyId, type, payload, input => Ed25519.Sign(seed, input));
 
+    /// <summary>Writes the signing input once, as the ASCII bytes that are signed, and the token from it: no intermediate strings.</summary>
     private static string Sign(string alg, string? keyId, string type, ReadOnlySpan<byte> payload, SignatureFunc sign)
     {
-        using var headerStream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(headerStream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var header = EncodedHeader(alg, keyId, type);
+        var length = header.Length + 1 + Base64Url.GetEncodedLength(payload.Length);
+        var signingInput = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            header.CopyTo(signingInput, 0);
+            signingInput[header.Length] = (byte)'.';
+            Base64Url.EncodeToUtf8(payload, signingInput.AsSpan(header.Length + 1));
+            var signature = sign(signingInput.AsSpan(0, length));
+            return string.Create(length + 1 + Base64Url.GetEncodedLength(signature.Length), (signingInput, length, signature), static (token, parts) =>
+            {
+                Encoding.ASCII.GetChars(parts.signingInput.AsSpan(0, parts.length), token);
+                token[parts.length] = '.';
+                Base64Url.EncodeToChars(parts.signature, token[(parts.length + 1)..]);
+            });
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(signingInput);
+        }
+    }
+
+    /// <summary>The base64url of the header: the same few for all the service signs (its keys, its types), so kept once made.</summary>
+    private static byte[] EncodedHeader(string alg, string? keyId, string type)
+    {
+        if (Headers.TryGetValue((alg, keyId, type), out var encoded))
+        {
+            return encoded;
+        }
+
+        var header = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(header, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             writer.WriteStartObject();
             writer.WriteString("alg", alg);
@@ -38,10 +155,18 @@ public static class CompactJws
             writer.WriteEndObject();
         }
 
-        var signingInput = B64Url.Encode(headerStream.ToArray()) + "." + B64Url.Encode(payload);
-        var signature = sign(Encoding.ASCII.GetBytes(signingInput));
-        return signingInput + "." + B64Url.Encode(signature);
+        encoded = new byte[Base64Url.GetEncodedLength(header.WrittenCount)];
+        Base64Url.EncodeToUtf8(header.WrittenSpan, encoded);
+        if (Headers.Count >= 256)
+        {
+            Headers.Clear(); // keys rotate rarely; this only bounds a process that signs with many (tests)
+        }
+
+        Headers[(alg, keyId, type)] = encoded;
+        return encoded;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Alg, string? KeyId, string Type), byte[]> Headers = new();
 
     private delegate byte[] SignatureFunc(ReadOnlySpan<byte> input);
 
@@ -58,14 +183,17 @@ public static class CompactJws
             return false;
         }
 
-        var parts = compact.Split('.');
-        if (parts.Length != 3)
+        // Spans over the token, not Split: a credential is parsed on every verification and its parts are kilobytes.
+        var first = compact.IndexOf('.', StringComparison.Ordinal);
+        var second = first < 0 ? -1 : compact.IndexOf('.', first + 1);
+        if (second < 0 || compact.IndexOf('.', second + 1) >= 0)
         {
             error = "A compact JWS has three dot-separated parts.";
             return false;
         }
 
-        if (!B64Url.TryDecode(parts[0], out var headerBytes) || !B64Url.TryDecode(parts[1], out var payload) || !B64Url.TryDecode(parts[2], out var signature))
+        var token = compact.AsSpan();
+        if (!B64Url.TryDecode(token[..first], out var headerBytes) || !B64Url.TryDecode(token[(first + 1)..second], out var payload) || !B64Url.TryDecode(token[(second + 1)..], out var signature))
         {
             error = "A part of the token is not base64url.";
             return false;
@@ -82,7 +210,7 @@ public static class CompactJws
             return false;
         }
 
-        jws = new ParsedJws(alg, kid, typ, payload, Encoding.ASCII.GetBytes(parts[0] + "." + parts[1]), signature);
+        jws = new ParsedJws(alg, kid, typ, payload, signature, compact, second); // the signing input is base64url and '.': ASCII, checked above
         error = string.Empty;
         return true;
     }

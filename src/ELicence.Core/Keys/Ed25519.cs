@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
 
 namespace ELicence.Core.Keys;
 
@@ -16,13 +15,17 @@ public static class Ed25519
     public static byte[] PublicKeyFromSeed(ReadOnlySpan<byte> seed) =>
         new Ed25519PrivateKeyParameters(seed.ToArray(), 0).GeneratePublicKey().GetEncoded();
 
-    public static byte[] Sign(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> message)
+    public static byte[] Sign(ReadOnlySpan<byte> seed, ReadOnlySpan<byte> message) => Sign(new Ed25519PrivateKeyParameters(seed), message);
+
+    /// <summary>
+    /// Signs with a private key prepared once: BouncyCastle derives its public key (a scalar multiplication, as costly as
+    /// the signature itself) on first use and keeps it, so a key that signs often pays for it once (<see cref="SigningKey"/>).
+    /// </summary>
+    internal static byte[] Sign(Ed25519PrivateKeyParameters key, ReadOnlySpan<byte> message)
     {
-        var signer = new Ed25519Signer();
-        signer.Init(true, new Ed25519PrivateKeyParameters(seed.ToArray(), 0));
-        var data = message.ToArray();
-        signer.BlockUpdate(data, 0, data.Length);
-        return signer.GenerateSignature();
+        var signature = new byte[SignatureLength];
+        key.Sign(Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Algorithm.Ed25519, null, message, signature);
+        return signature;
     }
 
     /// <summary>Whether the 32 bytes encode a point of the curve (BouncyCastle decodes lazily, so this decodes explicitly).</summary>
@@ -53,17 +56,14 @@ public static class Ed25519
         Ed25519PublicKeyParameters key;
         try
         {
-            key = new Ed25519PublicKeyParameters(publicKey.ToArray(), 0);
+            key = new Ed25519PublicKeyParameters(publicKey);
         }
         catch (ArgumentException)
         {
             return false; // not the encoding of a curve point: nothing verifies under it
         }
 
-        var verifier = new Ed25519Signer();
-        verifier.Init(false, key);
-        var data = message.ToArray();
-        verifier.BlockUpdate(data, 0, data.Length);
-        return verifier.VerifySignature(signature.ToArray());
+        // The spans straight to RFC 8032 verification: no copies of the message (Ed25519Signer buffers it in a stream).
+        return key.Verify(Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Algorithm.Ed25519, null, message, signature);
     }
 }

@@ -35,6 +35,7 @@ public sealed record SigningKey(string KeyId, byte[] Seed, byte[] PublicKey, Key
     public const string EdDsa = "EdDSA";
 
     private Sm2Verifier? _sm2Verifier;
+    private PreparedEd25519? _ed25519;
 
     /// <summary>The JWS <c>alg</c> this key signs with.</summary>
     public string JwsAlgorithm => Algorithm == KeyAlgorithm.Sm2 ? Sm2Jose.Algorithm : EdDsa;
@@ -85,7 +86,23 @@ public sealed record SigningKey(string KeyId, byte[] Seed, byte[] PublicKey, Key
         return new SigningKey(kid, privateKey, publicKey, state, createdAt, algorithm);
     }
 
-    public byte[] Sign(ReadOnlySpan<byte> data) => Algorithm == KeyAlgorithm.Sm2 ? Sm2.Sign(Seed, data) : Ed25519.Sign(Seed, data);
+    public byte[] Sign(ReadOnlySpan<byte> data) => Algorithm == KeyAlgorithm.Sm2 ? Sm2.Sign(Seed, data) : Ed25519.Sign(PreparedEd25519Key(), data);
+
+    /// <summary>The seed as BouncyCastle's private key with its public key derived, made once per seed (a <c>with</c> copy keeps it only for the same seed).</summary>
+    private Org.BouncyCastle.Crypto.Parameters.Ed25519PrivateKeyParameters PreparedEd25519Key()
+    {
+        if (_ed25519 is { } prepared && ReferenceEquals(prepared.Seed, Seed))
+        {
+            return prepared.Key;
+        }
+
+        var key = new Org.BouncyCastle.Crypto.Parameters.Ed25519PrivateKeyParameters(Seed);
+        key.GeneratePublicKey();
+        _ed25519 = new PreparedEd25519(Seed, key);
+        return key;
+    }
+
+    private sealed record PreparedEd25519(byte[] Seed, Org.BouncyCastle.Crypto.Parameters.Ed25519PrivateKeyParameters Key);
 
     /// <summary>Checks a signature of this key (SM2 through the key's precomputed <see cref="Sm2Verifier"/>).</summary>
     public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)

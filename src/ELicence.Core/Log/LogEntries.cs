@@ -45,11 +45,110 @@ public static class LogEntries
         return ForSignedReceipt("receipt", receipt.Id, receipt.Receipt.Checked.CreditCode, receipt.Receipt.VerifiedAt, receipt.Jws);
     }
 
+    /// <summary>The leaf id of a receipt by its id: <c>batch-receipt:{id}</c> for a batch receipt, <c>receipt:{id}</c> otherwise.</summary>
+    public static string ReceiptLeafId(string receiptId) =>
+        (BatchReceipt.IsWellFormedId(receiptId) ? "batch-receipt:" : "receipt:") + receiptId;
+
     /// <summary>A batch receipt: one leaf for the whole batch (its items are inside the signed JWS the digest covers).</summary>
     public static PendingLeaf ForBatchReceipt(StoredBatchReceipt receipt)
     {
         ArgumentNullException.ThrowIfNull(receipt);
         return ForSignedReceipt("batch-receipt", receipt.Id, null, receipt.Receipt.VerifiedAt, receipt.Jws);
+    }
+
+    /// <summary>
+    /// The key events a ring shows: each key announced, active, retired, compromised as far as it got. Derived from the ring
+    /// itself, so adding them again after every ring change (or timer run) repairs a crash that lost one; the leaf id
+    /// <c>key:{kid}:{state}</c> keeps each in the log once. Public data only (kid is the JWK thumbprint of the public key).
+    /// </summary>
+    public static IReadOnlyList<PendingLeaf> ForKeyRing(KeyRing ring)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        var leaves = new List<PendingLeaf>();
+        foreach (var key in ring.Keys)
+        {
+            var view = KeyView.Of(key);
+            leaves.Add(ForKeyEvent(view, "announced", view.AnnouncedAt));
+            // Rings stored before activation times were kept have none: a key active or retired then signed from its creation.
+            if ((key.ActivatedAt ?? (key.State is KeyState.Active or KeyState.Retired ? key.CreatedAt : null)) is { } activated)
+            {
+                leaves.Add(ForKeyEvent(view, "active", activated));
+            }
+
+            if (view.RetiredAt is { } retired)
+            {
+                leaves.Add(ForKeyEvent(view, "retired", retired));
+            }
+
+            if (view.CompromisedAt is { } compromised)
+            {
+                leaves.Add(ForKeyEvent(view, "compromised", compromised));
+            }
+        }
+
+        return leaves;
+    }
+
+    private static PendingLeaf ForKeyEvent(KeyView key, string state, DateTimeOffset at)
+    {
+        var entry = Write(w =>
+        {
+            w.WriteString("alg", key.Alg);
+            w.WriteString("at", Time(at));
+            w.WriteString("kid", key.Kid);
+            w.WriteString("kind", "key-event");
+            w.WriteString("state", state);
+        });
+        return new PendingLeaf($"key:{key.Kid}:{state}", entry);
+    }
+
+    /// <summary>
+    /// The leaf id an entry was appended under, rebuilt from the entry itself (<c>event:{code}:{sequence}</c>,
+    /// <c>receipt:{id}</c>, <c>batch-receipt:{id}</c>, <c>key:{kid}:{state}</c>); null for anything else.
+    /// </summary>
+    public static string? LeafIdOf(ReadOnlySpan<byte> entry)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(entry);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            string? Text(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            return Text("kind") switch
+            {
+                "licence-event" when Text("code") is { } code && root.TryGetProperty("sequence", out var sequence) && sequence.TryGetInt32(out var n) =>
+                    string.Create(CultureInfo.InvariantCulture, $"event:{code}:{n}"),
+                "receipt" or "batch-receipt" when Text("receipt") is { } id => $"{Text("kind")}:{id}",
+                "key-event" when Text("kid") is { } kid && Text("state") is { } state => $"key:{kid}:{state}",
+                _ => null,
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The <c>kind</c> and <c>code</c> members of an entry (code null when it has none); null when it is not an entry object.</summary>
+    public static (string Kind, string? Code)? Describe(ReadOnlySpan<byte> entry)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(entry);
+            using var document = JsonDocument.ParseValue(ref reader);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String)
+            {
+                return null;
+            }
+
+            var code = root.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+            return (kind.GetString()!, code);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     internal static PendingLeaf ForSignedReceipt(string kind, string id, string? creditCode, DateTimeOffset verifiedAt, string jws)

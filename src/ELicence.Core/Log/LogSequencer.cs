@@ -3,6 +3,9 @@ namespace ELicence.Core.Log;
 /// <summary>A leaf waiting to be sequenced. <see cref="Id"/> is its identity (one receipt, one licence event): a leaf is in the log at most once per identity.</summary>
 public sealed record PendingLeaf(string Id, byte[] Entry);
 
+/// <summary>A leaf given index <see cref="Index"/> by a batch (not yet committed until that batch's checkpoint is written).</summary>
+public sealed record SequencedLeaf(string Id, long Index, byte[] Entry);
+
 /// <summary>The sequencer's durable state beside the tiles: the latest signed checkpoint, pending leaves, and which index each identity got.</summary>
 public interface ILogState
 {
@@ -15,7 +18,8 @@ public interface ILogState
 
     Task<long?> FindIndexAsync(string id, CancellationToken cancellationToken);
 
-    Task RecordIndexesAsync(IReadOnlyList<KeyValuePair<string, long>> indexes, CancellationToken cancellationToken);
+    /// <summary>Records each leaf's index under its id (and whatever lookups the store keeps: leaf hash, credit code); a rerun records again.</summary>
+    Task RecordIndexesAsync(IReadOnlyList<SequencedLeaf> leaves, CancellationToken cancellationToken);
 
     Task RemovePendingAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken);
 }
@@ -72,7 +76,7 @@ public sealed class LogSequencer(ITileStore tiles, ILogState state, NoteSigner s
                 await tiles.WriteAsync(path, content, cancellationToken);
             }
 
-            await state.RecordIndexesAsync(fresh.Select((l, i) => KeyValuePair.Create(l.Id, current.Size + i)).ToList(), cancellationToken);
+            await state.RecordIndexesAsync(fresh.Select((l, i) => new SequencedLeaf(l.Id, current.Size + i, l.Entry)).ToList(), cancellationToken);
             next = new Checkpoint(origin, appended.TreeSize, appended.RootHash);
             await state.WriteCheckpointAsync(signer.Sign(next.Text), cancellationToken);
         }

@@ -134,6 +134,42 @@ public sealed class NoteSigner
     public string VerifierKey =>
         $"{Name}+{SignedNote.Hex(KeyId)}+{Convert.ToBase64String([SignedNote.Ed25519Type, .. PublicKey])}";
 
+    /// <summary>
+    /// The signer key in the text form of golang.org/x/mod/sumdb/note (PRIVATE+KEY+name+hex(key ID)+base64(0x01 ‖ seed)), so
+    /// the stored secret is the standard one any note tool reads. Secret: only for a secret store.
+    /// </summary>
+    public string PrivateKey =>
+        $"{PrivateKeyPrefix}{Name}+{SignedNote.Hex(KeyId)}+{Convert.ToBase64String([SignedNote.Ed25519Type, .. seed])}";
+
+    private const string PrivateKeyPrefix = "PRIVATE+KEY+";
+
+    /// <summary>Parses <see cref="PrivateKey"/>'s form; false unless it is an Ed25519 key whose key ID matches its name and key.</summary>
+    public static bool TryParsePrivateKey(string privateKey, out NoteSigner? signer)
+    {
+        ArgumentNullException.ThrowIfNull(privateKey);
+        signer = null;
+        if (!privateKey.StartsWith(PrivateKeyPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var parts = privateKey[PrivateKeyPrefix.Length..].Split('+', 3);
+        if (parts.Length != 3 || !SignedNote.IsValidKeyName(parts[0])
+            || !SignedNote.TryBase64(parts[2], out var key) || key.Length != 1 + Ed25519.SeedLength || key[0] != SignedNote.Ed25519Type)
+        {
+            return false;
+        }
+
+        var candidate = new NoteSigner(parts[0], key[1..]);
+        if (SignedNote.Hex(candidate.KeyId) != parts[1])
+        {
+            return false;
+        }
+
+        signer = candidate;
+        return true;
+    }
+
     /// <summary>The verifier for this key, as a client holding <see cref="VerifierKey"/> builds it.</summary>
     public NoteVerifier Verifier =>
         NoteVerifier.TryParse(VerifierKey, out var verifier) ? verifier! : throw new InvalidOperationException("Own verifier key does not parse.");

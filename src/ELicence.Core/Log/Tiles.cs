@@ -22,7 +22,8 @@ public static class TilePath
     /// <summary>Width of tile <paramref name="index"/> at <paramref name="level"/> in a tree of <paramref name="treeSize"/> leaves (0 when it does not exist yet).</summary>
     public static int WidthAt(int level, long index, long treeSize)
     {
-        var entries = treeSize >> (Height * level);
+        // A shift of 64 or more would wrap in C#: no tree has entries that high.
+        var entries = Height * level >= 63 ? 0 : treeSize >> (Height * level);
         return (int)Math.Clamp(entries - (index * Width), 0, Width);
     }
 

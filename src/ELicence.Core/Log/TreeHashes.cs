@@ -3,13 +3,27 @@ namespace ELicence.Core.Log;
 /// <summary>
 /// MTH of any leaf range of a tree of <see cref="TreeSize"/> leaves, read from its tiles. A range splits into perfect
 /// aligned subtrees; each is one tile entry, or the hash of up to 256 entries of one tile, so a proof needs at most one
-/// tile read per proof hash (fewer, with the per-instance cache).
+/// tile read per proof hash (fewer, with the per-instance cache). Tiles are read at the widths of the published tree
+/// (<c>publishedSize</c>, at least <see cref="TreeSize"/>): an older tree's hashes are prefixes of the newer tree's tiles, so
+/// proofs for any earlier size need no partial tile of that size (tlog-tiles lets those be deleted).
 /// </summary>
-public sealed class TreeHashes(ITileStore tiles, long treeSize)
+public sealed class TreeHashes
 {
     private readonly Dictionary<(int Level, long Index), List<byte[]>> cache = [];
+    private readonly ITileStore tiles;
+    private readonly long publishedSize;
 
-    public long TreeSize { get; } = treeSize;
+    public TreeHashes(ITileStore tiles, long treeSize, long? publishedSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(tiles);
+        ArgumentOutOfRangeException.ThrowIfNegative(treeSize);
+        this.tiles = tiles;
+        TreeSize = treeSize;
+        this.publishedSize = publishedSize ?? treeSize;
+        ArgumentOutOfRangeException.ThrowIfLessThan(this.publishedSize, treeSize, nameof(publishedSize));
+    }
+
+    public long TreeSize { get; }
 
     public async Task<byte[]> RangeAsync(long start, long end, CancellationToken cancellationToken)
     {
@@ -81,7 +95,7 @@ public sealed class TreeHashes(ITileStore tiles, long treeSize)
             return cached;
         }
 
-        var width = TilePath.WidthAt(level, index, TreeSize);
+        var width = TilePath.WidthAt(level, index, publishedSize);
         var path = TilePath.Tile(level, index, width);
         var content = await tiles.ReadAsync(path, cancellationToken)
             ?? throw new InvalidDataException($"Tile {path} is missing.");

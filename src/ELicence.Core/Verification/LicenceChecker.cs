@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.Credentials;
@@ -63,7 +65,22 @@ public sealed class LicenceChecker(
     }
 
     /// <summary>The SHA-256 (lower-case hex) a receipt records of a presented credential or code: of its UTF-8 bytes, surrounding whitespace removed.</summary>
-    public static string Digest(string presented) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(presented.Trim())));
+    public static string Digest(string presented)
+    {
+        ArgumentNullException.ThrowIfNull(presented);
+        var text = presented.AsSpan().Trim();
+        var utf8 = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(utf8.AsSpan(0, Encoding.UTF8.GetBytes(text, utf8)), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(utf8);
+        }
+    }
 
     /// <summary>
     /// <see cref="CheckSignature"/> for a credential in either form. The JWS JSON serialization (docs/design.md) has
@@ -191,7 +208,7 @@ public sealed class LicenceChecker(
                 : new(ReasonCodes.UnknownKey, $"Key '{kid}' is not one of this service's keys (see /.well-known/jwks.json).");
         }
 
-        return Ed25519.Verify(key, parsed.SigningInput, parsed.Signature)
+        return parsed.VerifyEd25519(key)
             ? null
             : new(ReasonCodes.BadSignature, "The signature does not match the credential: it was altered or not signed by this service.");
     }
@@ -268,11 +285,11 @@ public sealed class LicenceChecker(
     /// </summary>
     private static bool IsCurrentIssued(Licence licence, int version, string jws) =>
         version == licence.Version && licence.CredentialSha256 is { Length: 64 } kept
-            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(kept), Encoding.ASCII.GetBytes(Digest(jws)));
+            && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(kept.AsSpan()), MemoryMarshal.AsBytes(Digest(jws).AsSpan()));
 
     private async Task<bool> IsStoredIssuedAsync(CreditCode code, int version, string jws, CancellationToken cancellationToken) =>
         await credentials.FindAsync(code, version, cancellationToken) is { } issued
-            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(issued), Encoding.ASCII.GetBytes(jws));
+            && CryptographicOperations.FixedTimeEquals(MemoryMarshal.AsBytes(issued.AsSpan()), MemoryMarshal.AsBytes(jws.AsSpan()));
 
     private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCodeAsync(string input, CheckMoment moment, CancellationToken cancellationToken)
     {

@@ -104,7 +104,7 @@ public static class OfflineVerification
         }
 
         if (!CompactJws.TryParse(token.Trim(), out var parsed, out _) || parsed.KeyId is null || !keys.TryGetValue(parsed.KeyId, out var key)
-            || !Ed25519.Verify(key, parsed.SigningInput, parsed.Signature)
+            || !parsed.VerifyEd25519(key)
             || ElicenceJson.Deserialize<StatusListCredentialPayload>(parsed.Payload) is not { } list
             || list.Id != entry.StatusListCredential || list.CredentialSubject.StatusPurpose != entry.StatusPurpose || list.Issuer.Id != material.IssuerId)
         {

@@ -61,6 +61,19 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
             return action();
         }, errorPage);
 
+    /// <summary>A query parameter given at most once (a repeated one is ambiguous, so refused naming it).</summary>
+    public static string? QueryOnce(HttpRequest request, string name)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var values = request.Query[name];
+        return values.Count switch
+        {
+            0 => null,
+            1 => values[0],
+            _ => throw ProblemException.Invalid(name, "Give this parameter once."),
+        };
+    }
+
     /// <summary>Reads a JSON body: JSON content type, at most <see cref="MaxBodyBytes"/>, well-formed, only documented members of the documented types (<see cref="RequestJson"/>).</summary>
     public static Task<T> ReadJsonAsync<T>(HttpRequest request)
         where T : class => ReadJsonAsync<T>(request, MaxBodyBytes);

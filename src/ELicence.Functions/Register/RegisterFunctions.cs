@@ -27,7 +27,7 @@ public sealed class RegisterFunctions(HttpApi api, RegisterSearch search, Change
     public Task<IActionResult> Changes([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/changes")] HttpRequest req) =>
         api.RunAsync(req, Access.RegistrarOrVerifier, async _ =>
         {
-            var page = await feed.ReadAsync(new FeedRequest(Single(req, "after"), Single(req, "limit"), Single(req, "wait")), req.HttpContext.RequestAborted);
+            var page = await feed.ReadAsync(new FeedRequest(HttpApi.QueryOnce(req, "after"), HttpApi.QueryOnce(req, "limit"), HttpApi.QueryOnce(req, "wait")), req.HttpContext.RequestAborted);
             var cursor = page.Cursor.ToString(CultureInfo.InvariantCulture);
             var headers = new Dictionary<string, string> { ["ELicence-Cursor"] = cursor, ["Cache-Control"] = "private, no-store" };
             if (AcceptsJsonLines(req))
@@ -90,19 +90,7 @@ public sealed class RegisterFunctions(HttpApi api, RegisterSearch search, Change
     public static string FileUrl(string name) => "/api/v1/register/files/" + name;
 
     private static RegisterSearchRequest SearchRequest(HttpRequest req) =>
-        new(Single(req, "q"), Single(req, "status"), Single(req, "entityType"), Single(req, "limit"), Single(req, "continuationToken"));
-
-    /// <summary>A query parameter given at most once (a repeated one is ambiguous, so refused).</summary>
-    private static string? Single(HttpRequest req, string name)
-    {
-        var values = req.Query[name];
-        return values.Count switch
-        {
-            0 => null,
-            1 => values[0],
-            _ => throw ProblemException.Invalid(name, "Give this parameter once."),
-        };
-    }
+        new(HttpApi.QueryOnce(req, "q"), HttpApi.QueryOnce(req, "status"), HttpApi.QueryOnce(req, "entityType"), HttpApi.QueryOnce(req, "limit"), HttpApi.QueryOnce(req, "continuationToken"));
 
     private static bool AcceptsJsonLines(HttpRequest req) =>
         MediaTypeHeaderValue.TryParseList(req.Headers.Accept, out var accepted)

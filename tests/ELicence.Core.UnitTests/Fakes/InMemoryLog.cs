@@ -2,14 +2,38 @@ using ELicence.Core.Log;
 
 namespace ELicence.Core.UnitTests.Fakes;
 
+/// <summary>The log's note key in memory.</summary>
+public sealed class InMemoryNoteKeyStore : INoteKeyStore
+{
+    public string? Stored { get; set; }
+
+    public Task<string?> LoadAsync(CancellationToken cancellationToken) => Task.FromResult(Stored);
+
+    public Task<bool> TryCreateAsync(string privateKey, CancellationToken cancellationToken)
+    {
+        if (Stored is not null)
+        {
+            return Task.FromResult(false);
+        }
+
+        Stored = privateKey;
+        return Task.FromResult(true);
+    }
+}
+
 /// <summary>Tiles and sequencer state in memory, with a crash switch: the write after <see cref="CrashAfterWrites"/> writes throws.</summary>
-public sealed class InMemoryLog : ITileStore, ILogState, IPendingLeafSink
+public sealed class InMemoryLog : ITileStore, ILogState, IPendingLeafSink, ILogIndex
 {
     public Dictionary<string, byte[]> Resources { get; } = new(StringComparer.Ordinal);
 
     public SortedDictionary<string, byte[]> Pending { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, long> Indexes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Leaf hash (base64) → index, and credit code → indexes, as the storage index keeps them.</summary>
+    public Dictionary<string, long> ByHash { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, SortedSet<long>> ByCode { get; } = new(StringComparer.Ordinal);
 
     public string? CheckpointNote { get; set; }
 
@@ -51,12 +75,17 @@ public sealed class InMemoryLog : ITileStore, ILogState, IPendingLeafSink
     public Task<long?> FindIndexAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(Indexes.TryGetValue(id, out var index) ? index : (long?)null);
 
-    public Task RecordIndexesAsync(IReadOnlyList<KeyValuePair<string, long>> indexes, CancellationToken cancellationToken)
+    public Task RecordIndexesAsync(IReadOnlyList<SequencedLeaf> leaves, CancellationToken cancellationToken)
     {
-        foreach (var (id, index) in indexes)
+        foreach (var (id, index, entry) in leaves)
         {
             Write();
             Indexes[id] = index;
+            ByHash[Convert.ToBase64String(MerkleHash.Leaf(entry))] = index;
+            if (LogEntries.Describe(entry)?.Code is { } code)
+            {
+                (ByCode.TryGetValue(code, out var set) ? set : ByCode[code] = []).Add(index);
+            }
         }
 
         return Task.CompletedTask;
@@ -72,6 +101,12 @@ public sealed class InMemoryLog : ITileStore, ILogState, IPendingLeafSink
 
         return Task.CompletedTask;
     }
+
+    public Task<long?> FindByLeafHashAsync(byte[] leafHash, CancellationToken cancellationToken) =>
+        Task.FromResult(ByHash.TryGetValue(Convert.ToBase64String(leafHash), out var index) ? index : (long?)null);
+
+    public Task<IReadOnlyList<long>> ListByCodeAsync(CreditCodes.CreditCode code, long after, int max, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<long>>(ByCode.TryGetValue(code.Value, out var set) ? [.. set.Where(i => i > after).Take(max)] : []);
 
     private void Write()
     {

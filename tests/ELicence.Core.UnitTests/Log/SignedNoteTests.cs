@@ -38,6 +38,27 @@ public class SignedNoteTests
         Assert.Equal("", text);
     }
 
+    /// <summary>The signer key, verifier key and signed note of golang.org/x/mod/sumdb/note's documentation (Ed25519 is deterministic).</summary>
+    [Fact]
+    public void The_Go_note_package_s_example_signer_key_gives_its_verifier_key_and_its_exact_signature()
+    {
+        const string text = "If you think cryptography is the answer to your problem,\nthen you don't know what your problem is.\n";
+
+        Assert.True(NoteSigner.TryParsePrivateKey("PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz", out var signer));
+
+        Assert.Equal("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", signer!.VerifierKey);
+        Assert.Equal(text + "\n\u2014 PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n", signer.Sign(text));
+        Assert.Equal("PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz", signer.PrivateKey);
+    }
+
+    [Theory]
+    [InlineData("PRIVATE+KEY+PeterNeumann+c74f20a4+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz")] // wrong key hash
+    [InlineData("PRIVATE+KEY+PeterNeumann+c74f20a3+AoEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz")] // unknown algorithm
+    [InlineData("PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKD")]   // short key
+    [InlineData("PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")]              // a verifier key
+    [InlineData("PRIVATE+KEY+Peter Neumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz")] // space in the name
+    public void Malformed_signer_keys_are_refused(string skey) => Assert.False(NoteSigner.TryParsePrivateKey(skey, out _));
+
     [Fact]
     public void Own_note_key_round_trips_and_its_vkey_has_the_spec_shape()
     {
