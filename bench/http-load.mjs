@@ -24,7 +24,8 @@
 // Baseline, per iteration: the storage work a verification needs at minimum, with the Azure SDKs against the host's own
 // storage: one partition query of the `licences` table returning a licence and its permits (rows `current` and
 // `permit-…` of a licence issued for this run), then, together, one write-once upload of a receipt-sized blob under a
-// new name and one index row insert (container `bench-baseline`, table `benchbaseline`, both removed at the end).
+// new name and one index row insert (container `bench-baseline-{run}`, table `benchbaseline{run}`, both of this run
+// only and removed at the end).
 // Round trips per verification are read from the ELicence-Storage-Round-Trips response header
 // (Diagnostics__StorageRoundTripsHeader=true, on in local.settings.sample.json).
 import { readFileSync } from 'node:fs';
@@ -194,13 +195,15 @@ function printTable(title, rows, baseline) {
 /** The raw-storage loop: the least storage work a verification needs, straight through the Azure SDKs. */
 function makeBaseline(codes, receiptBytes) {
   const licences = TableClient.fromConnectionString(storage, 'licences', { allowInsecureConnection: true });
-  const index = TableClient.fromConnectionString(storage, 'benchbaseline', { allowInsecureConnection: true });
-  const container = BlobServiceClient.fromConnectionString(storage).getContainerClient('bench-baseline');
+  // Names of this run only, so that removing them at the end can never remove anything else.
+  const run = randomUUID().replaceAll('-', '').slice(0, 12);
+  const index = TableClient.fromConnectionString(storage, `benchbaseline${run}`, { allowInsecureConnection: true });
+  const container = BlobServiceClient.fromConnectionString(storage).getContainerClient(`bench-baseline-${run}`);
   const receipt = Buffer.alloc(receiptBytes, 'a');
   return {
     async setUp() {
       await index.createTable();
-      await container.createIfNotExists();
+      await container.create();
     },
     async once(i) {
       const code = codes[i % codes.length];
