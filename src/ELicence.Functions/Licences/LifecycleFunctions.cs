@@ -41,7 +41,7 @@ public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, Si
 
     /// <summary>The objections to the licence's deregistration notices, with who made them: the registrar only.</summary>
     [Function("ListObjections")]
-    public Task<IActionResult> ListObjections([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/objections")] HttpRequest req, string code) =>
+    public Task<IActionResult> ListObjections([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/objections")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.Registrar, async caller =>
             ApiResults.Json(new { objections = await deregistration.GetObjectionsAsync(caller, code, req.HttpContext.RequestAborted) }, StatusCodes.Status200OK, NoStore));
 
@@ -52,7 +52,7 @@ public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, Si
             LicenceView.Result(await deregistration.DecideObjectionAsync(caller, code, id, await HttpApi.ReadJsonAsync<ObjectionDecisionRequest>(req), IfMatch(req), req.HttpContext.RequestAborted)));
 
     [Function("GetHistory")]
-    public Task<IActionResult> History([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/history")] HttpRequest req, string code) =>
+    public Task<IActionResult> History([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/history")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
         {
             var events = await queries.GetHistoryAsync(caller, code, req.HttpContext.RequestAborted);
@@ -70,7 +70,7 @@ public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, Si
 public sealed class DeregistrationNoticeFunctions(HttpApi api, SimplifiedDeregistration deregistration)
 {
     [Function("ListDeregistrationNotices")]
-    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/deregistration-notices")] HttpRequest req) =>
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/deregistration-notices")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async () =>
         {
             var notices = (await deregistration.OpenNoticesAsync(req.HttpContext.RequestAborted))
@@ -91,7 +91,9 @@ public sealed class DeregistrationNoticeFunctions(HttpApi api, SimplifiedDeregis
                     creditCode = code.Trim().ToUpperInvariant(),
                     objectionId = objection.Id,
                     status = objection.Status,
-                    message = "The objection is recorded. The registrar reviews it; the notice stays open meanwhile and the business cannot be deregistered until it is decided.",
+                    message = objection.Status == ObjectionStatus.Queued
+                        ? "The objection is recorded and queued: the registrar reviews objections in order of arrival. The business cannot be deregistered until it is decided."
+                        : "The objection is recorded. The registrar reviews it; the notice stays open meanwhile and the business cannot be deregistered until it is decided.",
                 },
                 StatusCodes.Status201Created);
         });
