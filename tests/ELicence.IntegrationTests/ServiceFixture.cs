@@ -34,11 +34,16 @@ public class ServiceFixture : IAsyncLifetime
 
     public string OtherVerifierId { get; private set; } = "";
 
+    /// <summary>The one loopback port this host lets webhook subscriptions name (<c>Webhooks:AllowHttpLocalhostPort</c>): test receivers listen on it.</summary>
+    public int WebhookPort { get; private set; }
+
     public async Task InitializeAsync()
     {
-        var ports = FreePorts(3);
+        var ports = FreePorts(4);
+        WebhookPort = ports[3];
         _azurite = await AzuriteProcess.StartAsync(ports[0], ports[1], ports[2], location: null, log: null);
-        _app = LocalFunctionsHost.Build(["--AzureWebJobsStorage=" + AzuriteProcess.ConnectionString(ports[0], ports[1], ports[2]), .. Settings], Configure);
+        _app = LocalFunctionsHost.Build(
+            ["--AzureWebJobsStorage=" + AzuriteProcess.ConnectionString(ports[0], ports[1], ports[2]), $"--Webhooks:AllowHttpLocalhostPort={WebhookPort}", .. Settings], Configure);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address) };
@@ -85,6 +90,9 @@ public class ServiceFixture : IAsyncLifetime
         "--RateLimits:Holder:Burst=1000000",
         "--RateLimits:Verifier:Burst=1000000",
         "--RateLimits:VerificationBatch:Burst=1000000",
+        "--RateLimits:FailedAuthentication:Burst=1000000",
+        // The shared verifier organisations subscribe in many tests; the limit's own test runs with a small one.
+        "--Webhooks:MaxSubscriptions=1000",
     ];
 
     /// <summary>Lets a derived fixture change services (e.g. inject faults); the default changes nothing.</summary>

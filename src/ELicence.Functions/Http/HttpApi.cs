@@ -27,8 +27,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
     public Task<IActionResult> RunAsync(HttpRequest request, IReadOnlyCollection<Role> roles, RatePolicy? policy, Func<Caller, Task<IActionResult>> action) =>
         GuardAsync(request, async () =>
         {
-            var caller = await authenticator.AuthenticateAsync(request, request.HttpContext.RequestAborted)
-                ?? throw new ProblemException(ProblemType.Unauthenticated, CallerAuthenticator.Expected(entraId));
+            var caller = await AuthenticateAsync(request);
             // Before the role check: a caller probing endpoints it may not use spends its own permits too.
             rateLimiter.Admit(policy ?? RateLimitOptions.PolicyOf(caller.Role), caller, request);
             if (!roles.Contains(caller.Role))
@@ -38,6 +37,22 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
 
             return await action(caller);
         });
+
+    /// <summary>The caller, or 401; a client that failed too often is refused (429) before its next attempt costs a key lookup.</summary>
+    private async Task<Caller> AuthenticateAsync(HttpRequest request)
+    {
+        rateLimiter.EnsureAvailable(RatePolicy.FailedAuthentication, request);
+        try
+        {
+            return await authenticator.AuthenticateAsync(request, request.HttpContext.RequestAborted)
+                ?? throw new ProblemException(ProblemType.Unauthenticated, CallerAuthenticator.Expected(entraId));
+        }
+        catch (ProblemException problem) when (problem.Type == ProblemType.Unauthenticated)
+        {
+            rateLimiter.Spend(RatePolicy.FailedAuthentication, request);
+            throw;
+        }
+    }
 
     /// <summary>An endpoint for anyone, under the <see cref="RatePolicy.Anonymous"/> per-client limit.</summary>
     public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<Task<IActionResult>> action) => RunAnonymousAsync(request, RatePolicy.Anonymous, action);
