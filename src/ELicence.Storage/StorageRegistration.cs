@@ -49,6 +49,11 @@ public sealed class SigningOptions : IValidatableObject
     [RegularExpression("^[0-9A-Za-z-]{1,127}$", ErrorMessage = "A Key Vault secret name: letters, digits and hyphens.")]
     public string LogNoteKeySecretName { get; set; } = "elicence-log-note-key";
 
+    /// <summary>The secret holding the key that encrypts webhook secrets in the table, when a vault is set.</summary>
+    [Required]
+    [RegularExpression("^[0-9A-Za-z-]{1,127}$", ErrorMessage = "A Key Vault secret name: letters, digits and hyphens.")]
+    public string WebhookSecretKeySecretName { get; set; } = "elicence-webhook-secret-key";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrWhiteSpace(KeyVaultUri) && !(Uri.TryCreate(KeyVaultUri, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps))
@@ -109,6 +114,13 @@ public static class StorageRegistration
         services.AddSingleton<IRegisterIndex>(sp => sp.GetRequiredService<RegisterIndexStore>());
         services.AddSingleton<IChangeFeedStore, ChangeFeedStore>();
         services.AddSingleton<IRegisterFileStore, RegisterFileStore>();
+        services.AddSingleton<ELicence.Core.Webhooks.IWebhookSecretKeyStore>(sp =>
+        {
+            var signing = sp.GetRequiredService<SigningOptions>();
+            return string.IsNullOrWhiteSpace(signing.KeyVaultUri)
+                ? new Webhooks.WebhookSecretKeyBlobStore(sp.GetRequiredService<StorageClients>())
+                : new Webhooks.WebhookSecretKeyVaultStore(new SecretClient(new Uri(signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()), signing.WebhookSecretKeySecretName, sp.GetRequiredService<StorageClients>());
+        });
         services.AddSingleton<IKeyRingStore>(sp =>
         {
             var signing = sp.GetRequiredService<SigningOptions>();

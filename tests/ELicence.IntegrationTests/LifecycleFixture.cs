@@ -24,8 +24,11 @@ public class LifecycleFixture : ServiceFixture
     /// <summary>How long a failing webhook subscription lasts before it is disabled, in these tests (the default is 5 days).</summary>
     public static readonly TimeSpan WebhookDisableAfter = TimeSpan.FromDays(2);
 
+    /// <summary>The subscriptions one organisation may hold in these tests (the default is 20).</summary>
+    public const int MaxWebhookSubscriptions = 3;
+
     protected override IEnumerable<string> Settings =>
-        [.. base.Settings, $"--Deregistration:MaxObjections={MaxObjections}", $"--Webhooks:DisableAfter={WebhookDisableAfter:c}"];
+        [.. base.Settings, $"--Deregistration:MaxObjections={MaxObjections}", $"--Webhooks:DisableAfter={WebhookDisableAfter:c}", $"--Webhooks:MaxSubscriptions={MaxWebhookSubscriptions}"];
 
     public DateOnly Today => ChinaTime.DateOf(Clock.GetUtcNow());
 

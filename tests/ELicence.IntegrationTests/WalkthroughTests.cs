@@ -38,7 +38,7 @@ public partial class WalkthroughTests(ServiceFixture service)
             {
                 ["ELICENCE_BASE"] = service.Http.BaseAddress!.ToString().TrimEnd('/'),
                 ["ELICENCE_STATUS_LIST_WAIT"] = "2", // the test host publishes status lists after 0.2 s, not 10 s
-                ["ELICENCE_WEBHOOK_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["ELICENCE_WEBHOOK_PORT"] = service.WebhookPort.ToString(System.Globalization.CultureInfo.InvariantCulture), // the one loopback port the host allows
             });
 
             Assert.True(exit == 0, $"exit {exit}\n{error}\n{output}");
@@ -67,15 +67,6 @@ public partial class WalkthroughTests(ServiceFixture service)
 
     [GeneratedRegex("```sh\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex ShellBlock();
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     [Fact]
     public async Task A_registrar_issues_a_licence_a_holder_downloads_it_and_a_bank_verifies_it_with_a_receipt()

@@ -24,16 +24,25 @@ public sealed class WebhookFunctions(HttpApi api, WebhookSubscriptions subscript
         });
 
     [Function("ListWebhooks")]
-    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/webhooks")] HttpRequest req) =>
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/webhooks")] HttpRequest req) =>
         api.RunAsync(req, Access.Verifier, async caller =>
             ApiResults.Json(new { webhooks = (await subscriptions.ListAsync(caller, req.HttpContext.RequestAborted)).Select(View) }));
 
     [Function("GetWebhook")]
-    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/webhooks/{id}")] HttpRequest req, string id) =>
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/webhooks/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, Access.Verifier, async caller => ApiResults.Json(View(await subscriptions.GetAsync(caller, id, req.HttpContext.RequestAborted))));
 
+    /// <summary>Deletes the subscription, its codes and its delivery log; pending deliveries stop.</summary>
+    [Function("DeleteWebhook")]
+    public Task<IActionResult> Delete([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/webhooks/{id}")] HttpRequest req, string id) =>
+        api.RunAsync(req, Access.Verifier, async caller =>
+        {
+            await subscriptions.DeleteAsync(caller, id, req.HttpContext.RequestAborted);
+            return new NoContentResult();
+        });
+
     [Function("ListWebhookCodes")]
-    public Task<IActionResult> ListCodes([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/webhooks/{id}/codes")] HttpRequest req, string id) =>
+    public Task<IActionResult> ListCodes([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/webhooks/{id}/codes")] HttpRequest req, string id) =>
         api.RunAsync(req, Access.Verifier, async caller =>
             ApiResults.Json(new { creditCodes = (await subscriptions.CodesAsync(caller, id, req.HttpContext.RequestAborted)).Select(c => c.Value).Order(StringComparer.Ordinal) }));
 
@@ -56,9 +65,9 @@ public sealed class WebhookFunctions(HttpApi api, WebhookSubscriptions subscript
     public Task<IActionResult> Enable([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/webhooks/{id}/enable")] HttpRequest req, string id) =>
         api.RunAsync(req, Access.Verifier, async caller => ApiResults.Json(View(await subscriptions.EnableAsync(caller, id, req.HttpContext.RequestAborted))));
 
-    /// <summary>The delivery log: the most recent deliveries, each with its state, attempts and last answer (at most 1 KiB).</summary>
+    /// <summary>The delivery log: the most recent deliveries, each with its state, attempts, last status and a short reason (never the receiver's body).</summary>
     [Function("ListWebhookDeliveries")]
-    public Task<IActionResult> Deliveries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/webhooks/{id}/deliveries")] HttpRequest req, string id) =>
+    public Task<IActionResult> Deliveries([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/webhooks/{id}/deliveries")] HttpRequest req, string id) =>
         api.RunAsync(req, Access.Verifier, async caller =>
             ApiResults.Json(new { deliveries = (await subscriptions.DeliveriesAsync(caller, id, req.HttpContext.RequestAborted)).Select(View) }));
 
@@ -106,7 +115,6 @@ public sealed class WebhookFunctions(HttpApi api, WebhookSubscriptions subscript
         nextAttemptAt = d.State == WebhookDeliveryState.Pending ? d.NextAttemptAt : (DateTimeOffset?)null,
         d.LastAttemptAt,
         d.LastStatus,
-        d.LastResponse,
         d.LastError,
         d.DeliveredAt,
     };

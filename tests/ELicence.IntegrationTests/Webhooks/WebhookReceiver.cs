@@ -30,7 +30,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status of the next answer, from what was received (default 204).</summary>
     public Func<ReceivedWebhook, int> Answer { get; set; } = _ => StatusCodes.Status204NoContent;
 
-    /// <summary>A body to send with every answer (to check that the service keeps at most 1 KiB of it).</summary>
+    /// <summary>A body to send with every answer (to check that the service never keeps or shows it).</summary>
     public string AnswerBody { get; set; } = "";
 
     public TimeSpan AnswerDelay { get; set; } = TimeSpan.Zero;
@@ -39,10 +39,14 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedWebhook> Received => [.. _received];
 
-    public static async Task<WebhookReceiver> StartAsync(Func<DateTimeOffset>? serviceClock = null)
+    /// <summary>The port the receiver listens on.</summary>
+    public int Port => new Uri(Url).Port;
+
+    /// <summary>Starts a receiver on <paramref name="port"/> (the port the service under test allows; 0: any free one).</summary>
+    public static async Task<WebhookReceiver> StartAsync(int port, Func<DateTimeOffset>? serviceClock = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
