@@ -38,6 +38,7 @@ public class BadInputTests(ServiceFixture service)
     [InlineData("entityType", "bank", "entityType")]
     [InlineData("registeredCapital", "a lot", "registeredCapital")]
     [InlineData("establishedOn", "28/11/2026", "establishedOn")]
+    [InlineData("establishedOn", "2999-01-01", "establishedOn")] // after the date of issue
     [InlineData("name", "", "name")]
     [InlineData("operatingTerm", null, "operatingTerm")]
     public async Task An_invalid_field_is_named_in_the_problem(string member, object? value, string field)
