@@ -34,8 +34,7 @@ public sealed class DevelopmentCallers(ApiKeyService keys, VerifierService verif
         if (!string.IsNullOrEmpty(settings.DevKeysFile))
         {
             var path = Path.Combine(RepositoryFiles.Root(), settings.DevKeysFile);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllTextAsync(path, lines, cancellationToken);
+            await PrivateFiles.WriteAllTextAsync(path, lines, cancellationToken);
             Console.WriteLine($"Written to {path}: run `source {settings.DevKeysFile}` in your shell.");
         }
     }
