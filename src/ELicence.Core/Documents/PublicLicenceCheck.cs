@@ -72,7 +72,7 @@ public sealed class PublicLicenceCheck(ILicenceStore licences, ICredentialStore 
     {
         var creditCode = codeExceptions.ParseField(code, "code");
         var licence = await licences.FindCurrentAsync(creditCode, cancellationToken)
-            ?? throw ProblemException.NotFound($"The register has no licence {creditCode}.");
+            ?? throw ProblemException.LicenceNotFound(creditCode);
         var today = ChinaTime.DateOf(time.GetUtcNow());
         var standing = PublicStanding.Of(licence.Summarize(today), today);
         if (version is null && digest is null)

@@ -43,7 +43,7 @@ public static class LicenceStoreExtensions
     public static async Task<Licence> GetCurrentAsync(this ILicenceStore store, CreditCode code, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return await store.FindCurrentAsync(code, cancellationToken) ?? throw ProblemException.NotFound($"The register has no licence {code}.");
+        return await store.FindCurrentAsync(code, cancellationToken) ?? throw ProblemException.LicenceNotFound(code);
     }
 }
 

@@ -16,6 +16,9 @@ public sealed record ProblemType(string Slug, string Title)
     public static readonly ProblemType Unauthenticated = new("unauthenticated", "Credentials are missing or not valid.");
     public static readonly ProblemType Forbidden = new("forbidden", "The caller may not do this.");
     public static readonly ProblemType NotFound = new("not-found", "The resource does not exist.");
+
+    /// <summary>The register holds no licence under a well-formed code: its own type, so a client tells it from a mistyped route.</summary>
+    public static readonly ProblemType LicenceNotFound = new("licence-not-found", "The register has no licence with this unified social credit code.");
     public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", "The resource does not support this method.");
     public static readonly ProblemType NotAcceptable = new("not-acceptable", "The resource is not available in the form the Accept header asks for.");
     public static readonly ProblemType Conflict = new("conflict", "The resource was changed by someone else at the same time.");
@@ -32,7 +35,7 @@ public sealed record ProblemType(string Slug, string Title)
 
     public static IReadOnlyList<ProblemType> All { get; } =
     [
-        Validation, MalformedJson, BadRequest, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, InvalidTransition,
+        Validation, MalformedJson, BadRequest, Unauthenticated, Forbidden, NotFound, LicenceNotFound, MethodNotAllowed, NotAcceptable, Conflict, InvalidTransition,
         LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, Gone, HeadersTooLarge, Internal,
     ];
 }
@@ -81,6 +84,10 @@ public sealed class ProblemException : Exception
     public static ProblemException Invalid(string field, string message) => Invalid([new FieldError(field, message)]);
 
     public static ProblemException NotFound(string detail) => new(ProblemType.NotFound, detail);
+
+    /// <summary>The register has no licence <paramref name="code"/> (a valid code).</summary>
+    public static ProblemException LicenceNotFound(CreditCodes.CreditCode code) =>
+        new(ProblemType.LicenceNotFound, $"The register has no licence {code}.", extensions: new Dictionary<string, object?> { ["creditCode"] = code.Value });
 
     public static ProblemException Forbidden(string detail) => new(ProblemType.Forbidden, detail);
 }

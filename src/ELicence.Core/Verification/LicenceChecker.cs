@@ -295,7 +295,7 @@ public sealed class LicenceChecker(
     {
         var code = codeExceptions.ParseField(input, "creditCode");
         var found = await FindAsync(code, moment, cancellationToken)
-            ?? throw ProblemException.NotFound($"The register has no licence {code}.");
+            ?? throw ProblemException.LicenceNotFound(code);
         var reasons = new List<VerificationReason>();
         reasons.AddRange(StatusReasons.For(found.Licence, moment.Today));
         return (new ReceiptTarget("credit-code", found.Licence.Code.Value, null, found.Licence.Version, null, null), found, reasons);

@@ -13,6 +13,7 @@ public static class ProblemStatus
         [ProblemType.Unauthenticated] = StatusCodes.Status401Unauthorized,
         [ProblemType.Forbidden] = StatusCodes.Status403Forbidden,
         [ProblemType.NotFound] = StatusCodes.Status404NotFound,
+        [ProblemType.LicenceNotFound] = StatusCodes.Status404NotFound,
         [ProblemType.MethodNotAllowed] = StatusCodes.Status405MethodNotAllowed,
         [ProblemType.NotAcceptable] = StatusCodes.Status406NotAcceptable,
         [ProblemType.Conflict] = StatusCodes.Status409Conflict,
