@@ -19,7 +19,7 @@ public sealed class ApplicationFunctions(HttpApi api, ApplicationService applica
         });
 
     [Function("GetApplication")]
-    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/applications/{id}")] HttpRequest req, string id) =>
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/applications/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, Access.Registrar, async _ =>
             ApiResults.Json(ApplicationView.From(await applications.GetAsync(id, req.HttpContext.RequestAborted))));
 }

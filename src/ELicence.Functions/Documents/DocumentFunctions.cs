@@ -11,7 +11,7 @@ public sealed class DocumentFunctions(HttpApi api, LicenceDocuments documents)
 {
     /// <summary>PNG by default, SVG with <c>?format=svg</c>.</summary>
     [Function("GetLicenceQr")]
-    public Task<IActionResult> GetQr([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/qr")] HttpRequest req, string code) =>
+    public Task<IActionResult> GetQr([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/qr")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
         {
             var format = req.Query["format"].ToString();
@@ -25,7 +25,7 @@ public sealed class DocumentFunctions(HttpApi api, LicenceDocuments documents)
 
     /// <summary>The current version only; each download is recorded.</summary>
     [Function("GetLicencePdf")]
-    public Task<IActionResult> GetPdf([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/pdf")] HttpRequest req, string code) =>
+    public Task<IActionResult> GetPdf([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/pdf")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
             File(await documents.GetPdfAsync(caller, code, req.HttpContext.RequestAborted), inline: false));
 

@@ -20,7 +20,7 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Re
 
     /// <summary>The start page; with <c>?q=</c> it also lists the register's hits for a name or code, under the <see cref="RatePolicy.RegisterSearch"/> limit.</summary>
     [Function("GetVerificationStart")]
-    public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify")] HttpRequest req) =>
+    public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "verify")] HttpRequest req) =>
         req.Query.ContainsKey("q")
             ? Page(req, RatePolicy.RegisterSearch, async () =>
             {
@@ -37,7 +37,7 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Re
 
     /// <summary><c>?v=&amp;d=</c> from a printed licence's QR code say which copy to check; <c>?lang=en</c> for English.</summary>
     [Function("GetVerificationPage")]
-    public Task<IActionResult> Licence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify/{code}")] HttpRequest req, string code) =>
+    public Task<IActionResult> Licence([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "verify/{code}")] HttpRequest req, string code) =>
         Page(req, async () =>
         {
             var (version, digest) = (Optional(req, "v"), Optional(req, "d"));

@@ -30,7 +30,7 @@ public sealed class HolderFunctions(HttpApi api, HolderKeyService holderKeys, Us
 
     /// <summary>Every key of the licence, active, expired and removed; never a secret.</summary>
     [Function("ListHolderKeys")]
-    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/holder-keys")] HttpRequest req, string code) =>
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/holder-keys")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
         {
             var keys = await holderKeys.ListAsync(caller, code, req.HttpContext.RequestAborted);
@@ -47,7 +47,7 @@ public sealed class HolderFunctions(HttpApi api, HolderKeyService holderKeys, Us
 
     /// <summary>Who checked, downloaded or signed with the licence: newest first, by date range, paged.</summary>
     [Function("GetLicenceUsage")]
-    public Task<IActionResult> GetUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/usage")] HttpRequest req, string code) =>
+    public Task<IActionResult> GetUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/usage")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
         {
             var page = await usage.ListAsync(caller, code, Query(req, "from"), Query(req, "to"), Query(req, "continuation"), Query(req, "limit"), req.HttpContext.RequestAborted);

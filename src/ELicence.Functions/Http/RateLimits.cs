@@ -142,7 +142,15 @@ public sealed class ClientRateLimiter : IDisposable
     public void Admit(RatePolicy policy, HttpRequest request) => Admit(policy, ClientOf(request), "this client", request);
 
     /// <summary>Throws the rate-limited problem (429, <c>Retry-After</c>) when the client has no permit of <paramref name="policy"/> left, without taking one.</summary>
-    public void EnsureAvailable(RatePolicy policy, HttpRequest request) => Admit(policy, ClientOf(request), "this client", request, permits: 0);
+    public void EnsureAvailable(RatePolicy policy, HttpRequest request)
+    {
+        var client = ClientOf(request);
+        // The bucket refills in fractions of a permit, so "permits left" means a whole one; with none, Admit refuses as usual.
+        if (_limiters[policy].GetStatistics(client)?.CurrentAvailablePermits < 1)
+        {
+            Admit(policy, client, "this client", request);
+        }
+    }
 
     /// <summary>Takes one permit of <paramref name="policy"/> for the request's client if it has one; never refuses (the request's own answer stands).</summary>
     public void Spend(RatePolicy policy, HttpRequest request)
@@ -157,12 +165,12 @@ public sealed class ClientRateLimiter : IDisposable
         Admit(policy, "caller:" + caller.Id, $"this {caller.Role.ToString().ToLowerInvariant()}", request);
     }
 
-    private void Admit(RatePolicy policy, string client, string who, HttpRequest request, int permits = 1)
+    private void Admit(RatePolicy policy, string client, string who, HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = _options.For(policy);
         var limiter = _limiters[policy];
-        using var lease = limiter.AttemptAcquire(client, permits);
+        using var lease = limiter.AttemptAcquire(client);
         var name = JsonNamingPolicy.KebabCaseLower.ConvertName(policy.ToString());
         var headers = request.HttpContext.Response.Headers;
         headers["RateLimit-Policy"] = Invariant($"\"{name}\";q={settings.Permits};w={(long)Math.Ceiling(settings.Window.TotalSeconds)}");

@@ -15,7 +15,7 @@ public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys, KeyAdminist
 
     /// <summary>Served at the site root (the route prefix is empty), where JOSE tooling looks for it. Cached no longer than a new key is announced before it signs.</summary>
     [Function("Jwks")]
-    public Task<IActionResult> Jwks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ".well-known/jwks.json")] HttpRequest req) =>
+    public Task<IActionResult> Jwks([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ".well-known/jwks.json")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async () =>
         {
             var ring = await keys.GetAsync(req.HttpContext.RequestAborted);
@@ -28,7 +28,7 @@ public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys, KeyAdminist
 
     /// <summary>Every key of the ring with its state and dates; never a private part.</summary>
     [Function("ListSigningKeys")]
-    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys")] HttpRequest req) =>
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/keys")] HttpRequest req) =>
         api.RunAsync(req, Access.KeyAdministration, async _ =>
             ApiResults.Json(new { keys = await administration.ListAsync(req.HttpContext.RequestAborted), options.RotateEvery, options.AnnounceFor }, StatusCodes.Status200OK, NoStore));
 
@@ -57,7 +57,7 @@ public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys, KeyAdminist
         });
 
     [Function("GetKeyReissue")]
-    public Task<IActionResult> Reissue([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys/{kid}/reissue")] HttpRequest req, string kid) =>
+    public Task<IActionResult> Reissue([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/keys/{kid}/reissue")] HttpRequest req, string kid) =>
         api.RunAsync(req, Access.KeyAdministration, async _ =>
             ApiResults.Json(await administration.GetReissueAsync(kid, req.HttpContext.RequestAborted), StatusCodes.Status200OK, NoStore));
 

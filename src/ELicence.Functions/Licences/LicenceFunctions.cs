@@ -10,12 +10,12 @@ namespace ELicence.Functions.Licences;
 public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, LicenceDocuments documents)
 {
     [Function("GetLicence")]
-    public Task<IActionResult> GetLicence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}")] HttpRequest req, string code) =>
+    public Task<IActionResult> GetLicence([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
             LicenceView.Result(await queries.GetLicenceAsync(caller, code, req.HttpContext.RequestAborted)));
 
     [Function("GetPermits")]
-    public Task<IActionResult> GetPermits([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/permits")] HttpRequest req, string code) =>
+    public Task<IActionResult> GetPermits([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/permits")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
             ApiResults.Json(new { permits = await queries.GetPermitsAsync(caller, code, req.HttpContext.RequestAborted) }));
 
@@ -24,7 +24,7 @@ public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, Licenc
     /// and with <c>Accept: application/jose+json</c> the JWS JSON serialization carrying the SM2 signature as well.
     /// </summary>
     [Function("GetCredential")]
-    public Task<IActionResult> GetCredential([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/credential")] HttpRequest req, string code) =>
+    public Task<IActionResult> GetCredential([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/credential")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
         {
             var headers = new Dictionary<string, string> { ["Cache-Control"] = "private, no-store", ["Vary"] = "Accept" };

@@ -18,11 +18,11 @@ public sealed class LogFunctions(HttpApi api, LogReader log, ReceiptQueries rece
     private static readonly Dictionary<string, string> Fresh = new() { ["Cache-Control"] = "public, max-age=2", ["Access-Control-Allow-Origin"] = "*" };
 
     [Function("GetLogCheckpoint")]
-    public Task<IActionResult> Checkpoint([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/checkpoint")] HttpRequest req) =>
+    public Task<IActionResult> Checkpoint([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/log/checkpoint")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async () => ApiResults.Text(await log.NoteAsync(req.HttpContext.RequestAborted), "text/plain; charset=utf-8", Fresh));
 
     [Function("GetLogKey")]
-    public Task<IActionResult> Key([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/key")] HttpRequest req) =>
+    public Task<IActionResult> Key([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/log/key")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async () => ApiResults.Text(await log.VerifierKeyAsync(req.HttpContext.RequestAborted), "text/plain; charset=utf-8", new Dictionary<string, string>
         {
             ["Cache-Control"] = "public, max-age=3600",
@@ -31,7 +31,7 @@ public sealed class LogFunctions(HttpApi api, LogReader log, ReceiptQueries rece
 
     /// <summary>C2SP tlog-tiles resources under <c>tile/</c>: full tiles never change; a partial tile is replaced by a wider one as the tree grows.</summary>
     [Function("GetLogTile")]
-    public Task<IActionResult> Tile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/tile/{**path}")] HttpRequest req, string path) =>
+    public Task<IActionResult> Tile([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/log/tile/{**path}")] HttpRequest req, string path) =>
         api.RunAnonymousAsync(req, async () =>
         {
             var resource = await log.TileAsync(path, req.HttpContext.RequestAborted)
@@ -44,18 +44,18 @@ public sealed class LogFunctions(HttpApi api, LogReader log, ReceiptQueries rece
         });
 
     [Function("GetLogInclusionProof")]
-    public Task<IActionResult> Inclusion([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/proofs/inclusion")] HttpRequest req) =>
+    public Task<IActionResult> Inclusion([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/log/proofs/inclusion")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async () =>
             ApiResults.Json(await log.InclusionAsync(HttpApi.QueryOnce(req, "leaf"), HttpApi.QueryOnce(req, "size"), req.HttpContext.RequestAborted), StatusCodes.Status200OK, Fresh));
 
     [Function("GetLogConsistencyProof")]
-    public Task<IActionResult> Consistency([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/proofs/consistency")] HttpRequest req) =>
+    public Task<IActionResult> Consistency([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/log/proofs/consistency")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async () =>
             ApiResults.Json(await log.ConsistencyAsync(HttpApi.QueryOnce(req, "from"), HttpApi.QueryOnce(req, "to"), req.HttpContext.RequestAborted), StatusCodes.Status200OK, Fresh));
 
     /// <summary>Receipt, proof and checkpoint together verify offline. Until the receipt is sequenced (seconds): 404 with Retry-After.</summary>
     [Function("GetReceiptProof")]
-    public Task<IActionResult> ReceiptProof([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/receipts/{id}/proof")] HttpRequest req, string id) =>
+    public Task<IActionResult> ReceiptProof([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/receipts/{id}/proof")] HttpRequest req, string id) =>
         api.RunAsync(req, Access.RegistrarOrVerifier, async caller =>
         {
             var receipt = await receipts.GetAsync(caller, id, req.HttpContext.RequestAborted);
@@ -71,7 +71,7 @@ public sealed class LogFunctions(HttpApi api, LogReader log, ReceiptQueries rece
 
     /// <summary>What the log says about one licence: a holder watching its own licence sees any event it did not expect.</summary>
     [Function("GetLicenceLog")]
-    public Task<IActionResult> LicenceLog([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/log")] HttpRequest req, string code) =>
+    public Task<IActionResult> LicenceLog([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/log")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
         {
             var creditCode = log.ParseCode(code);

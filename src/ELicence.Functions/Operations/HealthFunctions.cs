@@ -12,12 +12,12 @@ public sealed class HealthFunctions(HttpApi api, HealthService health)
     private static readonly Dictionary<string, string> NoStore = new() { ["Cache-Control"] = "no-store" };
 
     [Function("GetHealth")]
-    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest req) =>
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/health")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async () =>
             ApiResults.Json(new { (await health.CheckAsync(req.HttpContext.RequestAborted)).Status }, StatusCodes.Status200OK, NoStore));
 
     [Function("GetHealthDetails")]
-    public Task<IActionResult> GetDetails([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/health")] HttpRequest req) =>
+    public Task<IActionResult> GetDetails([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/health")] HttpRequest req) =>
         api.RunAsync(req, Access.Operations, async _ =>
             ApiResults.Json(await health.CheckAsync(req.HttpContext.RequestAborted), StatusCodes.Status200OK, NoStore));
 }

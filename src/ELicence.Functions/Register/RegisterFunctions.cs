@@ -11,12 +11,12 @@ public sealed class RegisterFunctions(HttpApi api, RegisterSearch search, Change
     public const string JsonLines = "application/jsonl";
 
     [Function("SearchRegister")]
-    public Task<IActionResult> Search([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/search")] HttpRequest req) =>
+    public Task<IActionResult> Search([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/register/search")] HttpRequest req) =>
         api.RunAsync(req, Access.RegistrarOrVerifier, async _ => ApiResults.Json(await search.SearchAsync(SearchRequest(req), req.HttpContext.RequestAborted)));
 
     /// <summary>The same search for the public page, without credentials, under the stricter <see cref="RatePolicy.RegisterSearch"/> per-client limit.</summary>
     [Function("SearchRegisterPublic")]
-    public Task<IActionResult> SearchPublic([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/public-search")] HttpRequest req) =>
+    public Task<IActionResult> SearchPublic([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/register/public-search")] HttpRequest req) =>
         api.RunAnonymousAsync(req, RatePolicy.RegisterSearch, async () => ApiResults.Json(
             await search.SearchAsync(SearchRequest(req), req.HttpContext.RequestAborted),
             StatusCodes.Status200OK,
@@ -24,7 +24,7 @@ public sealed class RegisterFunctions(HttpApi api, RegisterSearch search, Change
 
     /// <summary>JSON Lines when the caller accepts <c>application/jsonl</c>, else a JSON page; the cursor to resume from is in <c>ELicence-Cursor</c> either way.</summary>
     [Function("GetRegisterChanges")]
-    public Task<IActionResult> Changes([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/changes")] HttpRequest req) =>
+    public Task<IActionResult> Changes([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/register/changes")] HttpRequest req) =>
         api.RunAsync(req, Access.RegistrarOrVerifier, async _ =>
         {
             var page = await feed.ReadAsync(new FeedRequest(HttpApi.QueryOnce(req, "after"), HttpApi.QueryOnce(req, "limit"), HttpApi.QueryOnce(req, "wait")), req.HttpContext.RequestAborted);
@@ -45,7 +45,7 @@ public sealed class RegisterFunctions(HttpApi api, RegisterSearch search, Change
         });
 
     [Function("ListRegisterSnapshots")]
-    public Task<IActionResult> Snapshots([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/snapshots")] HttpRequest req) =>
+    public Task<IActionResult> Snapshots([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/register/snapshots")] HttpRequest req) =>
         api.RunAnonymousAsync(req, async () =>
         {
             var published = await files.ListAsync(req.HttpContext.RequestAborted);
@@ -71,7 +71,7 @@ public sealed class RegisterFunctions(HttpApi api, RegisterSearch search, Change
 
     /// <summary>A snapshot or delta file: its name never changes content, so it may be cached for good.</summary>
     [Function("GetRegisterFile")]
-    public Task<IActionResult> File([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/files/{name}")] HttpRequest req, string name) =>
+    public Task<IActionResult> File([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/register/files/{name}")] HttpRequest req, string name) =>
         api.RunAnonymousAsync(req, async () => new BodyResult(StatusCodes.Status200OK, "application/gzip", await files.ReadAsync(name, req.HttpContext.RequestAborted), new Dictionary<string, string>
         {
             ["Cache-Control"] = "public, max-age=31536000, immutable",

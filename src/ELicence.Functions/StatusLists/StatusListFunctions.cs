@@ -11,7 +11,7 @@ namespace ELicence.Functions.StatusLists;
 public sealed class StatusListFunctions(HttpApi api, StatusListService statusLists, StatusListOptions options, ICreditCodeExceptions codeExceptions, ILogger<StatusListFunctions> logger)
 {
     [Function("GetStatusList")]
-    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/status-lists/{purpose}/{list}")] HttpRequest req, string purpose, string list) =>
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/status-lists/{purpose}/{list}")] HttpRequest req, string purpose, string list) =>
         api.RunAnonymousAsync(req, async () => ApiResults.Text(
             await statusLists.GetPublishedAsync(purpose, list, req.HttpContext.RequestAborted),
             "application/vc+jwt",

@@ -44,7 +44,7 @@ public sealed class VerificationFunctions(HttpApi api, VerificationService verif
 
     /// <summary>A stored receipt, single or batch: JSON with the signed token and its decoded claims, or the bare token for Accept: application/jwt.</summary>
     [Function("GetReceipt")]
-    public Task<IActionResult> GetReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/receipts/{id}")] HttpRequest req, string id) =>
+    public Task<IActionResult> GetReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/receipts/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, Access.RegistrarOrVerifier, async caller =>
         {
             var stored = await receipts.GetAsync(caller, id, req.HttpContext.RequestAborted);

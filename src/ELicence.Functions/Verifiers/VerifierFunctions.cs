@@ -22,7 +22,7 @@ public sealed class VerifierFunctions(HttpApi api, VerifierService verifiers)
         });
 
     [Function("ListVerifiers")]
-    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/verifiers")] HttpRequest req) =>
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/verifiers")] HttpRequest req) =>
         api.RunAsync(req, Access.VerifierAdministration, async _ =>
             ApiResults.Json(new { verifiers = await verifiers.ListAsync(req.HttpContext.RequestAborted) }));
 
@@ -37,7 +37,7 @@ public sealed class VerifierFunctions(HttpApi api, VerifierService verifiers)
 
     /// <summary>The organisation's keys, active and revoked; never a secret.</summary>
     [Function("ListVerifierKeys")]
-    public Task<IActionResult> ListKeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/verifiers/{id}/keys")] HttpRequest req, string id) =>
+    public Task<IActionResult> ListKeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/verifiers/{id}/keys")] HttpRequest req, string id) =>
         api.RunAsync(req, Access.VerifierAdministration, async _ =>
         {
             var keys = await verifiers.ListKeysAsync(id, req.HttpContext.RequestAborted);
