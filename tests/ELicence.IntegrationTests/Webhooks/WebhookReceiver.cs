@@ -51,8 +51,16 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
         var clock = serviceClock ?? (() => DateTimeOffset.UtcNow);
+        var path = "/hooks/" + Guid.NewGuid().ToString("N");
         app.MapPost("/hooks/{**rest}", async (HttpContext context) =>
         {
+            // Receivers of one test host share its one allowed port: what another test's subscription sends is not ours.
+            if (context.Request.Path != path)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
             using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
             var headers = context.Request.Headers;
             var received = new ReceivedWebhook(headers["webhook-id"].ToString(), headers["webhook-timestamp"].ToString(), headers["webhook-signature"].ToString(), await reader.ReadToEndAsync(), clock());
@@ -67,7 +75,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             await context.Response.WriteAsync(receiver.AnswerBody);
         });
         await app.StartAsync();
-        receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hooks/" + Guid.NewGuid().ToString("N");
+        receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + path;
         return receiver;
     }
 
