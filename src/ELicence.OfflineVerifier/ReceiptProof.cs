@@ -3,6 +3,7 @@ using ELicence.Core.Keys;
 using ELicence.Core.Log;
 using ELicence.Core.Receipts;
 using ELicence.Core.Serialization;
+using ELicence.Jose;
 
 namespace ELicence.OfflineVerifier;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
+using ELicence.Jose;
 
 namespace ELicence.Core.Log;
 

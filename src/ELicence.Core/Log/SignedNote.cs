@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.Keys;
+using ELicence.Jose;
 
 namespace ELicence.Core.Log;
 

@@ -1,4 +1,5 @@
 using ELicence.Core.Log;
+using ELicence.Jose;
 
 namespace ELicence.Core.UnitTests.Log;
 

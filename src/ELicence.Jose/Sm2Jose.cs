@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace ELicence.Core.Keys;
+namespace ELicence.Jose;
 
 /// <summary>
 /// How SM2 appears in JOSE, which has no registered SM2 algorithm or curve. Private-use names (RFC 7515 §4.1.1,

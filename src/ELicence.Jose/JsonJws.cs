@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 
-namespace ELicence.Core.Keys;
+namespace ELicence.Jose;
 
 /// <summary>
 /// The general JWS JSON serialization (RFC 7515 §7.2.1) of a signed object: one payload, several signatures. Each
@@ -16,16 +16,18 @@ public static class JsonJws
     /// <summary>Texts longer than this are refused before any parsing.</summary>
     public const int MaxLength = 2 * CompactJws.MaxLength;
 
-    /// <summary>Adds <paramref name="key"/>'s signature over the payload of <paramref name="compact"/>, with the same typ; the compact's signature comes first.</summary>
-    public static string WithSecondSignature(string compact, SigningKey key)
+    /// <summary>
+    /// Adds a signature with <paramref name="algorithm"/> and <paramref name="keyId"/> over the payload of
+    /// <paramref name="compact"/>, with the same typ; the compact's signature comes first.
+    /// </summary>
+    public static string WithSecondSignature(string compact, string algorithm, string? keyId, CompactJws.SignatureFunc sign)
     {
-        ArgumentNullException.ThrowIfNull(key);
         if (!CompactJws.TryParse(compact, out var parsed, out var error))
         {
             throw new ArgumentException(error, nameof(compact));
         }
 
-        var second = CompactJws.Sign(key, parsed.Type ?? throw new ArgumentException("The JWS has no typ.", nameof(compact)), parsed.Payload);
+        var second = CompactJws.Sign(algorithm, keyId, parsed.Type ?? throw new ArgumentException("The JWS has no typ.", nameof(compact)), parsed.Payload, sign);
         var first = compact.Split('.');
         var added = second.Split('.');
         using var stream = new MemoryStream();

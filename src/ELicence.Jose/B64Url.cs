@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace ELicence.Core.Keys;
+namespace ELicence.Jose;
 
 /// <summary>Unpadded base64url (RFC 4648 §5), as JOSE uses it.</summary>
 public static class B64Url

@@ -1,11 +1,14 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Parameters;
 
-namespace ELicence.Core.Keys;
+namespace ELicence.Jose;
 
 /// <summary>Ed25519 (RFC 8032) through BouncyCastle.</summary>
 public static class Ed25519
 {
+    /// <summary>The JWS alg of Ed25519 (RFC 8037).</summary>
+    public const string Algorithm = "EdDSA";
+
     public const int SeedLength = 32;
     public const int PublicKeyLength = 32;
     public const int SignatureLength = 64;
@@ -19,9 +22,9 @@ public static class Ed25519
 
     /// <summary>
     /// Signs with a private key prepared once: BouncyCastle derives its public key (a scalar multiplication, as costly as
-    /// the signature itself) on first use and keeps it, so a key that signs often pays for it once (<see cref="SigningKey"/>).
+    /// the signature itself) on first use and keeps it, so a key that signs often pays for it once (the service's signing keys).
     /// </summary>
-    internal static byte[] Sign(Ed25519PrivateKeyParameters key, ReadOnlySpan<byte> message)
+    public static byte[] Sign(Ed25519PrivateKeyParameters key, ReadOnlySpan<byte> message)
     {
         var signature = new byte[SignatureLength];
         key.Sign(Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Algorithm.Ed25519, null, message, signature);

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using ELicence.Jose;
 
-namespace ELicence.Core.UnitTests;
+namespace ELicence.Jose.Tests;
 
 /// <summary>
 /// Ed25519 verification against Project Wycheproof's vectors (C2SP/wycheproof, testvectors_v1/ed25519_test.json,
@@ -9,13 +10,13 @@ namespace ELicence.Core.UnitTests;
 /// Ed25519 has no "acceptable" results there: each vector is valid or invalid, and <see cref="Ed25519.Verify"/> must agree.
 /// </summary>
 /// <remarks>
-/// The vectors are kept in the repository (tests/ELicence.Core.UnitTests/testdata/wycheproof) so a clean clone runs them;
+/// The vectors are kept in the repository (tests/ELicence.Jose.Tests/testdata/wycheproof) so a clean clone runs them;
 /// the copy in the shared folder beside the repository (../shared/testdata/wycheproof), where there is one, must be the same file.
 /// A missing file fails the test: it never skips.
 /// </remarks>
 public class WycheproofEd25519Tests
 {
-    private const string RepositoryCopy = "tests/ELicence.Core.UnitTests/testdata/wycheproof/ed25519_test.json";
+    private const string RepositoryCopy = "tests/ELicence.Jose.Tests/testdata/wycheproof/ed25519_test.json";
     private const string SharedCopy = "../shared/testdata/wycheproof/ed25519_test.json";
 
     public static TheoryData<int, string, string, string, string, string> Vectors()

@@ -5,8 +5,9 @@ using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Utilities;
 using ELicence.Core.UnitTests.Properties;
+using ELicence.Jose;
 
-namespace ELicence.Core.UnitTests;
+namespace ELicence.Jose.Tests;
 
 public class Sm2Tests
 {

@@ -4,112 +4,23 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 
-namespace ELicence.Core.Keys;
+namespace ELicence.Jose;
 
-/// <summary>A compact JWS (RFC 7515) signed with EdDSA/Ed25519 (RFC 8037), as <see cref="CompactJws.TryParse(string?, out ParsedJws?, out string)"/> read it.</summary>
-public sealed class ParsedJws
-{
-    private readonly string _compact;
-    private readonly int _signingInputLength;
-    private byte[]? _signingInput;
-
-    /// <param name="compact">The token; its first <paramref name="signingInputLength"/> characters (header '.' payload, ASCII) are the signing input.</param>
-    internal ParsedJws(string algorithm, string? keyId, string? type, byte[] payload, byte[] signature, string compact, int signingInputLength)
-    {
-        Algorithm = algorithm;
-        KeyId = keyId;
-        Type = type;
-        Payload = payload;
-        Signature = signature;
-        _compact = compact;
-        _signingInputLength = signingInputLength;
-    }
-
-    public string Algorithm { get; }
-
-    public string? KeyId { get; }
-
-    public string? Type { get; }
-
-    public byte[] Payload { get; }
-
-    public byte[] Signature { get; }
-
-    /// <summary>The bytes the signature covers: the ASCII of header '.' payload, made on first use.</summary>
-    public byte[] SigningInput => _signingInput ??= Encoding.ASCII.GetBytes(_compact, 0, _signingInputLength);
-
-    /// <summary>
-    /// Whether <see cref="Signature"/> is the Ed25519 signature of the signing input under <paramref name="publicKey"/>; the
-    /// signing input is written to a pooled buffer, not kept (the verify path checks a credential of kilobytes per request).
-    /// </summary>
-    public bool VerifyEd25519(ReadOnlySpan<byte> publicKey)
-    {
-        if (_signingInput is not null)
-        {
-            return Ed25519.Verify(publicKey, _signingInput, Signature);
-        }
-
-        var input = ArrayPool<byte>.Shared.Rent(_signingInputLength);
-        try
-        {
-            var length = Encoding.ASCII.GetBytes(_compact.AsSpan(0, _signingInputLength), input);
-            return Ed25519.Verify(publicKey, input.AsSpan(0, length), Signature);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(input);
-        }
-    }
-}
-
+/// <summary>Compact JWS (RFC 7515 §7.1): signing with any algorithm through a signature function, and strict parsing.</summary>
 public static class CompactJws
 {
     /// <summary>Tokens longer than this are refused before any parsing.</summary>
     public const int MaxLength = 32 * 1024;
 
-    public static string Sign(SigningKey key, string type, ReadOnlySpan<byte> payload)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return Sign(key.JwsAlgorithm, key.KeyId, type, payload, key.Sign);
-    }
-
-    /// <summary>
-    /// Signs <paramref name="payload"/> serialized with the service's JSON options (the bytes of
-    /// <see cref="ElicenceJson.SerializeToUtf8{T}"/>), written to a per-thread scratch buffer instead of a new array: every
-    /// verification signs a receipt.
-    /// </summary>
-    public static string SignJson<T>(SigningKey key, string type, T payload)
-    {
-        var scratch = t_scratch ?? new ArrayBufferWriter<byte>(4096);
-        t_scratch = null; // a nested call (none today) gets its own
-        try
-        {
-            using (var writer = new Utf8JsonWriter(scratch, new JsonWriterOptions { Encoder = ElicenceJson.Options.Encoder }))
-            {
-                JsonSerializer.Serialize(writer, payload, ElicenceJson.Options);
-            }
-
-            return Sign(key, type, scratch.WrittenSpan);
-        }
-        finally
-        {
-            if (scratch.Capacity <= 64 * 1024)
-            {
-                scratch.ResetWrittenCount();
-                t_scratch = scratch; // a large batch receipt's buffer is left to the GC, not kept per thread
-            }
-        }
-    }
-
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_scratch;
-
     /// <summary>Signs with an Ed25519 seed; <paramref name="keyId"/> is left out of the header when null (a holder's key-binding JWT).</summary>
     public static string Sign(byte[] seed, string? keyId, string type, ReadOnlySpan<byte> payload) =>
-        Sign(SigningKey.EdDsa, keyId, type, payload, input => Ed25519.Sign(seed, input));
+        Sign(Ed25519.Algorithm, keyId, type, payload, input => Ed25519.Sign(seed, input));
 
-    /// <summary>Writes the signing input once, as the ASCII bytes that are signed, and the token from it: no intermediate strings.</summary>
-    private static string Sign(string alg, string? keyId, string type, ReadOnlySpan<byte> payload, SignatureFunc sign)
+    /// <summary>
+    /// Signs with any algorithm: <paramref name="sign"/> gets the signing input. Writes the signing input once, as the ASCII
+    /// bytes that are signed, and the token from it: no intermediate strings.
+    /// </summary>
+    public static string Sign(string alg, string? keyId, string type, ReadOnlySpan<byte> payload, SignatureFunc sign)
     {
         var header = EncodedHeader(alg, keyId, type);
         var length = header.Length + 1 + Base64Url.GetEncodedLength(payload.Length);
@@ -168,7 +79,7 @@ public static class CompactJws
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Alg, string? KeyId, string Type), byte[]> Headers = new();
 
-    private delegate byte[] SignatureFunc(ReadOnlySpan<byte> input);
+    public delegate byte[] SignatureFunc(ReadOnlySpan<byte> input);
 
     /// <summary>Parses the structure and header; the signature is not checked here.</summary>
     public static bool TryParse(string? compact, [NotNullWhen(true)] out ParsedJws? jws, out string error) => TryParse(compact, MaxLength, out jws, out error);
