@@ -4,6 +4,7 @@ using ELicence.Core.Log;
 using ELicence.Core.Receipts;
 using ELicence.Core.Serialization;
 using ELicence.Jose;
+using ELicence.Tlog;
 
 namespace ELicence.OfflineVerifier;
 

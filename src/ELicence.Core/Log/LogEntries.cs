@@ -5,6 +5,7 @@ using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
 using ELicence.Jose;
+using ELicence.Tlog;
 
 namespace ELicence.Core.Log;
 

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using ELicence.Core.Credentials;
 using ELicence.Jose;
+using ELicence.Tlog;
 
 namespace ELicence.Core.Log;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ELicence.Core.Log;
 using ELicence.OfflineVerifier;
 using ELicence.Jose;
+using ELicence.Tlog;
 
 namespace ELicence.Core.UnitTests.Log;
 

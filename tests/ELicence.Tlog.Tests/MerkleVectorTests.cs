@@ -1,6 +1,6 @@
-using ELicence.Core.Log;
+using ELicence.Tlog;
 
-namespace ELicence.Core.UnitTests.Log;
+namespace ELicence.Tlog.Tests;
 
 /// <summary>
 /// Known answers from transparency-dev/merkle (Apache-2.0), testonly/constants.go and testonly/reference_test.go:

@@ -1,4 +1,4 @@
-namespace ELicence.Core.Log;
+namespace ELicence.Tlog;
 
 /// <summary>What appending a batch produces: every tile and bundle to write, and the new tree's size and root.</summary>
 public sealed record AppendedTiles(IReadOnlyDictionary<string, byte[]> Resources, long TreeSize, byte[] RootHash);

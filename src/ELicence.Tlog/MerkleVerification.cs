@@ -1,4 +1,4 @@
-namespace ELicence.Core.Log;
+namespace ELicence.Tlog;
 
 /// <summary>Proof verification exactly as RFC 9162 §2.1.3.2 (inclusion) and §2.1.4.2 (consistency).</summary>
 public static class MerkleVerification

@@ -1,4 +1,4 @@
-namespace ELicence.Core.Log;
+namespace ELicence.Tlog;
 
 /// <summary>What a witness concluded about a newly seen checkpoint.</summary>
 public enum WitnessVerdict

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace ELicence.Core.Log;
+namespace ELicence.Tlog;
 
 /// <summary>RFC 9162 §2.1.1 hashing: leaves and interior nodes are domain-separated so a leaf can never pose as a node.</summary>
 public static class MerkleHash

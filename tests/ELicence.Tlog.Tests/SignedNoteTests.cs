@@ -1,6 +1,6 @@
-using ELicence.Core.Log;
+using ELicence.Tlog;
 
-namespace ELicence.Core.UnitTests.Log;
+namespace ELicence.Tlog.Tests;
 
 /// <summary>C2SP signed-note and tlog-checkpoint; the example key and note are from c2sp.org/signed-note ("Example").</summary>
 public class SignedNoteTests

@@ -1,4 +1,4 @@
-namespace ELicence.Core.Log;
+namespace ELicence.Tlog;
 
 /// <summary>A leaf waiting to be sequenced. <see cref="Id"/> is its identity (one receipt, one licence event): a leaf is in the log at most once per identity.</summary>
 public sealed record PendingLeaf(string Id, byte[] Entry);

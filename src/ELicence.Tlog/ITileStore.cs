@@ -1,4 +1,4 @@
-namespace ELicence.Core.Log;
+namespace ELicence.Tlog;
 
 /// <summary>The log's static resources by tlog-tiles path (tiles, entry bundles). Writes overwrite; readers get exactly what was written.</summary>
 public interface ITileStore

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace ELicence.Core.Log;
+namespace ELicence.Tlog;
 
 /// <summary>A C2SP tlog-checkpoint body (c2sp.org/tlog-checkpoint): origin, tree size, base64 root hash.</summary>
 public sealed record Checkpoint(string Origin, long Size, byte[] RootHash)

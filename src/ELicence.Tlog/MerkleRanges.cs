@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace ELicence.Core.Log;
+namespace ELicence.Tlog;
 
 /// <summary>A range D[Start:End) of leaves whose Merkle Tree Hash is one element of a proof.</summary>
 public readonly record struct LeafRange(long Start, long End);

@@ -1,9 +1,9 @@
-using ELicence.Core.Log;
+using ELicence.Tlog;
 using ELicence.Core.UnitTests.Properties;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace ELicence.Core.UnitTests.Log;
+namespace ELicence.Tlog.Tests;
 
 /// <summary>
 /// Random trees of 1..1,000 leaves against a naive recomputation: the root level by level (pair neighbours, promote an
@@ -24,14 +24,14 @@ public class MerklePropertyTests
     {
         var ran = PropertyRun.Check(Trees, 150, t =>
         {
-            var leaves = RandomLeafHashes(t.Size, t.Seed);
-            var root = NaiveRoot(leaves);
+            var leaves = NaiveMerkle.RandomLeafHashes(t.Size, t.Seed);
+            var root = NaiveMerkle.Root(leaves);
             Assert.Equal(root, MerkleHash.Root(leaves, 0, t.Size));
 
             var inclusion = Prove(leaves, MerkleRanges.Inclusion(t.Index, t.Size));
             Assert.True(MerkleVerification.VerifyInclusion(t.Index, t.Size, leaves[t.Index], inclusion, root));
 
-            var firstRoot = NaiveRoot(leaves[..t.First]);
+            var firstRoot = NaiveMerkle.Root(leaves[..t.First]);
             var consistency = Prove(leaves, MerkleRanges.Consistency(t.First, t.Size));
             Assert.True(MerkleVerification.VerifyConsistency(t.First, t.Size, firstRoot, root, consistency));
         });
@@ -43,8 +43,8 @@ public class MerklePropertyTests
     {
         for (var size = 1; size <= 64; size++)
         {
-            var leaves = RandomLeafHashes(size, size);
-            var root = NaiveRoot(leaves);
+            var leaves = NaiveMerkle.RandomLeafHashes(size, size);
+            var root = NaiveMerkle.Root(leaves);
             for (var index = 0; index < size; index++)
             {
                 var proof = Prove(leaves, MerkleRanges.Inclusion(index, size));
@@ -58,11 +58,11 @@ public class MerklePropertyTests
             for (var first = 1; first <= size; first++)
             {
                 var proof = Prove(leaves, MerkleRanges.Consistency(first, size));
-                var firstRoot = NaiveRoot(leaves[..first]);
+                var firstRoot = NaiveMerkle.Root(leaves[..first]);
                 Assert.True(MerkleVerification.VerifyConsistency(first, size, firstRoot, root, proof));
                 if (first < size)
                 {
-                    Assert.False(MerkleVerification.VerifyConsistency(first, size, NaiveRoot(leaves[..(first + 1)]), root, proof));
+                    Assert.False(MerkleVerification.VerifyConsistency(first, size, NaiveMerkle.Root(leaves[..(first + 1)]), root, proof));
                 }
             }
         }
@@ -73,11 +73,11 @@ public class MerklePropertyTests
     {
         var ran = PropertyRun.Check(Trees, 60, t =>
         {
-            var leaves = RandomLeafHashes(t.Size, t.Seed);
-            var root = NaiveRoot(leaves);
+            var leaves = NaiveMerkle.RandomLeafHashes(t.Size, t.Seed);
+            var root = NaiveMerkle.Root(leaves);
             var inclusion = Prove(leaves, MerkleRanges.Inclusion(t.Index, t.Size));
             var consistency = Prove(leaves, MerkleRanges.Consistency(t.First, t.Size));
-            var firstRoot = NaiveRoot(leaves[..t.First]);
+            var firstRoot = NaiveMerkle.Root(leaves[..t.First]);
             var bit = t.Seed % (MerkleHash.Size * 8);
 
             Assert.False(MerkleVerification.VerifyInclusion(t.Index, t.Size, Flip(leaves[t.Index], bit), inclusion, root));
@@ -107,8 +107,8 @@ public class MerklePropertyTests
     [Fact]
     public void Malformed_proofs_are_refused_without_throwing()
     {
-        var leaves = RandomLeafHashes(5, 1);
-        var root = NaiveRoot(leaves);
+        var leaves = NaiveMerkle.RandomLeafHashes(5, 1);
+        var root = NaiveMerkle.Root(leaves);
         var proof = Prove(leaves, MerkleRanges.Inclusion(1, 5));
 
         Assert.False(MerkleVerification.VerifyInclusion(-1, 5, leaves[1], proof, root));
@@ -117,44 +117,11 @@ public class MerklePropertyTests
         Assert.False(MerkleVerification.VerifyInclusion(1, 5, leaves[1], proof.Take(2).ToList(), root));
         Assert.False(MerkleVerification.VerifyInclusion(1, 5, leaves[1], [proof[0], proof[1].AsSpan(0, 31).ToArray(), proof[2]], root));
         Assert.False(MerkleVerification.VerifyInclusion(1, 5, leaves[1], Enumerable.Repeat(proof[0], 65).ToList(), root));
-        Assert.False(MerkleVerification.VerifyConsistency(3, 5, NaiveRoot(leaves[..3]), root, []));
+        Assert.False(MerkleVerification.VerifyConsistency(3, 5, NaiveMerkle.Root(leaves[..3]), root, []));
         Assert.False(MerkleVerification.VerifyConsistency(5, 3, root, root, []));
-        Assert.False(MerkleVerification.VerifyConsistency(5, 5, root, NaiveRoot(leaves[..4]), []));
+        Assert.False(MerkleVerification.VerifyConsistency(5, 5, root, NaiveMerkle.Root(leaves[..4]), []));
         Assert.Throws<ArgumentOutOfRangeException>(() => MerkleRanges.Consistency(0, 5));
         Assert.Throws<ArgumentOutOfRangeException>(() => MerkleRanges.Inclusion(5, 5));
-    }
-
-    internal static byte[][] RandomLeafHashes(int size, int seed)
-    {
-        var random = new Random(seed);
-        return Enumerable.Range(0, size).Select(_ =>
-        {
-            var entry = new byte[random.Next(0, 40)];
-            random.NextBytes(entry);
-            return MerkleHash.Leaf(entry);
-        }).ToArray();
-    }
-
-    internal static byte[] NaiveRoot(byte[][] leafHashes)
-    {
-        var level = leafHashes.ToList();
-        while (level.Count > 1)
-        {
-            var next = new List<byte[]>();
-            for (var i = 0; i + 1 < level.Count; i += 2)
-            {
-                next.Add(MerkleHash.Node(level[i], level[i + 1]));
-            }
-
-            if (level.Count % 2 == 1)
-            {
-                next.Add(level[^1]);
-            }
-
-            level = next;
-        }
-
-        return level.Count == 0 ? MerkleHash.EmptyRoot() : level[0];
     }
 
     private static List<byte[]> Prove(byte[][] leaves, IReadOnlyList<LeafRange> ranges) =>

@@ -1,4 +1,4 @@
-namespace ELicence.Core.Log;
+namespace ELicence.Tlog;
 
 /// <summary>
 /// MTH of any leaf range of a tree of <see cref="TreeSize"/> leaves, read from its tiles. A range splits into perfect

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
-namespace ELicence.Core.Log;
+namespace ELicence.Tlog;
 
 /// <summary>Resource names of the C2SP tlog-tiles layout (c2sp.org/tlog-tiles): tile/&lt;L&gt;/&lt;N&gt;[.p/&lt;W&gt;], tile/entries/&lt;N&gt;[.p/&lt;W&gt;].</summary>
 public static class TilePath

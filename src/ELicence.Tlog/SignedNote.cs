@@ -2,10 +2,9 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using ELicence.Core.Keys;
 using ELicence.Jose;
 
-namespace ELicence.Core.Log;
+namespace ELicence.Tlog;
 
 /// <summary>C2SP signed-note (c2sp.org/signed-note): text, a blank line, then "— name base64(keyID ‖ sig)" lines.</summary>
 public static class SignedNote
@@ -80,7 +79,7 @@ public static class SignedNote
         return true;
     }
 
-    internal static bool TryBase64(string text, out byte[] bytes)
+    public static bool TryBase64(string text, out byte[] bytes)
     {
         bytes = [];
         try
