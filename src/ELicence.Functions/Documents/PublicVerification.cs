@@ -13,16 +13,17 @@ namespace ELicence.Functions.Documents;
 /// The public verification page, for anyone (rate-limited per client): the licence a QR code names, and a form where a
 /// person pastes a credential or uploads a PDF. Answers are HTML, errors included; nothing is written, no receipt made.
 /// </summary>
-public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, RegisterSearch search, IssuerOptions issuer)
+public sealed class PublicVerification(HttpApi<PublicVerification> api, PublicLicenceCheck check, RegisterSearch search, IssuerOptions issuer)
 {
     /// <summary>An upload may be at most this large; a licence PDF is under 500 KB.</summary>
     public const int MaxUploadBytes = 2 * 1024 * 1024;
 
     /// <summary>The start page; with <c>?q=</c> it also lists the register's hits for a name or code, under the <see cref="RatePolicy.RegisterSearch"/> limit.</summary>
     [Function("GetVerificationStart")]
+    [Endpoint(Access.Anyone)]
     public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify")] HttpRequest req) =>
         req.Query.ContainsKey("q")
-            ? Page(req, RatePolicy.RegisterSearch, async () =>
+            ? api.RunPageAsync(req, async call =>
             {
                 var q = req.Query["q"];
                 if (q.Count != 1)
@@ -30,29 +31,31 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Re
                     throw ProblemException.Invalid("q", "Give this parameter once.");
                 }
 
-                var found = await search.SearchAsync(new RegisterSearchRequest(q[0]), req.HttpContext.RequestAborted);
+                var found = await search.SearchAsync(new RegisterSearchRequest(q[0]), call.Cancellation);
                 return Cached(req, new VerificationPage(PageLanguage.Of(req), issuer).Found(q[0]!, found.Results));
-            })
-            : Page(req, () => Task.FromResult(Cached(req, new VerificationPage(PageLanguage.Of(req), issuer).Start())));
+            }, ErrorPage(req), RatePolicy.RegisterSearch)
+            : api.RunPageAsync(req, _ => Task.FromResult(Cached(req, new VerificationPage(PageLanguage.Of(req), issuer).Start())), ErrorPage(req));
 
     /// <summary><c>?v=&amp;d=</c> from a printed licence's QR code say which copy to check; <c>?lang=en</c> for English.</summary>
     [Function("GetVerificationPage")]
+    [Endpoint(Access.Anyone)]
     public Task<IActionResult> Licence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify/{code}")] HttpRequest req, string code) =>
-        Page(req, async () =>
+        api.RunPageAsync(req, async call =>
         {
             var (version, digest) = (Optional(req, "v"), Optional(req, "d"));
-            var page = await check.GetPageAsync(code, version, digest, req.HttpContext.RequestAborted);
+            var page = await check.GetPageAsync(code, version, digest, call.Cancellation);
             var copyQuery = version is null && digest is null ? null : $"v={Uri.EscapeDataString(version ?? "")}&d={Uri.EscapeDataString(digest ?? "")}";
             return Cached(req, new VerificationPage(PageLanguage.Of(req), issuer).Licence(page, copyQuery));
-        });
+        }, ErrorPage(req));
 
     /// <summary>A form post (multipart with <c>file</c> and/or <c>credential</c>, or urlencoded <c>credential</c>), at most <see cref="MaxUploadBytes"/>.</summary>
     [Function("PostVerification")]
+    [Endpoint(Access.Anyone)]
     public Task<IActionResult> Check([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "verify")] HttpRequest req) =>
-        Page(req, async () =>
+        api.RunPageAsync(req, async call =>
         {
             var language = PageLanguage.Of(req);
-            var form = await ReadFormAsync(req);
+            var form = await ReadFormAsync(call);
             var pasted = form["credential"].ToString().Trim();
             var file = form.Files.GetFile("file");
             string credential;
@@ -60,7 +63,7 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Re
             if (file is { Length: > 0 })
             {
                 using var content = new MemoryStream();
-                await file.CopyToAsync(content, req.HttpContext.RequestAborted);
+                await file.CopyToAsync(content, call.Cancellation);
                 var read = PdfCredentialReader.Read(content.ToArray());
                 credential = read.Credential ?? throw new ProblemException(ProblemType.Validation, read.Failure switch
                 {
@@ -82,7 +85,7 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Re
             PublicCredentialCheck result;
             try
             {
-                result = await check.CheckCredentialAsync(credential, req.HttpContext.RequestAborted);
+                result = await check.CheckCredentialAsync(credential, call.Cancellation);
             }
             catch (ProblemException e) when (e.Type == ProblemType.Validation)
             {
@@ -90,13 +93,11 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Re
             }
 
             return VerificationPage.Result(new VerificationPage(language, issuer).Checked(result, fromPdf), StatusCodes.Status200OK, cacheable: false);
-        });
+        }, ErrorPage(req));
 
-    private Task<IActionResult> Page(HttpRequest req, Func<Task<IActionResult>> action) => Page(req, RatePolicy.Anonymous, action);
-
-    private Task<IActionResult> Page(HttpRequest req, RatePolicy policy, Func<Task<IActionResult>> action) =>
-        api.RunPageAsync(req, policy, action, (problem, status) =>
-            VerificationPage.Result(new VerificationPage(PageLanguage.Of(req), issuer).Error(status, ProblemDetail(problem)), status, cacheable: false));
+    /// <summary>Every failure of a page, the 429 included, is a page in the request's language with the problem's status.</summary>
+    private Func<ProblemException, int, IActionResult> ErrorPage(HttpRequest req) => (problem, status) =>
+        VerificationPage.Result(new VerificationPage(PageLanguage.Of(req), issuer).Error(status, ProblemDetail(problem)), status, cacheable: false);
 
     /// <summary>A validation problem's message, or its first field error's (a search query that is too short, say), for the page.</summary>
     private static string? ProblemDetail(ProblemException problem) =>
@@ -116,8 +117,9 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Re
 
     private static string? Optional(HttpRequest req, string name) => req.Query.TryGetValue(name, out var value) ? value.ToString() : null;
 
-    private static async Task<IFormCollection> ReadFormAsync(HttpRequest req)
+    private static async Task<IFormCollection> ReadFormAsync(HttpCall call)
     {
+        var req = call.Request;
         if (!MediaTypeHeaderValue.TryParse(req.ContentType, out var type)
             || !(type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) || type.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)))
         {
@@ -133,7 +135,7 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Re
         var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await req.Body.ReadAsync(chunk, req.HttpContext.RequestAborted)) > 0)
+        while ((read = await req.Body.ReadAsync(chunk, call.Cancellation)) > 0)
         {
             buffer.Write(chunk, 0, read);
             if (buffer.Length > MaxUploadBytes)
@@ -146,7 +148,7 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Re
         req.Body = buffer;
         try
         {
-            return await req.ReadFormAsync(req.HttpContext.RequestAborted);
+            return await req.ReadFormAsync(call.Cancellation);
         }
         catch (InvalidDataException)
         {

@@ -8,18 +8,17 @@ using ELicence.Storage.StatusLists;
 namespace ELicence.Functions.StatusLists;
 
 /// <summary>The Bitstring Status Lists: served to anyone, kept in step by two queues and a sweep timer.</summary>
-public sealed class StatusListFunctions(HttpApi api, StatusListService statusLists, StatusListOptions options, ICreditCodeExceptions codeExceptions, ILogger<StatusListFunctions> logger)
+public sealed class StatusListFunctions(HttpApi<StatusListFunctions> api, StatusListService statusLists, StatusListOptions options, ICreditCodeExceptions codeExceptions, ILogger<StatusListFunctions> logger)
 {
     [Function("GetStatusList")]
+    [Endpoint(Access.Anyone, Cors = true)]
     public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/status-lists/{purpose}/{list}")] HttpRequest req, string purpose, string list) =>
-        api.RunAnonymousAsync(req, async () => ApiResults.Text(
-            await statusLists.GetPublishedAsync(purpose, list, req.HttpContext.RequestAborted),
-            "application/vc+jwt",
-            new Dictionary<string, string>
-            {
-                ["Cache-Control"] = string.Create(CultureInfo.InvariantCulture, $"public, max-age={(int)options.TimeToLive.TotalSeconds}"),
-                ["Access-Control-Allow-Origin"] = "*",
-            }));
+        api.RunAsync(req, async call =>
+        {
+            var published = await statusLists.GetPublishedAsync(purpose, list, call.Cancellation);
+            call.CacheFor(options.TimeToLive);
+            return ApiResults.Text(published, "application/vc+jwt");
+        });
 
     [Function("SyncStatusList")]
     public Task Sync([QueueTrigger(StorageNames.StatusSyncQueue)] string message, CancellationToken cancellationToken) =>
