@@ -62,7 +62,7 @@ public sealed class KeyFunctions(HttpApi<KeyFunctions> api, IKeyRingProvider key
 
     /// <summary>Every five minutes: announce, promote or remove keys as <c>Keys:RotateEvery</c> and the announce period say.</summary>
     [Function("RotateSigningKeys")]
-    public Task RotateOnSchedule([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task RotateOnSchedule([TimerTrigger("%Timers_RotateSigningKeys%")] TimerInfo timer, CancellationToken cancellationToken) =>
         administration.RunScheduleAsync(cancellationToken);
 
     [Function("ReissueCredentials")]

@@ -88,7 +88,7 @@ public sealed class LogFunctions(HttpApi<LogFunctions> api, LogReader log, Recei
 
     /// <summary>Every two seconds: sequence what producers left pending (a run that finds the lease taken does nothing).</summary>
     [Function("SequenceLog")]
-    public Task Sequence([TimerTrigger("*/2 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) => sequencing.RunAsync(cancellationToken);
+    public Task Sequence([TimerTrigger("%Timers_SequenceLog%")] TimerInfo timer, CancellationToken cancellationToken) => sequencing.RunAsync(cancellationToken);
 
     /// <summary>A nudge to sequence now; the message's content does not matter.</summary>
     [Function("SequenceLogNow")]

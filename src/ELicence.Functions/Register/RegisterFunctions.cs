@@ -66,11 +66,11 @@ public sealed class RegisterFunctions(HttpApi<RegisterFunctions> api, RegisterSe
 
     /// <summary>Every hour on the hour: the feed's entries since the previous delta.</summary>
     [Function("PublishRegisterDelta")]
-    public Task PublishDelta([TimerTrigger("0 0 * * * *")] TimerInfo timer, CancellationToken cancellationToken) => files.PublishDeltaAsync(cancellationToken);
+    public Task PublishDelta([TimerTrigger("%Timers_PublishRegisterDelta%")] TimerInfo timer, CancellationToken cancellationToken) => files.PublishDeltaAsync(cancellationToken);
 
     /// <summary>Daily at 00:30 China time (16:30 UTC): the whole public register, then the feed trimmed to its retention window.</summary>
     [Function("PublishRegisterSnapshot")]
-    public Task PublishSnapshot([TimerTrigger("0 30 16 * * *")] TimerInfo timer, CancellationToken cancellationToken) => files.PublishSnapshotAsync(cancellationToken);
+    public Task PublishSnapshot([TimerTrigger("%Timers_PublishRegisterSnapshot%")] TimerInfo timer, CancellationToken cancellationToken) => files.PublishSnapshotAsync(cancellationToken);
 
     public static string FileUrl(string name) => "/api/v1/register/files/" + name;
 

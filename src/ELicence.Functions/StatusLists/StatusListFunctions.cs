@@ -30,7 +30,7 @@ public sealed class StatusListFunctions(HttpApi<StatusListFunctions> api, Status
 
     /// <summary>Every minute: repairs a sync or publish that a crash interrupted.</summary>
     [Function("SweepStatusLists")]
-    public Task Sweep([TimerTrigger("0 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task Sweep([TimerTrigger("%Timers_SweepStatusLists%")] TimerInfo timer, CancellationToken cancellationToken) =>
         statusLists.SweepAsync(cancellationToken);
 
     private FormatException Malformed(string queue, string message) => MalformedMessages.Reject(logger, queue, message);

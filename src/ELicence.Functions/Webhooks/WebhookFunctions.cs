@@ -83,7 +83,7 @@ public sealed class WebhookFunctions(HttpApi<WebhookFunctions> api, WebhookSubsc
 
     /// <summary>Every minute: queues the deliveries whose next attempt is due (retries, and any a crash left behind).</summary>
     [Function("SweepWebhookDeliveries")]
-    public Task Sweep([TimerTrigger("0 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) => deliverer.SweepAsync(cancellationToken);
+    public Task Sweep([TimerTrigger("%Timers_SweepWebhookDeliveries%")] TimerInfo timer, CancellationToken cancellationToken) => deliverer.SweepAsync(cancellationToken);
 
     private static WebhookView View(WebhookSubscription s) => new(
         s.Id, s.Url, s.Events, s.CodeCount, s.Disabled ? "disabled" : "active", s.CreatedAt, s.FailingSince, s.DisabledAt, s.DisabledReason);
