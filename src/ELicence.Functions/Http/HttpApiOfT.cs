@@ -54,8 +54,15 @@ public static class HttpEndpoints
     public static void Validate(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
+        Validate(assembly.GetExportedTypes());
+    }
+
+    /// <summary>As <see cref="Validate(Assembly)"/>, for these classes.</summary>
+    public static void Validate(IEnumerable<Type> types)
+    {
+        ArgumentNullException.ThrowIfNull(types);
         var faults = new List<string>();
-        foreach (var type in assembly.GetExportedTypes())
+        foreach (var type in types)
         {
             var methods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly);
             foreach (var method in methods)
