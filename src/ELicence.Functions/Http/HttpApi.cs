@@ -30,7 +30,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         HttpRequest request,
         EndpointAttribute endpoint,
         Func<HttpCall, Task<IActionResult>> action,
-        Func<ProblemException, int, IActionResult>? errorPage = null,
+        Func<ProblemException, int, Task<IActionResult>>? errorPage = null,
         RatePolicy? rate = null)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -118,7 +118,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
     private static ProblemException TooLarge(int maxBodyBytes) =>
         new(ProblemType.PayloadTooLarge, $"The body may be at most {maxBodyBytes} bytes.", extensions: new Dictionary<string, object?> { ["limit"] = maxBodyBytes });
 
-    private async Task<IActionResult> GuardAsync(HttpRequest request, Func<Task<IActionResult>> action, Func<ProblemException, int, IActionResult>? errorPage = null)
+    private async Task<IActionResult> GuardAsync(HttpRequest request, Func<Task<IActionResult>> action, Func<ProblemException, int, Task<IActionResult>>? errorPage = null)
     {
         using var roundTrips = StorageRoundTrips.Begin();
         var result = await AnswerAsync(request, action, errorPage);
@@ -130,7 +130,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         return result;
     }
 
-    private async Task<IActionResult> AnswerAsync(HttpRequest request, Func<Task<IActionResult>> action, Func<ProblemException, int, IActionResult>? errorPage)
+    private async Task<IActionResult> AnswerAsync(HttpRequest request, Func<Task<IActionResult>> action, Func<ProblemException, int, Task<IActionResult>>? errorPage)
     {
         try
         {
@@ -138,7 +138,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         }
         catch (ProblemException problem)
         {
-            return errorPage is null ? ApiResults.Problem(problem, request) : ErrorPage(problem, errorPage);
+            return errorPage is null ? ApiResults.Problem(problem, request) : await ErrorPage(problem, errorPage);
         }
         catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
         {
@@ -148,12 +148,12 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         {
             logger.LogError(e, "Unhandled error in {Method} {Path}", request.Method, request.Path);
             var problem = new ProblemException(ProblemType.Internal, "An unexpected error occurred; nothing was changed unless the response says so. Try again.");
-            return errorPage is null ? ApiResults.Problem(problem, request) : ErrorPage(problem, errorPage);
+            return errorPage is null ? ApiResults.Problem(problem, request) : await ErrorPage(problem, errorPage);
         }
     }
 
     // The rate limiter has already put Retry-After and the RateLimit fields on the response; the page keeps them.
-    private static IActionResult ErrorPage(ProblemException problem, Func<ProblemException, int, IActionResult> errorPage) =>
+    private static Task<IActionResult> ErrorPage(ProblemException problem, Func<ProblemException, int, Task<IActionResult>> errorPage) =>
         errorPage(problem, ProblemStatus.Of(problem.Type));
 }
 

@@ -23,7 +23,7 @@ public sealed class HttpApi<TFunctions>(HttpApi guard)
     public Task<IActionResult> RunPageAsync(
         HttpRequest request,
         Func<HttpCall, Task<IActionResult>> action,
-        Func<ProblemException, int, IActionResult> errorPage,
+        Func<ProblemException, int, Task<IActionResult>> errorPage,
         RatePolicy? rate = null,
         [CallerMemberName] string function = "") =>
         guard.RunAsync(request, Endpoint(function), action, errorPage, rate);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Storage;

@@ -1,5 +1,4 @@
 using ELicence.Functions.Composition;
-using System.Globalization;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.StatusLists;
 using ELicence.Storage;
