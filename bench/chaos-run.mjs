@@ -115,6 +115,7 @@ const storage = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;Acco
 // Processes: Azurite (data on disk in the temporary folder) and the host.
 
 const azuriteData = join(work, 'azurite');
+const chaos = { kills: 0, outages: 0, restartSeconds: [], outageSeconds: [], azuriteRetries: 0 };
 let azurite = null;
 let azuriteUp = false;
 let outageUntil = 0; // while storage is down and a few seconds after: a 503 is the expected answer
@@ -147,12 +148,32 @@ async function until(what, condition, ms) {
 }
 
 async function azuriteStart() {
-  startAzurite();
-  const process_ = azurite;
-  await until('Azurite listening', async () => {
-    if (process_.exitCode !== null) throw new Error(`Azurite exited with ${process_.exitCode} at start (a port taken meanwhile?); see ${join(work, 'azurite.log')}`);
-    return (await listening(blobPort)) && (await listening(queuePort)) && (await listening(tablePort));
-  }, 180_000);
+  // Now and then a restarted Azurite prints nothing and never listens: it is killed and started again (at most 3 times).
+  for (let attempt = 1; ; attempt++) {
+    startAzurite();
+    const process_ = azurite;
+    let spawnError = null;
+    process_.once('error', e => { spawnError = e; });
+    try {
+      await until('Azurite listening', async () => {
+        if (spawnError) throw new Error(`Azurite could not be started: ${spawnError.message}`);
+        if (process_.exitCode !== null) throw new Error(`Azurite exited with ${process_.exitCode} at start (a port taken meanwhile?); see ${join(work, 'azurite.log')}`);
+        // Raced against a second: a connection attempt must never hold up the wait.
+        const up = port => Promise.race([listening(port), sleep(1000).then(() => false)]);
+        return (await up(blobPort)) && (await up(queuePort)) && (await up(tablePort));
+      }, 45_000);
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      log(`Azurite (pid ${process_.pid}) not listening: ${e.message}; starting it again`);
+      chaos.azuriteRetries++;
+      if (process_.exitCode === null) {
+        const exited = new Promise(r => process_.once('exit', r));
+        process_.kill('SIGKILL');
+        await exited;
+      }
+    }
+  }
   azuriteUp = true;
 }
 
@@ -160,7 +181,7 @@ async function azuriteStop() {
   azuriteUp = false;
   outageUntil = Infinity;
   const exited = new Promise(r => azurite.once('exit', r));
-  azurite.kill('SIGTERM'); // a graceful stop: Azurite saves its metadata, as a real outage keeps acknowledged writes
+  azurite.kill('SIGINT'); // a graceful stop (Azurite's Ctrl+C): it saves its metadata, as a real outage keeps acknowledged writes
   await Promise.race([exited, sleep(10_000).then(() => azurite.kill('SIGKILL'))]);
   await exited;
 }
@@ -443,7 +464,7 @@ async function worker(stopAt) {
 // ---------------------------------------------------------------------------------------------------------------
 // The chaos: kills and outages at random moments, one at a time, spread over the load.
 
-const chaos = { kills: 0, outages: 0, restartSeconds: [], outageSeconds: [] };
+
 
 async function chaosSchedule(stopAt) {
   // A few licences first, so that the load has something to verify and change from the first kill on.
@@ -805,7 +826,7 @@ const ok = results.every(r => r.ok);
 const line = (a, b) => console.log(`${a.padEnd(78)} ${b}`);
 console.log('\nchaos run' + ` (seed ${seed}, ${(durationMs / 1000)} s load, ${workerCount} clients)`);
 line('host kills survived (SIGKILL + restart)', `${chaos.kills} of ${killCount}` + (chaos.restartSeconds.length ? `, restart ${Math.min(...chaos.restartSeconds).toFixed(1)}–${Math.max(...chaos.restartSeconds).toFixed(1)} s` : ''));
-line('storage outages survived (Azurite stopped 5–15 s)', `${chaos.outages} of ${outageCount}`);
+line('storage outages survived (Azurite stopped 5–15 s)', `${chaos.outages} of ${outageCount}` + (chaos.azuriteRetries ? ` (Azurite started again after a silent start: ${chaos.azuriteRetries})` : ''));
 line('requests', String(stats.requests));
 line('answers by status', [...stats.byStatus].sort().map(([k, v]) => `${k}: ${v}`).join(', '));
 line('answers while storage was down', [...stats.outageAnswers].sort().map(([k, v]) => `${k}: ${v}`).join(', ') || '-');
