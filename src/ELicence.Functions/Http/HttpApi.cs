@@ -150,7 +150,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
             logger.LogWarning(e, "Storage unavailable in {Method} {Path}", request.Method, request.Path);
             request.HttpContext.Response.Headers.RetryAfter = StorageFailures.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             var problem = new ProblemException(ProblemType.Unavailable, $"Storage cannot be reached right now; retry in {StorageFailures.RetryAfterSeconds} seconds.");
-            return errorPage is null ? ApiResults.Problem(problem, request) : ErrorPage(problem, errorPage);
+            return errorPage is null ? ApiResults.Problem(problem, request) : await ErrorPage(problem, errorPage);
         }
         catch (Exception e)
         {
