@@ -74,6 +74,11 @@ public sealed class StorageClients
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         var tableOptions = new TableClientOptions();
         var blobOptions = new BlobClientOptions();
+        foreach (var clientOptions in new ClientOptions[] { queueOptions, tableOptions, blobOptions })
+        {
+            BoundRetries(clientOptions.Retry);
+        }
+
         // Per retry: each attempt is a round trip.
         var roundTrips = new StorageRoundTrips();
         queueOptions.AddPolicy(roundTrips, HttpPipelinePosition.PerRetry);
@@ -96,6 +101,21 @@ public sealed class StorageClients
         {
             throw new InvalidOperationException("Storage is not configured: set AzureWebJobsStorage to a connection string, or AzureWebJobsStorage__blobServiceUri, __queueServiceUri and __tableServiceUri.");
         }
+    }
+
+    /// <summary>
+    /// The SDK's defaults (100 s per try, delays up to a minute) let a request hang for minutes while storage is down; these
+    /// bound one storage call to about 4 × 10 s when storage hangs and to about 2 s when it refuses connections, so a request
+    /// is answered (503, see <see cref="StorageFailures"/>) well within a client's patience.
+    /// </summary>
+    public static void BoundRetries(RetryOptions retry)
+    {
+        ArgumentNullException.ThrowIfNull(retry);
+        retry.Mode = RetryMode.Exponential;
+        retry.MaxRetries = 3;
+        retry.Delay = TimeSpan.FromMilliseconds(200);
+        retry.MaxDelay = TimeSpan.FromSeconds(2);
+        retry.NetworkTimeout = TimeSpan.FromSeconds(10);
     }
 
     public TableServiceClient Tables { get; }

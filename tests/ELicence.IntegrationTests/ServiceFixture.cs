@@ -72,6 +72,16 @@ public class ServiceFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Stops this fixture's Azurite (an outage; its in-memory data is gone with it): the host keeps running.</summary>
+    protected async Task StopStorageAsync()
+    {
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+            _azurite = null;
+        }
+    }
+
     /// <summary>The host's settings as command-line arguments; a derived fixture may add its own.</summary>
     protected virtual IEnumerable<string> Settings =>
     [

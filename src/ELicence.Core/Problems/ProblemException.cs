@@ -32,11 +32,12 @@ public sealed record ProblemType(string Slug, string Title)
     public static readonly ProblemType Gone = new("gone", "What the request asks for is no longer kept.");
     public static readonly ProblemType HeadersTooLarge = new("headers-too-large", "The request headers are too large.");
     public static readonly ProblemType Internal = new("internal", "An unexpected error occurred.");
+    public static readonly ProblemType Unavailable = new("unavailable", "The service cannot reach its storage right now; nothing was changed unless the response says so. Retry later.");
 
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         Validation, MalformedJson, BadRequest, Unauthenticated, Forbidden, NotFound, LicenceNotFound, MethodNotAllowed, NotAcceptable, Conflict, InvalidTransition,
-        LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, Gone, HeadersTooLarge, Internal,
+        LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, Gone, HeadersTooLarge, Internal, Unavailable,
     ];
 }
 

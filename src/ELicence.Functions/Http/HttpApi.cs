@@ -159,6 +159,14 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         {
             return new StatusCodeResult(499);
         }
+        catch (Exception e) when (StorageFailures.IsUnavailable(e))
+        {
+            // Storage down or unreachable is no fault of this request or of the code: a warning, and an answer that says when to retry.
+            logger.LogWarning(e, "Storage unavailable in {Method} {Path}", request.Method, request.Path);
+            request.HttpContext.Response.Headers.RetryAfter = StorageFailures.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            var problem = new ProblemException(ProblemType.Unavailable, $"Storage cannot be reached right now; retry in {StorageFailures.RetryAfterSeconds} seconds.");
+            return errorPage is null ? ApiResults.Problem(problem, request) : await ErrorPage(problem, errorPage);
+        }
         catch (Exception e)
         {
             logger.LogError(e, "Unhandled error in {Method} {Path}", request.Method, request.Path);

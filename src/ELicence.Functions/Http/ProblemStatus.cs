@@ -27,6 +27,7 @@ public static class ProblemStatus
         [ProblemType.Gone] = StatusCodes.Status410Gone,
         [ProblemType.HeadersTooLarge] = StatusCodes.Status431RequestHeaderFieldsTooLarge,
         [ProblemType.Internal] = StatusCodes.Status500InternalServerError,
+        [ProblemType.Unavailable] = StatusCodes.Status503ServiceUnavailable,
     }.ToFrozenDictionary();
 
     /// <summary>The status of <paramref name="type"/>; a type added to the core without a status here is a bug, caught by a test.</summary>
@@ -44,6 +45,7 @@ public static class ProblemStatus
         StatusCodes.Status429TooManyRequests => ProblemType.RateLimited,
         StatusCodes.Status431RequestHeaderFieldsTooLarge => ProblemType.HeadersTooLarge,
         StatusCodes.Status500InternalServerError => ProblemType.Internal,
+        StatusCodes.Status503ServiceUnavailable => ProblemType.Unavailable,
         _ => null,
     };
 }
