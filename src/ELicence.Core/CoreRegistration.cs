@@ -49,6 +49,8 @@ public static class CoreRegistration
         services.AddSingleton<LicenceChangeCommitter>();
         services.AddSingleton<LicenceEventDispatcher>();
         services.AddSingleton<RegistrarActions>();
+        services.AddValidatedOptions<Proposals.FourEyesOptions>(configuration, Proposals.FourEyesOptions.Section);
+        services.AddSingleton<Proposals.ProposalService>();
         services.AddSingleton<SimplifiedDeregistration>();
         services.AddSingleton<OperatingTermTimer>();
         services.AddSingleton<StatusListService>();

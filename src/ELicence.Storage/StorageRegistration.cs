@@ -102,6 +102,7 @@ public static class StorageRegistration
         services.AddSingleton<IStorageProbe, StorageProbe>();
         services.AddSingleton<QueueGauges>();
         services.AddSingleton<IReissueStore, ReissueStore>();
+        services.AddSingleton<Core.Proposals.IProposalStore, Proposals.ProposalStore>();
         services.AddSingleton<IReissueQueue, ReissueQueue>();
         services.AddSingleton<IPresentationUseStore, PresentationUseStore>();
         services.AddSingleton<IPresentationKeyStore, HolderKeyBlobStore>();

@@ -323,7 +323,8 @@ public class LifecycleTests(LifecycleFixture service)
     [InlineData("amendments", "{\"entityType\":\"individual-business\",\"reason\":\"x\"}", "entityType")]
     [InlineData("suspension", "{\"reason\":\"x\"}", "reasonCode")]
     [InlineData("suspension", "{\"reasonCode\":\"tax\",\"reason\":\"x\"}", "reasonCode")]
-    [InlineData("revocation", "{\"reason\":\"x\",\"effectiveOn\":\"2099-01-01\"}", "effectiveOn")]
+    [InlineData("revocation-proposals", "{\"reason\":\"x\",\"effectiveOn\":\"2099-01-01\"}", "effectiveOn")]
+    [InlineData("revocation-proposals", "{\"effectiveOn\":\"2026-01-01\"}", "reason")]
     [InlineData("permits", "{\"permitType\":\"x\",\"number\":\"1\",\"issuingDepartment\":\"y\",\"validFrom\":\"2026-01-01\"}", "reformMode")]
     public async Task Bad_lifecycle_requests_name_the_field_and_change_nothing(string action, string body, string field)
     {

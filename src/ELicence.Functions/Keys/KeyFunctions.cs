@@ -9,7 +9,7 @@ namespace ELicence.Functions.Keys;
 /// The public keys of the service (RFC 7517 JWK Set), for anyone to verify credentials and receipts; and the key life cycle
 /// for the registrar: rotate now, withdraw a compromised key, follow the re-issue. A timer rotates on schedule.
 /// </summary>
-public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys, KeyAdministration administration, KeyRotationOptions options, ICreditCodeExceptions codeExceptions, ILogger<KeyFunctions> logger)
+public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys, KeyAdministration administration, Core.Proposals.ProposalService proposals, KeyRotationOptions options, ICreditCodeExceptions codeExceptions, ILogger<KeyFunctions> logger)
 {
     private static readonly Dictionary<string, string> NoStore = new() { ["Cache-Control"] = "no-store" };
 
@@ -42,13 +42,13 @@ public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys, KeyAdminist
             return ApiResults.Json(rotation, rotation.Started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK, NoStore);
         });
 
-    /// <summary>Withdraws a key as compromised and starts re-issuing every current credential it signed.</summary>
+    /// <summary>Withdraws a key as compromised and starts re-issuing every current credential it signed; where four-eyes is on, a 409 pointing to <c>…/compromise-proposals</c>.</summary>
     [Function("CompromiseSigningKey")]
     public Task<IActionResult> Compromise([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/keys/{kid}/compromise")] HttpRequest req, string kid) =>
         api.RunAsync(req, Access.KeyAdministration, async _ =>
         {
             var body = await HttpApi.ReadJsonAsync<ReasonRequest>(req);
-            var progress = await administration.CompromiseAsync(kid, body, req.HttpContext.RequestAborted);
+            var progress = await proposals.CompromiseDirectlyAsync(kid, body, req.HttpContext.RequestAborted);
             return ApiResults.Json(progress, StatusCodes.Status202Accepted, new Dictionary<string, string>
             {
                 ["Location"] = $"/api/v1/keys/{Uri.EscapeDataString(kid)}/reissue",

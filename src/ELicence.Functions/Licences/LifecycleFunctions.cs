@@ -1,4 +1,5 @@
 using ELicence.Core.Documents;
+using ELicence.Core.Proposals;
 using ELicence.Core.Signatures;
 
 namespace ELicence.Functions.Licences;
@@ -7,7 +8,7 @@ namespace ELicence.Functions.Licences;
 /// Registrar actions on a licence. Each answers the licence exactly as that action committed it, with that commit's ETag;
 /// an If-Match header makes the action conditional (412 when the licence changed since), and a concurrent change is refused with 409.
 /// </summary>
-public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, SimplifiedDeregistration deregistration, LicenceQueries queries, LicenceDocuments documents, LicenceSigning signing)
+public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, ProposalService proposals, SimplifiedDeregistration deregistration, LicenceQueries queries, LicenceDocuments documents, LicenceSigning signing)
 {
     [Function("AmendLicence")]
     public Task<IActionResult> Amend([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/amendments")] HttpRequest req, string code) =>
@@ -24,10 +25,11 @@ public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, Si
         api.RunAsync(req, Access.Registrar, async caller =>
             LicenceView.Result(await actions.ReinstateAsync(caller, code, await HttpApi.ReadJsonAsync<ReasonRequest>(req), IfMatch(req), req.HttpContext.RequestAborted)));
 
+    /// <summary>At once only where four-eyes is off (<c>FourEyes:Enabled</c>); otherwise a 409 pointing to <c>…/revocation-proposals</c>.</summary>
     [Function("RevokeLicence")]
     public Task<IActionResult> Revoke([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/revocation")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.Registrar, async caller =>
-            LicenceView.Result(await actions.RevokeAsync(caller, code, await HttpApi.ReadJsonAsync<RevocationRequest>(req), IfMatch(req), req.HttpContext.RequestAborted)));
+            LicenceView.Result(await proposals.RevokeDirectlyAsync(caller, code, await HttpApi.ReadJsonAsync<RevocationRequest>(req), IfMatch(req), req.HttpContext.RequestAborted)));
 
     [Function("AttachPermit")]
     public Task<IActionResult> AttachPermit([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/permits")] HttpRequest req, string code) =>
