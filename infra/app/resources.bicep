@@ -171,6 +171,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identity.properties.clientId};Authorization=AAD' }
         { name: 'Deregistration__NoticeDays', value: '20' }
+        // The annual-report listing timer's schedule (its trigger reads %AnnualReportListingSchedule%): 1 July 00:00 China time.
+        { name: 'AnnualReportListingSchedule', value: '0 0 16 30 6 *' }
         { name: 'Issuer__Id', value: empty(issuerId) ? 'https://${functionAppName}.azurewebsites.net' : issuerId }
         { name: 'Signing__KeyVaultUri', value: vault.properties.vaultUri }
         { name: 'Signing__KeyRingSecretName', value: 'elicence-key-ring' }

@@ -129,7 +129,7 @@ public sealed class QueueTriggerPump(FunctionCatalog catalog, StorageClients sto
 }
 
 /// <summary>Runs the timer-triggered functions on their NCRONTAB schedules (six fields, seconds first, UTC).</summary>
-public sealed class TimerTriggerPump(FunctionCatalog catalog, IServiceProvider services, TimeProvider time, ILogger<TimerTriggerPump> logger) : BackgroundService
+public sealed class TimerTriggerPump(FunctionCatalog catalog, IServiceProvider services, TimeProvider time, IConfiguration configuration, ILogger<TimerTriggerPump> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(catalog.Functions
@@ -138,7 +138,7 @@ public sealed class TimerTriggerPump(FunctionCatalog catalog, IServiceProvider s
 
     private async Task RunAsync(FunctionDescriptor function, TimerFunctionTrigger trigger, CancellationToken stoppingToken)
     {
-        var schedule = CronExpression.Parse(trigger.Schedule, CronFormat.IncludeSeconds);
+        var schedule = CronExpression.Parse(Resolve(trigger.Schedule), CronFormat.IncludeSeconds);
         DateTime? last = null;
         if (trigger.RunOnStartup)
         {
@@ -167,6 +167,12 @@ public sealed class TimerTriggerPump(FunctionCatalog catalog, IServiceProvider s
             last = next;
         }
     }
+
+    /// <summary>A schedule named as <c>%Setting%</c> is read from that setting, as the Functions host resolves it.</summary>
+    private string Resolve(string schedule) =>
+        schedule is ['%', .., '%'] && schedule.Length > 2
+            ? configuration[schedule[1..^1]] is { Length: > 0 } value ? value : throw new InvalidOperationException($"The timer schedule {schedule} names a setting that is not set.")
+            : schedule;
 
     private async Task FireAsync(FunctionDescriptor function, DateTime? last, CancellationToken stoppingToken)
     {

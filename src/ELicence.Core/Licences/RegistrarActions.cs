@@ -10,7 +10,7 @@ namespace ELicence.Core.Licences;
 /// What the registrar does to a licence: amend (a new version), suspend, reinstate, revoke, attach a permit. Each is one
 /// commit through <see cref="LicenceChangeCommitter"/> and answers the licence exactly as it committed it.
 /// </summary>
-public sealed class RegistrarActions(LicenceChangeCommitter committer, ISequenceAllocator sequence, ILicenceStore licences)
+public sealed class RegistrarActions(LicenceChangeCommitter committer, ISequenceAllocator sequence, ILicenceStore licences, IReinstatementCheck? reinstatement = null)
 {
     public async Task<Licence> AmendAsync(Caller registrar, string code, AmendmentRequest request, string? ifMatch, CancellationToken cancellationToken)
     {
@@ -65,6 +65,11 @@ public sealed class RegistrarActions(LicenceChangeCommitter committer, ISequence
         ArgumentNullException.ThrowIfNull(request);
         var licence = await committer.LoadAsync(code, ifMatch, LicenceAction.Reinstate, cancellationToken);
         var reason = RequestText.Reason(request.Reason);
+        if (reinstatement is not null)
+        {
+            await reinstatement.EnsureMayReinstateAsync(licence, cancellationToken);
+        }
+
         var updated = licence with { Status = LicenceStatus.Active, StatusDetail = StatusDetail.ActiveSince(committer.Time.GetUtcNow()) };
         return await committer.CommitAsync(new PlannedChange(Actor.Of(registrar), licence, updated, "reinstated", reason), cancellationToken);
     }

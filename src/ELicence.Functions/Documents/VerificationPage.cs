@@ -54,6 +54,12 @@ public sealed class VerificationPage(DocumentLanguage language, IssuerOptions is
         body.Append(CultureInfo.InvariantCulture, $"<h1>{E(T("营业执照核验", "Business licence check"))}</h1>");
         body.Append(CultureInfo.InvariantCulture, $"<p>{E(LicenceSheet.Fields(licence, language)[1].Value)} · {E(licence.Code.Value)}</p>");
         body.Append(StateBlock(page.Standing));
+        if (page.AnnualReport is { } report)
+        {
+            var filedOn = report.FiledOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            body.Append(CultureInfo.InvariantCulture, $"<p id=\"annual-report\">{E(T($"{report.Year} 年度报告已于 {filedOn} 公示{(report.Late ? "（逾期补报）" : "")}。", $"Annual report for {report.Year} filed on {filedOn}{(report.Late ? " (late)" : "")}."))}</p>");
+        }
+
         if (page.Copy != CopyVerdict.None)
         {
             body.Append(CultureInfo.InvariantCulture, $"<h2>{E(T("打印件", "The printed copy"))}</h2>");
