@@ -33,7 +33,8 @@ public class LifecycleTests(LifecycleFixture service)
         Assert.Equal("阿图什市天山果业有限公司", change.GetProperty("from").GetString());
         Assert.Equal("阿图什市天山果业集团有限公司", change.GetProperty("to").GetString());
         Assert.Equal("股东会决议更名并迁址", history[1].GetProperty("reason").GetString());
-        Assert.Equal("registrar:test", history[1].GetProperty("actorId").GetString());
+        Assert.Equal("key:" + service.RegistrarKey[4..20], history[1].GetProperty("actorId").GetString()); // the key that acted, not the bureau
+        Assert.Equal("api-key", history[1].GetProperty("actorKind").GetString());
     }
 
     [Fact]
