@@ -59,8 +59,8 @@ public interface IAnnualReportStore
 
 /// <summary>
 /// Section <c>AnnualReports</c>: the filing deadline. The listing timer's schedule is the flat setting
-/// <c>AnnualReportListingSchedule</c> (NCRONTAB, UTC; default 0 0 16 30 6 *, 1 July 00:00 China time), which its trigger names as
-/// <c>%AnnualReportListingSchedule%</c>; a run before the deadline has passed lists nothing.
+/// <c>Timers_ListMissingAnnualReports</c> (NCRONTAB, UTC; default 0 0 16 30 6 *, 1 July 00:00 China time), which its trigger names as
+/// <c>%Timers_ListMissingAnnualReports%</c>; a run before the deadline has passed lists nothing.
 /// </summary>
 public sealed class AnnualReportOptions : IValidatableObject
 {

@@ -1,6 +1,7 @@
 using ELicence.Core.Callers;
 using ELicence.Core.Keys;
 using ELicence.Core.CreditCodes;
+using ELicence.Jose;
 
 namespace ELicence.Core.Licences;
 
