@@ -193,6 +193,8 @@ internal sealed class MessageLease(QueueClient queue, QueueMessage message, Time
 /// </summary>
 public sealed class TimerTriggerPump(FunctionCatalog catalog, IServiceProvider services, TimeProvider time, IConfiguration configuration, ILogger<TimerTriggerPump> logger) : BackgroundService
 {
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(catalog.Functions
             .Where(f => f.Trigger is TimerFunctionTrigger)
@@ -227,7 +229,12 @@ public sealed class TimerTriggerPump(FunctionCatalog catalog, IServiceProvider s
 
             try
             {
-                await Task.Delay(next.Value - now, time, stoppingToken);
+                // In steps of at most a day: a timer may wait longer than Task.Delay accepts (a yearly schedule; ~49 days at most).
+                while (time.GetUtcNow().UtcDateTime < next.Value)
+                {
+                    var wait = next.Value - time.GetUtcNow().UtcDateTime;
+                    await Task.Delay(wait < MaxWait ? wait : MaxWait, time, stoppingToken);
+                }
             }
             catch (OperationCanceledException)
             {

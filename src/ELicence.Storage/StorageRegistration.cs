@@ -108,6 +108,8 @@ public static class StorageRegistration
         services.AddSingleton<IStorageProbe, StorageProbe>();
         services.AddSingleton<QueueGauges>();
         services.AddSingleton<IReissueStore, ReissueStore>();
+        services.AddSingleton<Core.Proposals.IProposalStore, Proposals.ProposalStore>();
+        services.AddSingleton<Core.AnnualReports.IAnnualReportStore, AnnualReports.AnnualReportStore>();
         services.AddSingleton<IReissueQueue, ReissueQueue>();
         services.AddSingleton<IPresentationUseStore, PresentationUseStore>();
         services.AddSingleton<IPresentationKeyStore, HolderKeyBlobStore>();

@@ -69,7 +69,7 @@ public class AuthorizationMatrixTests(ServiceFixture service)
         Assert.True(failures.Count == 0, $"{route}:\n" + string.Join("\n", failures));
     }
 
-    private static readonly string[] Callers = ["anonymous", "malformedKey", "wrongSecret", "registrar", "verifier", "otherVerifier", "holder", "otherHolder"];
+    private static readonly string[] Callers = ["anonymous", "malformedKey", "wrongSecret", "registrar", "supervisor", "verifier", "otherVerifier", "holder", "otherHolder"];
 
     private static HashSet<string> CatalogueRoutes()
     {
@@ -136,6 +136,7 @@ public class AuthorizationMatrixTests(ServiceFixture service)
                     ["malformedKey"] = "elk_abcd/efghijklmno_x",
                     ["wrongSecret"] = service.RegistrarKey[..21] + new string('A', 43),
                     ["registrar"] = service.RegistrarKey,
+                    ["supervisor"] = service.SupervisorKey,
                     ["verifier"] = service.VerifierKey,
                     ["otherVerifier"] = service.OtherVerifierKey,
                     ["holder"] = await service.CreateHolderKeyAsync(code),

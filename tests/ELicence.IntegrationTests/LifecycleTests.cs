@@ -33,7 +33,8 @@ public class LifecycleTests(LifecycleFixture service)
         Assert.Equal("阿图什市天山果业有限公司", change.GetProperty("from").GetString());
         Assert.Equal("阿图什市天山果业集团有限公司", change.GetProperty("to").GetString());
         Assert.Equal("股东会决议更名并迁址", history[1].GetProperty("reason").GetString());
-        Assert.Equal("registrar:test", history[1].GetProperty("actorId").GetString());
+        Assert.Equal("key:" + service.RegistrarKey[4..20], history[1].GetProperty("actorId").GetString()); // the key that acted, not the bureau
+        Assert.Equal("api-key", history[1].GetProperty("actorKind").GetString());
     }
 
     [Fact]
@@ -328,7 +329,8 @@ public class LifecycleTests(LifecycleFixture service)
     [InlineData("amendments", "{\"entityType\":\"individual-business\",\"reason\":\"x\"}", "entityType")]
     [InlineData("suspension", "{\"reason\":\"x\"}", "reasonCode")]
     [InlineData("suspension", "{\"reasonCode\":\"tax\",\"reason\":\"x\"}", "reasonCode")]
-    [InlineData("revocation", "{\"reason\":\"x\",\"effectiveOn\":\"2099-01-01\"}", "effectiveOn")]
+    [InlineData("revocation-proposals", "{\"reason\":\"x\",\"effectiveOn\":\"2099-01-01\"}", "effectiveOn")]
+    [InlineData("revocation-proposals", "{\"effectiveOn\":\"2026-01-01\"}", "reason")]
     [InlineData("permits", "{\"permitType\":\"x\",\"number\":\"1\",\"issuingDepartment\":\"y\",\"validFrom\":\"2026-01-01\"}", "reformMode")]
     public async Task Bad_lifecycle_requests_name_the_field_and_change_nothing(string action, string body, string field)
     {

@@ -25,6 +25,9 @@ public class ServiceFixture : IAsyncLifetime
 
     public string RegistrarKey { get; private set; } = "";
 
+    /// <summary>A registrar key with the supervisor role: approves or rejects what the (clerk's) <see cref="RegistrarKey"/> proposed.</summary>
+    public string SupervisorKey { get; private set; } = "";
+
     public string VerifierKey { get; private set; } = "";
 
     public string OtherVerifierKey { get; private set; } = "";
@@ -50,6 +53,7 @@ public class ServiceFixture : IAsyncLifetime
 
         var keys = Services.GetRequiredService<ApiKeyService>();
         RegistrarKey = (await keys.CreateAsync(Role.Registrar, "registrar:test", "Test registrar", null, default)).Key;
+        SupervisorKey = (await keys.CreateRegistrarKeyAsync("registrar:test", "Test supervisor", RegistrarRole.Supervisor, default)).Key;
         var verifiers = Services.GetRequiredService<VerifierService>();
         VerifierId = (await verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest("Bank A", VerifierKind.Bank), null, default)).Id;
         VerifierKey = (await verifiers.IssueKeyAsync(VerifierId, default)).Key;

@@ -30,7 +30,7 @@ public partial class WalkthroughTests(ServiceFixture service)
             var platform = await verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest("Walkthrough tendering platform", VerifierKind.TenderingPlatform), null, default);
             var tenderKey = (await verifiers.IssueKeyAsync(platform.Id, default)).Key;
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, ".local", "dev-keys.env"),
-                $"export ELICENCE_REGISTRAR_KEY={service.RegistrarKey}\nexport ELICENCE_VERIFIER_KEY={service.VerifierKey}\nexport ELICENCE_TENDER_KEY={tenderKey}\n");
+                $"export ELICENCE_REGISTRAR_KEY={service.RegistrarKey}\nexport ELICENCE_SUPERVISOR_KEY={service.SupervisorKey}\nexport ELICENCE_VERIFIER_KEY={service.VerifierKey}\nexport ELICENCE_TENDER_KEY={tenderKey}\n");
             var script = Path.Combine(dir.FullName, "walkthrough.sh");
             await File.WriteAllTextAsync(script, "set -euo pipefail\n" + string.Join("\n", blocks));
 
@@ -47,6 +47,8 @@ public partial class WalkthroughTests(ServiceFixture service)
             Assert.Contains("\"status\":\"issued\"", output, StringComparison.Ordinal);
             Assert.Contains("\"code\":\"superseded\"", output, StringComparison.Ordinal);
             Assert.Contains("urn:elicence:problem:invalid-transition", output, StringComparison.Ordinal);
+            Assert.Contains("urn:elicence:problem:four-eyes-required", output, StringComparison.Ordinal); // the direct revocation points to the proposals
+            Assert.Contains("\"state\":\"approved\"", output, StringComparison.Ordinal); // the supervisor's approval
             Assert.Contains("%PDF-", lines);
             Assert.Contains("<strong>Valid</strong>", lines);
             Assert.Contains(lines, l => l.StartsWith("<strong>Genuine: byte for byte", StringComparison.Ordinal));

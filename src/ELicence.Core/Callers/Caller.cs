@@ -10,11 +10,47 @@ public enum Role
     Verifier,
 }
 
+/// <summary>
+/// What a registrar caller (bureau staff) may decide. Every registrar is a clerk; a supervisor may also approve or reject
+/// what another person proposed (four-eyes: revocation, key compromise).
+/// </summary>
+public enum RegistrarRole
+{
+    Clerk,
+    Supervisor,
+}
+
 /// <summary>An authenticated caller. A holder is bound to exactly one credit code; a verifier is an organisation of a kind.</summary>
 /// <remarks>For a holder, <see cref="Id"/> is the licence's principal (rate limits, idempotency) and <see cref="Name"/> the acting person; <see cref="Grant"/> says what its key may do.</remarks>
+/// <remarks>
+/// <see cref="Id"/> is the principal (the bureau, the organisation, the licence) that rate limits and idempotency keys follow;
+/// <see cref="Actor"/> is who acts within it (the key, or the signed-in person), as the history names them.
+/// </remarks>
 public sealed record Caller(string Id, Role Role, string Name, CreditCode? HolderOf, VerifierKind? VerifierKind = null, HolderGrant? Grant = null)
 {
-    public static Caller Registrar(string id, string name) => new(id, Role.Registrar, name, null);
+    /// <summary>Who acts; unset, the principal itself (callers built without a key or token, as in unit tests).</summary>
+    public Actor? Acting { get; init; }
+
+    /// <summary>A registrar's role; null for holders and verifiers.</summary>
+    public RegistrarRole? RegistrarRole { get; init; }
+
+    public Actor Actor => Acting ?? new Actor(Id, Name, ActorKind.ApiKey);
+
+    public bool IsSupervisor => Role == Role.Registrar && RegistrarRole == Callers.RegistrarRole.Supervisor;
+
+    public static Caller Registrar(string id, string name, RegistrarRole role = Callers.RegistrarRole.Clerk, Actor? actor = null) =>
+        new(id, Role.Registrar, name, null) { RegistrarRole = role, Acting = actor };
+
+    /// <summary>Refuses (403) anyone but a registrar supervisor.</summary>
+    public void EnsureSupervisor(string what)
+    {
+        if (!IsSupervisor)
+        {
+            throw ProblemException.Forbidden(Role == Role.Registrar
+                ? $"Only a registrar with the supervisor role may {what}; this caller is a clerk."
+                : $"Only a registrar with the supervisor role may {what}.");
+        }
+    }
 
     public static Caller Verifier(string id, string name, VerifierKind kind) => new(id, Role.Verifier, name, null, kind);
 

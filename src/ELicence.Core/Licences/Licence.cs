@@ -113,4 +113,8 @@ public sealed record LicenceSummary(
     string RegistrationAuthority,
     LicenceStatus Status,
     StatusDetail StatusDetail,
-    int Version);
+    int Version)
+{
+    /// <summary>The latest annual report on file, where the caller read it (verification does).</summary>
+    public AnnualReportStanding? AnnualReport { get; init; }
+}

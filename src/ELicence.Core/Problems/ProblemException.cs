@@ -31,13 +31,16 @@ public sealed record ProblemType(string Slug, string Title)
     public static readonly ProblemType RateLimited = new("rate-limited", "Too many requests from this client; retry later.");
     public static readonly ProblemType Gone = new("gone", "What the request asks for is no longer kept.");
     public static readonly ProblemType HeadersTooLarge = new("headers-too-large", "The request headers are too large.");
+    public static readonly ProblemType FourEyesRequired = new("four-eyes-required", "This action takes effect only when a second person, a supervisor, approves it.");
+    public static readonly ProblemType ProposalClosed = new("proposal-closed", "The proposal is no longer pending: it was decided or has expired.");
     public static readonly ProblemType Internal = new("internal", "An unexpected error occurred.");
     public static readonly ProblemType Unavailable = new("unavailable", "The service cannot reach its storage right now; nothing was changed unless the response says so. Retry later.");
 
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         Validation, MalformedJson, BadRequest, Unauthenticated, Forbidden, NotFound, LicenceNotFound, MethodNotAllowed, NotAcceptable, Conflict, InvalidTransition,
-        LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, Gone, HeadersTooLarge, Internal, Unavailable,
+        LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, Gone, HeadersTooLarge,
+        FourEyesRequired, ProposalClosed, Internal, Unavailable,
     ];
 }
 

@@ -62,7 +62,7 @@ public sealed class LicenceChecker(
         };
 
         var valid = Conclude(reasons);
-        return new LicenceCheck(target, valid, reasons, found?.Licence.Summarize(moment.Today), PermitsOf(found, moment.Today));
+        return new LicenceCheck(target, valid, reasons, found is null ? null : found.Licence.Summarize(moment.Today) with { AnnualReport = found.AnnualReport }, PermitsOf(found, moment.Today));
     }
 
     /// <summary>The SHA-256 (lower-case hex) a receipt records of a presented credential or code: of its UTF-8 bytes, surrounding whitespace removed.</summary>

@@ -26,6 +26,8 @@ public static class ProblemStatus
         [ProblemType.RateLimited] = StatusCodes.Status429TooManyRequests,
         [ProblemType.Gone] = StatusCodes.Status410Gone,
         [ProblemType.HeadersTooLarge] = StatusCodes.Status431RequestHeaderFieldsTooLarge,
+        [ProblemType.FourEyesRequired] = StatusCodes.Status409Conflict,
+        [ProblemType.ProposalClosed] = StatusCodes.Status409Conflict,
         [ProblemType.Internal] = StatusCodes.Status500InternalServerError,
         [ProblemType.Unavailable] = StatusCodes.Status503ServiceUnavailable,
     }.ToFrozenDictionary();

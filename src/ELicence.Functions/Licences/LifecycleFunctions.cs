@@ -1,4 +1,5 @@
 using ELicence.Core.Documents;
+using ELicence.Core.Proposals;
 using ELicence.Core.Signatures;
 
 namespace ELicence.Functions.Licences;
@@ -7,7 +8,7 @@ namespace ELicence.Functions.Licences;
 /// Registrar actions on a licence. Each answers the licence exactly as that action committed it, with that commit's ETag;
 /// an If-Match header makes the action conditional (412 when the licence changed since), and a concurrent change is refused with 409.
 /// </summary>
-public sealed class LifecycleFunctions(HttpApi<LifecycleFunctions> api, RegistrarActions actions, SimplifiedDeregistration deregistration, LicenceQueries queries, LicenceDocuments documents, LicenceSigning signing)
+public sealed class LifecycleFunctions(HttpApi<LifecycleFunctions> api, RegistrarActions actions, ProposalService proposals, SimplifiedDeregistration deregistration, LicenceQueries queries, LicenceDocuments documents, LicenceSigning signing)
 {
     [Function("AmendLicence")]
     [Endpoint(Access.Registrar)]
@@ -27,11 +28,12 @@ public sealed class LifecycleFunctions(HttpApi<LifecycleFunctions> api, Registra
         api.RunAsync(req, async call =>
             LicenceView.Result(await actions.ReinstateAsync(call.Caller, code, await call.ReadJsonAsync<ReasonRequest>(), IfMatch(req), call.Cancellation)));
 
+    /// <summary>At once only where four-eyes is off (<c>FourEyes:Enabled</c>); otherwise a 409 pointing to <c>…/revocation-proposals</c>.</summary>
     [Function("RevokeLicence")]
     [Endpoint(Access.Registrar)]
     public Task<IActionResult> Revoke([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/revocation")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
-            LicenceView.Result(await actions.RevokeAsync(call.Caller, code, await call.ReadJsonAsync<RevocationRequest>(), IfMatch(req), call.Cancellation)));
+            LicenceView.Result(await proposals.RevokeDirectlyAsync(call.Caller, code, await call.ReadJsonAsync<RevocationRequest>(), IfMatch(req), call.Cancellation)));
 
     [Function("AttachPermit")]
     [Endpoint(Access.Registrar)]
