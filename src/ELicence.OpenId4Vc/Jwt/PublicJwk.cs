@@ -21,7 +21,7 @@ public sealed record PublicJwk(string Kty, string Crv, string X, string? Y)
         : new JsonObject { ["crv"] = Crv, ["kty"] = Kty, ["x"] = X, ["y"] = Y };
 
     /// <summary>The RFC 7638 thumbprint (SHA-256, base64url): two copies bound to one key share it.</summary>
-    public string Thumbprint => Base64UrlText(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ToJson().ToJsonString())));
+    public string Thumbprint => ELicence.Jose.B64Url.Encode(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ToJson().ToJsonString())));
 
     public static bool TryRead(JsonElement jwk, [NotNullWhen(true)] out PublicJwk? key, out string error)
     {
@@ -66,7 +66,7 @@ public sealed record PublicJwk(string Kty, string Crv, string X, string? Y)
 
         if (Kty == "OKP")
         {
-            return Org.BouncyCastle.Math.EC.Rfc8032.Ed25519.Verify(signature, 0, x, 0, signingInput, 0, signingInput.Length);
+            return ELicence.Jose.Ed25519.Verify(x, signingInput, signature);
         }
 
         if (!SignedJwt.TryDecode(Y!, out var y))
@@ -95,5 +95,4 @@ public sealed record PublicJwk(string Kty, string Crv, string X, string? Y)
         }
     }
 
-    private static string Base64UrlText(byte[] bytes) => System.Buffers.Text.Base64Url.EncodeToString(bytes);
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
@@ -54,23 +53,7 @@ public sealed class SignedJwt
 
     public static long? Number(JsonElement o, string name) => o.ValueKind == JsonValueKind.Object && o.TryGetProperty(name, out var e) && e.TryGetInt64(out var n) ? n : null;
 
-    internal static bool TryDecode(string text, out byte[] bytes)
-    {
-        bytes = [];
-        if (text.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
-        {
-            return false;
-        }
-
-        var buffer = new byte[Base64Url.GetMaxDecodedLength(text.Length)];
-        if (!Base64Url.TryDecodeFromChars(text, buffer, out var written))
-        {
-            return false;
-        }
-
-        bytes = buffer[..written];
-        return true;
-    }
+    internal static bool TryDecode(string text, out byte[] bytes) => ELicence.Jose.B64Url.TryDecode(text, out bytes);
 
     private static bool TryObject(string part, out JsonElement value)
     {
