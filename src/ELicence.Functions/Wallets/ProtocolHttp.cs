@@ -8,13 +8,11 @@ namespace ELicence.Functions.Wallets;
 /// <summary>
 /// HTTP for the OpenID4VC protocol endpoints: their bodies (form or snake_case JSON, at most <see cref="MaxBodyBytes"/>)
 /// and their errors as the protocols define them (<c>{"error", "error_description"}</c>, RFC 6750 challenges), never
-/// problem+json. Authentication, rate limits and unexpected failures stay with <see cref="HttpApi"/>.
+/// problem+json. Authentication, rate limits, cache headers and unexpected failures stay with the declared guard (<see cref="HttpApi"/>).
 /// </summary>
 public static class ProtocolHttp
 {
     public const int MaxBodyBytes = 64 * 1024;
-
-    private static readonly Dictionary<string, string> NoStore = new() { ["Cache-Control"] = "no-store" };
 
     /// <summary>Runs a protocol step, answering an <see cref="OAuthException"/> as the protocol's error response.</summary>
     public static async Task<IActionResult> AnswerAsync(Func<Task<IActionResult>> step)
@@ -26,7 +24,7 @@ public static class ProtocolHttp
         }
         catch (OAuthException e)
         {
-            var headers = new Dictionary<string, string>(NoStore);
+            var headers = new Dictionary<string, string>();
             if (e.Status == StatusCodes.Status401Unauthorized)
             {
                 headers["WWW-Authenticate"] = $"Bearer error=\"{e.Error}\"";
@@ -36,16 +34,9 @@ public static class ProtocolHttp
         }
     }
 
+    /// <summary>A protocol message in the protocol's snake_case (the endpoint declares its cache headers).</summary>
     public static BodyResult Json<T>(T value, int status = StatusCodes.Status200OK) =>
-        new(status, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(value, OpenId4VcJson.Options), NoStore);
-
-    /// <summary>Metadata: public, cacheable for a minute, readable from any origin (wallets in browsers).</summary>
-    public static BodyResult Metadata<T>(T value) =>
-        new(StatusCodes.Status200OK, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(value, OpenId4VcJson.Options), new Dictionary<string, string>
-        {
-            ["Cache-Control"] = "public, max-age=60",
-            ["Access-Control-Allow-Origin"] = "*",
-        });
+        new(status, "application/json; charset=utf-8", JsonSerializer.SerializeToUtf8Bytes(value, OpenId4VcJson.Options));
 
     /// <summary>The bearer access token of the Authorization header (RFC 6750 §2.1), or null.</summary>
     public static string? BearerToken(HttpRequest request)
