@@ -64,6 +64,8 @@ public static class CoreRegistration
         services.AddSingleton<VerificationService>();
         services.AddSingleton<Presentations.SdJwtVcIssuer>();
         services.AddSingleton<Presentations.QuickPresentations>();
+        services.AddSingleton<Wallets.WalletCopyIssuer>();
+        services.AddSingleton<Wallets.WalletIssuance>();
         services.AddSingleton<BatchVerificationService>();
         services.AddSingleton<ReceiptQueries>();
         services.AddSingleton<VerifierService>();

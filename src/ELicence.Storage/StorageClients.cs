@@ -22,6 +22,7 @@ public static class StorageNames
     public const string VerifiersTable = "verifiers";
     public const string KeyReissuesTable = "keyreissues";
     public const string PresentationUsesTable = "presentationuses";
+    public const string WalletIssuanceTable = "walletissuance";
     public const string HolderKeysTable = "holderkeys";
     public const string LicenceUsageTable = "licenceusage";
     public const string RegisterIndexTable = "registerindex";
@@ -54,7 +55,7 @@ public static class StorageNames
     public const string LogSequenceQueue = "log-sequence";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable, HolderKeysTable, LicenceUsageTable, RegisterIndexTable, RegisterFeedTable, RegisterFilesTable, WebhooksTable, WebhookCodesTable, LogPendingTable, LogIndexTable, ReceiptJournalTable, ProposalsTable, AnnualReportsTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable, HolderKeysTable, LicenceUsageTable, RegisterIndexTable, RegisterFeedTable, RegisterFilesTable, WebhooksTable, WebhookCodesTable, LogPendingTable, LogIndexTable, ReceiptJournalTable, ProposalsTable, AnnualReportsTable, WalletIssuanceTable];
 
     public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer, HolderKeysContainer, RegisterFilesContainer, LogContainer];
 

@@ -112,6 +112,7 @@ public static class StorageRegistration
         services.AddSingleton<Core.AnnualReports.IAnnualReportStore, AnnualReports.AnnualReportStore>();
         services.AddSingleton<IReissueQueue, ReissueQueue>();
         services.AddSingleton<IPresentationUseStore, PresentationUseStore>();
+        services.AddSingleton<Core.Wallets.IWalletIssuanceStore, Wallets.WalletIssuanceStore>();
         services.AddSingleton<IPresentationKeyStore, HolderKeyBlobStore>();
         services.AddSingleton<RegisterIndexStore>();
         services.AddSingleton<IRegisterIndex>(sp => sp.GetRequiredService<RegisterIndexStore>());

@@ -181,7 +181,7 @@ public class ServiceFixture : IAsyncLifetime
         return body.GetProperty("key").GetString()!;
     }
 
-    private static int[] FreePorts(int count)
+    protected static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(l => l.Start());
