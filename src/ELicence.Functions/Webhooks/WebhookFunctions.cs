@@ -134,7 +134,6 @@ public sealed record WebhookDeliveryView(
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset? LastAttemptAt,
     int? LastStatus,
-    string? LastResponse,
     string? LastError,
     DateTimeOffset? DeliveredAt);
 
