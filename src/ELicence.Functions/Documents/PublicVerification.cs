@@ -66,6 +66,8 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Re
                 {
                     PdfReadFailure.NotAPdf => language == DocumentLanguage.Chinese ? "上传的文件不是 PDF。请上传企业发给您的执照 PDF。" : "The uploaded file is not a PDF. Upload the licence PDF the business sent you.",
                     PdfReadFailure.Unreadable => language == DocumentLanguage.Chinese ? "无法读取该 PDF 文件，它可能已损坏。" : "The PDF cannot be read; it may be damaged.",
+                    PdfReadFailure.Unsupported => language == DocumentLanguage.Chinese ? "该 PDF 以本系统执照 PDF 从不使用的压缩交叉引用格式保存，无法核验。请上传企业收到的原始执照 PDF。" : "This PDF is saved with compressed cross-reference streams, which licence PDFs from this register never use, so it is not checked. Upload the licence PDF exactly as the business received it.",
+                    PdfReadFailure.Oversized => language == DocumentLanguage.Chinese ? "该 PDF 中嵌入的文件远大于任何电子凭证，它不是本系统生成的执照 PDF；未继续读取。" : "The file embedded in this PDF is far larger than any credential, so it is not a licence PDF from this register; it was not read further.",
                     _ => language == DocumentLanguage.Chinese ? "该 PDF 中没有嵌入电子凭证（licence.vc.jwt），无法核验；它不是本系统生成的执照 PDF。" : "This PDF carries no embedded credential (licence.vc.jwt), so it cannot be checked: it is not a licence PDF from this register.",
                 });
                 fromPdf = true;
