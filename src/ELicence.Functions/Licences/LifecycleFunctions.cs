@@ -56,6 +56,12 @@ public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, Si
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
         {
             var events = await queries.GetHistoryAsync(caller, code, req.HttpContext.RequestAborted);
+            if (!caller.MayViewUsage)
+            {
+                // Downloads and signatures are the licence's usage: an agent without view-usage sees the changes only.
+                return ApiResults.Json(new { creditCode = code.Trim().ToUpperInvariant(), events });
+            }
+
             var downloads = await documents.GetDownloadsAsync(caller, code, req.HttpContext.RequestAborted);
             var signatures = await signing.GetSignaturesAsync(caller, code, req.HttpContext.RequestAborted);
             return ApiResults.Json(new { creditCode = code.Trim().ToUpperInvariant(), events, downloads, signatures });

@@ -69,13 +69,14 @@ public sealed class LogFunctions(HttpApi api, LogReader log, ReceiptQueries rece
             return ApiResults.Json(proof, StatusCodes.Status200OK, new Dictionary<string, string> { ["Cache-Control"] = "private, no-store" });
         });
 
-    /// <summary>What the log says about one licence: a holder watching its own licence sees any event it did not expect.</summary>
+    /// <summary>What the log says about one licence: a holder watching its own licence sees any event it did not expect (the registrar, and holder keys that may view usage).</summary>
     [Function("GetLicenceLog")]
     public Task<IActionResult> LicenceLog([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/log")] HttpRequest req, string code) =>
         api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
         {
             var creditCode = log.ParseCode(code);
             caller.EnsureMayReadLicence(creditCode);
+            caller.EnsureMayViewUsage(creditCode); // the receipts among the entries say when the licence was checked
             var page = await log.AboutAsync(creditCode, HttpApi.QueryOnce(req, "after"), req.HttpContext.RequestAborted);
             var next = page.NextAfter is { } after ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/api/v1/licences/{creditCode}/log?after={after}") : null;
             return ApiResults.Json(new { items = page.Items, next }, StatusCodes.Status200OK, new Dictionary<string, string> { ["Cache-Control"] = "private, no-store" });
