@@ -126,6 +126,7 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Re
             throw new ProblemException(ProblemType.UnsupportedMediaType, "Send the form as multipart/form-data or application/x-www-form-urlencoded.");
         }
 
+        HttpApi.EnsureUncompressed(req);
         if (req.ContentLength > MaxUploadBytes)
         {
             throw new ProblemException(ProblemType.PayloadTooLarge, $"The upload may be at most {MaxUploadBytes} bytes.");
@@ -150,9 +151,10 @@ public sealed class PublicVerification(HttpApi api, PublicLicenceCheck check, Re
         {
             return await req.ReadFormAsync(req.HttpContext.RequestAborted);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            throw new ProblemException(ProblemType.BadRequest, "The form is malformed.");
+            // The body is already in memory, so an IOException is the form's: a multipart body cut off before its last boundary.
+            throw new ProblemException(ProblemType.BadRequest, "The form is malformed or cut off.");
         }
     }
 

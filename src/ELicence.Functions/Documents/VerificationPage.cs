@@ -148,6 +148,7 @@ public sealed class VerificationPage(DocumentLanguage language, IssuerOptions is
         var (title, advice) = status switch
         {
             404 => (T("未找到该执照", "No such licence"), T("登记簿中没有这个统一社会信用代码的执照。请核对代码（18 位），或联系出示执照的企业。", "The register has no licence with this unified social credit code. Check the 18-character code, or ask the business that showed you the licence.")),
+            408 => (T("上传超时", "The upload took too long"), T("数据到达过慢，请在网络较好时重新提交。", "The data arrived too slowly; please submit again on a better connection.")),
             413 => (T("文件过大", "File too large"), T($"上传的文件不能超过 {PublicVerification.MaxUploadBytes / 1024 / 1024} MB。执照 PDF 通常小于 500 KB。", $"Uploads may be at most {PublicVerification.MaxUploadBytes / 1024 / 1024} MB; a licence PDF is under 500 KB.")),
             415 => (T("无法读取该请求", "Cannot read this request"), T("请通过本页的表单提交。", "Please submit through the form on this page.")),
             429 => (T("请求过于频繁", "Too many requests"), T("请稍后再试。", "Please wait a moment and try again.")),
