@@ -9,6 +9,7 @@ using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Usage;
 using ELicence.Core.Verifiers;
+using ELicence.Jose;
 
 namespace ELicence.Core.Presentations;
 

@@ -4,6 +4,7 @@ using ELicence.Core.Credentials;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.StatusLists;
+using ELicence.Jose;
 
 namespace ELicence.Core.Presentations;
 
@@ -58,12 +59,12 @@ public static class LicenceSdJwtVc
         var s = subject.CredentialSubject;
         var disclosures = new List<Disclosure>
         {
-            Disclosure.Create(DisclosableFields.LegalRepresentative, Node(s.LegalRepresentative)),
-            Disclosure.Create(DisclosableFields.Domicile, Node(s.Domicile)),
-            Disclosure.Create(DisclosableFields.RegisteredCapital, Node(s.RegisteredCapital)),
-            Disclosure.Create(DisclosableFields.BusinessScope, Node(s.BusinessScope)),
-            Disclosure.Create(DisclosableFields.OperatingTerm, Node(s.OperatingTerm)),
-            Disclosure.Create(DisclosableFields.Permits, Node(licence.Permits.Select(p => new PermitClaim(p.PermitType, p.Number, p.IssuingDepartment, p.ReformMode, p.ValidFrom, p.ValidTo)))),
+            Disclosure.Create(DisclosableFields.LegalRepresentative, Node(s.LegalRepresentative), ElicenceJson.Options),
+            Disclosure.Create(DisclosableFields.Domicile, Node(s.Domicile), ElicenceJson.Options),
+            Disclosure.Create(DisclosableFields.RegisteredCapital, Node(s.RegisteredCapital), ElicenceJson.Options),
+            Disclosure.Create(DisclosableFields.BusinessScope, Node(s.BusinessScope), ElicenceJson.Options),
+            Disclosure.Create(DisclosableFields.OperatingTerm, Node(s.OperatingTerm), ElicenceJson.Options),
+            Disclosure.Create(DisclosableFields.Permits, Node(licence.Permits.Select(p => new PermitClaim(p.PermitType, p.Number, p.IssuingDepartment, p.ReformMode, p.ValidFrom, p.ValidTo))), ElicenceJson.Options),
         };
 
         var payload = new JsonObject
@@ -89,7 +90,7 @@ public static class LicenceSdJwtVc
             payload["exp"] = until.ToUnixTimeSeconds();
         }
 
-        var jwt = CompactJws.Sign(key, JwsType, System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString(ElicenceJson.Options)));
+        var jwt = KeyJws.Sign(key, JwsType, System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString(ElicenceJson.Options)));
         return new IssuedSdJwtVc(jwt, disclosures);
     }
 

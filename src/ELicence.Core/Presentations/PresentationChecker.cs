@@ -6,6 +6,7 @@ using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
 using ELicence.Core.Verification;
+using ELicence.Jose;
 
 namespace ELicence.Core.Presentations;
 

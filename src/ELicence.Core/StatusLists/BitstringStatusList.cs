@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using ELicence.Core.Compression;
 using ELicence.Core.Keys;
+using ELicence.Jose;
 
 namespace ELicence.Core.StatusLists;
 

@@ -68,7 +68,7 @@ public class PdfUploadBombTests
     [Fact]
     public void A_status_list_that_inflates_past_its_length_is_refused()
     {
-        var bomb = "u" + B64Url.Encode(GzipOfZeros(64 * 1024 * 1024));
+        var bomb = "u" + ELicence.Jose.B64Url.Encode(GzipOfZeros(64 * 1024 * 1024));
 
         var error = Assert.Throws<FormatException>(() => BitstringStatusList.Decode(bomb));
 
