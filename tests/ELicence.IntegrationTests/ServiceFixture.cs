@@ -5,6 +5,7 @@ using ELicence.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging;
 
 namespace ELicence.IntegrationTests;
 
@@ -18,6 +19,9 @@ public class ServiceFixture : IAsyncLifetime
     private WebApplication? _app;
 
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>What the host logged (Warning and above, as <see cref="Settings"/> set).</summary>
+    public CapturedLogs Logs { get; } = new();
 
     public StorageClients Storage => Services.GetRequiredService<StorageClients>();
 
@@ -46,7 +50,12 @@ public class ServiceFixture : IAsyncLifetime
         WebhookPort = ports[3];
         _azurite = await AzuriteProcess.StartAsync(ports[0], ports[1], ports[2], location: null, log: null);
         _app = LocalFunctionsHost.Build(
-            ["--AzureWebJobsStorage=" + AzuriteProcess.ConnectionString(ports[0], ports[1], ports[2]), $"--Webhooks:AllowHttpLocalhostPort={WebhookPort}", .. Settings], Configure);
+            ["--AzureWebJobsStorage=" + AzuriteProcess.ConnectionString(ports[0], ports[1], ports[2]), $"--Webhooks:AllowHttpLocalhostPort={WebhookPort}", .. Settings],
+            builder =>
+            {
+                builder.Logging.AddProvider(Logs);
+                Configure(builder);
+            });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address) };
@@ -95,6 +104,8 @@ public class ServiceFixture : IAsyncLifetime
         "--LocalHost:QueueRetryDelay=00:00:00.100",
         "--LocalHost:QueuePollInterval=00:00:00.050",
         "--Logging:LogLevel:Default=Warning",
+        // The guard's entries below Warning (a client's protocol error, a client gone): ClientProtocolErrorTests read them.
+        "--Logging:LogLevel:ELicence.Functions.Http.HttpApi=Debug",
         "--StatusList:PublishDelay=00:00:00.200",
         // Every test calls from 127.0.0.1: limits high enough that only the rate-limit tests meet them.
         "--RateLimits:Anonymous:Burst=1000000",

@@ -81,7 +81,22 @@ public sealed record Caller(string Id, Role Role, string Name, CreditCode? Holde
         }
     }
 
-    /// <summary>The registrar sees every licence; a holder only its own; nobody else any.</summary>
+    /// <summary>
+    /// Whether the caller, once it may read a licence, also sees how the licence was used (who verified, downloaded or
+    /// signed with it): the registrar, the owner, administrators, and agents granted <see cref="HolderScope.ViewUsage"/>.
+    /// </summary>
+    public bool MayViewUsage => Role == Role.Registrar || (Role == Role.Holder && (Grant?.Allows(HolderScope.ViewUsage) ?? true));
+
+    /// <summary>The licence's usage: the registrar, or a holder key of this licence with <see cref="HolderScope.ViewUsage"/>; anyone else 403.</summary>
+    public void EnsureMayViewUsage(CreditCode code)
+    {
+        if (Role != Role.Registrar)
+        {
+            EnsureHolderMay(code, HolderScope.ViewUsage);
+        }
+    }
+
+    /// <summary>The registrar sees every licence; a holder key only its own, and an agent only if it is granted some scope; nobody else any.</summary>
     public void EnsureMayReadLicence(CreditCode code)
     {
         var allowed = Role switch
@@ -96,6 +111,12 @@ public sealed record Caller(string Id, Role Role, string Name, CreditCode? Holde
             throw ProblemException.Forbidden(Role == Role.Holder
                 ? "A holder may only read its own licence."
                 : "Only the registrar and the licence's holder may read a licence; verifiers use /api/v1/verifications.");
+        }
+
+        // An agent acts for the licence within its scopes; a key granted none may do nothing with it, reading included.
+        if (Grant is { Kind: Callers.HolderKind.Agent, Scopes.Count: 0 })
+        {
+            throw ProblemException.Forbidden("This agent key is granted no scope, so it may not read the licence.");
         }
     }
 }

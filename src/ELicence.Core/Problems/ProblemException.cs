@@ -24,6 +24,7 @@ public sealed record ProblemType(string Slug, string Title)
     public static readonly ProblemType Conflict = new("conflict", "The resource was changed by someone else at the same time.");
     public static readonly ProblemType InvalidTransition = new("invalid-transition", "The licence's status does not allow this action.");
     public static readonly ProblemType PreconditionFailed = new("precondition-failed", "The resource has changed since the version named in If-Match.");
+    public static readonly ProblemType RequestTimeout = new("request-timeout", "The request did not arrive in time.");
     public static readonly ProblemType PayloadTooLarge = new("payload-too-large", "The request body is too large.");
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", "The request body has an unsupported content type.");
     public static readonly ProblemType LimitReached = new("limit-reached", "A limit on this resource has been reached.");
@@ -39,7 +40,7 @@ public sealed record ProblemType(string Slug, string Title)
     public static IReadOnlyList<ProblemType> All { get; } =
     [
         Validation, MalformedJson, BadRequest, Unauthenticated, Forbidden, NotFound, LicenceNotFound, MethodNotAllowed, NotAcceptable, Conflict, InvalidTransition,
-        LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, Gone, HeadersTooLarge,
+        LimitReached, PreconditionFailed, RequestTimeout, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, Gone, HeadersTooLarge,
         FourEyesRequired, ProposalClosed, Internal, Unavailable,
     ];
 }

@@ -147,10 +147,11 @@ public sealed class LicenceSigning(LicenceQueries licences, IKeyRingProvider key
         return new IssuedSignature(jws, digestHex, attestation);
     }
 
-    /// <summary>The signatures made with the licence, oldest first, for its holder keys and the registrar (as its history).</summary>
+    /// <summary>The signatures made with the licence, oldest first: its usage, for the registrar and holder keys that may view usage.</summary>
     public async Task<IReadOnlyList<SignatureEntry>> GetSignaturesAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
         var licence = await licences.GetLicenceAsync(caller, code, cancellationToken);
+        caller.EnsureMayViewUsage(licence.Code);
         return await history.ListAsync(licence.Code, cancellationToken);
     }
 }

@@ -70,6 +70,8 @@ public sealed class PublicVerification(HttpApi<PublicVerification> api, PublicLi
                 {
                     PdfReadFailure.NotAPdf => texts["UploadNotPdf"],
                     PdfReadFailure.Unreadable => texts["UploadUnreadable"],
+                    PdfReadFailure.Unsupported => texts["UploadUnsupported"],
+                    PdfReadFailure.Oversized => texts["UploadOversized"],
                     _ => texts["UploadNoCredential"],
                 });
                 fromPdf = true;
@@ -117,6 +119,7 @@ public sealed class PublicVerification(HttpApi<PublicVerification> api, PublicLi
             throw new ProblemException(ProblemType.UnsupportedMediaType, "Send the form as multipart/form-data or application/x-www-form-urlencoded.");
         }
 
+        HttpApi.EnsureUncompressed(req);
         if (req.ContentLength > MaxUploadBytes)
         {
             throw new ProblemException(ProblemType.PayloadTooLarge, $"The upload may be at most {MaxUploadBytes} bytes.");
@@ -141,9 +144,10 @@ public sealed class PublicVerification(HttpApi<PublicVerification> api, PublicLi
         {
             return await req.ReadFormAsync(call.Cancellation);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            throw new ProblemException(ProblemType.BadRequest, "The form is malformed.");
+            // The body is already in memory, so an IOException is the form's: a multipart body cut off before its last boundary.
+            throw new ProblemException(ProblemType.BadRequest, "The form is malformed or cut off.");
         }
     }
 }

@@ -110,6 +110,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
             throw new ProblemException(ProblemType.UnsupportedMediaType, $"Send the body as application/json; got '{request.ContentType ?? "no content type"}'.");
         }
 
+        EnsureUncompressed(request);
         if (request.ContentLength > maxBodyBytes)
         {
             throw TooLarge(maxBodyBytes);
@@ -128,6 +129,21 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         }
 
         return RequestJson.Read<T>(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// Request bodies are taken as sent, never inflated: a compressed body would let a small request expand past every
+    /// limit here (a decompression bomb), so any content coding but identity is refused with 415 (RFC 9110, section 15.5.16).
+    /// </summary>
+    public static void EnsureUncompressed(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var coding = request.Headers.ContentEncoding.ToString().Trim();
+        if (coding.Length > 0 && !coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            request.HttpContext.Response.Headers.AcceptEncoding = "identity";
+            throw new ProblemException(ProblemType.UnsupportedMediaType, $"Send the body without a Content-Encoding; this service does not inflate request bodies (got '{coding}').");
+        }
     }
 
     private static ProblemException TooLarge(int maxBodyBytes) =>
@@ -155,9 +171,16 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         {
             return errorPage is null ? ApiResults.Problem(problem, request) : await ErrorPage(problem, errorPage);
         }
-        catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (ClientFailures.IsClientFailure(e, request, out var client))
         {
-            return new StatusCodeResult(499);
+            if (client is null)
+            {
+                logger.LogDebug("The client went away during {Method} {Path}", request.Method, request.Path);
+                return new StatusCodeResult(499);
+            }
+
+            logger.LogInformation("Client protocol error in {Method} {Path}: {Detail}", request.Method, request.Path, client.Message);
+            return errorPage is null ? ApiResults.Problem(client, request) : await ErrorPage(client, errorPage);
         }
         catch (Exception e) when (StorageFailures.IsUnavailable(e))
         {

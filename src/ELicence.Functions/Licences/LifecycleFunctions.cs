@@ -67,6 +67,12 @@ public sealed class LifecycleFunctions(HttpApi<LifecycleFunctions> api, Registra
         api.RunAsync(req, async call =>
         {
             var events = await queries.GetHistoryAsync(call.Caller, code, call.Cancellation);
+            if (!call.Caller.MayViewUsage)
+            {
+                // Downloads and signatures are the licence's usage: an agent without view-usage sees the changes only.
+                return ApiResults.Json(new LicenceHistoryView(code.Trim().ToUpperInvariant(), events, null, null));
+            }
+
             var downloads = await documents.GetDownloadsAsync(call.Caller, code, call.Cancellation);
             var signatures = await signing.GetSignaturesAsync(call.Caller, code, call.Cancellation);
             return ApiResults.Json(new LicenceHistoryView(code.Trim().ToUpperInvariant(), events, downloads, signatures));
@@ -107,7 +113,7 @@ public sealed record NoticeList(IReadOnlyList<NoticeView> Notices);
 public sealed record ObjectionList(IReadOnlyList<Objection> Objections);
 
 /// <summary>A licence's history: its events, every document download, and every signature made with it.</summary>
-public sealed record LicenceHistoryView(string CreditCode, IReadOnlyList<LicenceEvent> Events, IReadOnlyList<DocumentDownload> Downloads, IReadOnlyList<SignatureEntry> Signatures);
+public sealed record LicenceHistoryView(string CreditCode, IReadOnlyList<LicenceEvent> Events, IReadOnlyList<DocumentDownload>? Downloads, IReadOnlyList<SignatureEntry>? Signatures);
 
 /// <summary>What the person who lodged an objection is told (no contact details echoed).</summary>
 public sealed record LodgedObjection(string CreditCode, string ObjectionId, ObjectionStatus Status, string Message)

@@ -74,7 +74,7 @@ public sealed class LogFunctions(HttpApi<LogFunctions> api, LogReader log, Recei
             return ApiResults.Json(proof);
         });
 
-    /// <summary>What the log says about one licence: a holder watching its own licence sees any event it did not expect.</summary>
+    /// <summary>What the log says about one licence: a holder watching its own licence sees any event it did not expect (the registrar, and holder keys that may view usage).</summary>
     [Function("GetLicenceLog")]
     [Endpoint(Access.RegistrarOrHolder, Cache = CachePolicy.PrivateNoStore)]
     public Task<IActionResult> LicenceLog([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/log")] HttpRequest req, string code) =>
@@ -82,6 +82,7 @@ public sealed class LogFunctions(HttpApi<LogFunctions> api, LogReader log, Recei
         {
             var creditCode = log.ParseCode(code);
             call.Caller.EnsureMayReadLicence(creditCode);
+            call.Caller.EnsureMayViewUsage(creditCode); // the receipts among the entries say when the licence was checked
             var page = await log.AboutAsync(creditCode, call.Query("after"), call.Cancellation);
             var next = page.NextAfter is { } after ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/api/v1/licences/{creditCode}/log?after={after}") : null;
             return ApiResults.Json(new LicenceLogView(page.Items, next));
