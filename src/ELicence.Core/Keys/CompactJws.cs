@@ -73,12 +73,19 @@ public static class CompactJws
         return Sign(key.JwsAlgorithm, key.KeyId, type, payload, key.Sign);
     }
 
+    /// <summary>Signs with the key's certificate chain in the <c>x5c</c> header (RFC 7515 §4.1.6), as HAIP asks of SD-JWT VCs and status lists.</summary>
+    public static string Sign(SigningKey key, string type, ReadOnlySpan<byte> payload, IReadOnlyList<string>? x5c)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return Sign(key.JwsAlgorithm, key.KeyId, type, payload, key.Sign, x5c);
+    }
+
     /// <summary>
     /// Signs <paramref name="payload"/> serialized with the service's JSON options (the bytes of
     /// <see cref="ElicenceJson.SerializeToUtf8{T}"/>), written to a per-thread scratch buffer instead of a new array: every
     /// verification signs a receipt.
     /// </summary>
-    public static string SignJson<T>(SigningKey key, string type, T payload)
+    public static string SignJson<T>(SigningKey key, string type, T payload, IReadOnlyList<string>? x5c = null)
     {
         var scratch = t_scratch ?? new ArrayBufferWriter<byte>(4096);
         t_scratch = null; // a nested call (none today) gets its own
@@ -89,7 +96,7 @@ public static class CompactJws
                 JsonSerializer.Serialize(writer, payload, ElicenceJson.Options);
             }
 
-            return Sign(key, type, scratch.WrittenSpan);
+            return Sign(key, type, scratch.WrittenSpan, x5c);
         }
         finally
         {
@@ -109,9 +116,9 @@ public static class CompactJws
         Sign(SigningKey.EdDsa, keyId, type, payload, input => Ed25519.Sign(seed, input));
 
     /// <summary>Writes the signing input once, as the ASCII bytes that are signed, and the token from it: no intermediate strings.</summary>
-    private static string Sign(string alg, string? keyId, string type, ReadOnlySpan<byte> payload, SignatureFunc sign)
+    private static string Sign(string alg, string? keyId, string type, ReadOnlySpan<byte> payload, SignatureFunc sign, IReadOnlyList<string>? x5c = null)
     {
-        var header = EncodedHeader(alg, keyId, type);
+        var header = EncodedHeader(alg, keyId, type, x5c);
         var length = header.Length + 1 + Base64Url.GetEncodedLength(payload.Length);
         var signingInput = ArrayPool<byte>.Shared.Rent(length);
         try
@@ -134,9 +141,10 @@ public static class CompactJws
     }
 
     /// <summary>The base64url of the header: the same few for all the service signs (its keys, its types), so kept once made.</summary>
-    private static byte[] EncodedHeader(string alg, string? keyId, string type)
+    private static byte[] EncodedHeader(string alg, string? keyId, string type, IReadOnlyList<string>? x5c)
     {
-        if (Headers.TryGetValue((alg, keyId, type), out var encoded))
+        // A key's chain is fixed with the key, so whether it is there completes the cache key.
+        if (Headers.TryGetValue((alg, keyId, type, x5c is not null), out var encoded))
         {
             return encoded;
         }
@@ -152,6 +160,17 @@ public static class CompactJws
             }
 
             writer.WriteString("typ", type);
+            if (x5c is not null)
+            {
+                writer.WriteStartArray("x5c");
+                foreach (var certificate in x5c)
+                {
+                    writer.WriteStringValue(certificate);
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 
@@ -162,11 +181,11 @@ public static class CompactJws
             Headers.Clear(); // keys rotate rarely; this only bounds a process that signs with many (tests)
         }
 
-        Headers[(alg, keyId, type)] = encoded;
+        Headers[(alg, keyId, type, x5c is not null)] = encoded;
         return encoded;
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Alg, string? KeyId, string Type), byte[]> Headers = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Alg, string? KeyId, string Type, bool X5c), byte[]> Headers = new();
 
     private delegate byte[] SignatureFunc(ReadOnlySpan<byte> input);
 
@@ -174,7 +193,14 @@ public static class CompactJws
     public static bool TryParse(string? compact, [NotNullWhen(true)] out ParsedJws? jws, out string error) => TryParse(compact, MaxLength, out jws, out error);
 
     /// <summary><see cref="TryParse(string?, out ParsedJws?, out string)"/> with another length limit (a 500-item batch receipt is larger than a credential).</summary>
-    public static bool TryParse(string? compact, int maxLength, [NotNullWhen(true)] out ParsedJws? jws, out string error)
+    public static bool TryParse(string? compact, int maxLength, [NotNullWhen(true)] out ParsedJws? jws, out string error) =>
+        TryParse(compact, maxLength, allowCertificateChain: false, out jws, out error);
+
+    /// <summary>
+    /// <see cref="TryParse(string?, out ParsedJws?, out string)"/> that also admits an <c>x5c</c> header, as the service's own
+    /// ES256 SD-JWT VCs carry it. The chain is never used to find the key: the <c>kid</c> still names a key of the JWKS.
+    /// </summary>
+    public static bool TryParse(string? compact, int maxLength, bool allowCertificateChain, [NotNullWhen(true)] out ParsedJws? jws, out string error)
     {
         jws = null;
         if (string.IsNullOrEmpty(compact) || compact.Length > maxLength)
@@ -199,7 +225,7 @@ public static class CompactJws
             return false;
         }
 
-        if (!TryReadHeader(headerBytes, out var alg, out var kid, out var typ, out error))
+        if (!TryReadHeader(headerBytes, allowCertificateChain, out var alg, out var kid, out var typ, out error))
         {
             return false;
         }
@@ -224,7 +250,7 @@ public static class CompactJws
     public static IReadOnlyList<string> RefusedHeaderParameters { get; } = ["crit", "b64", "jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "enc", "zip"];
 
     /// <summary>Reads alg, kid and typ from a header that must be one JSON object, each member at most once.</summary>
-    private static bool TryReadHeader(byte[] headerBytes, out string? alg, out string? kid, out string? typ, out string error)
+    private static bool TryReadHeader(byte[] headerBytes, bool allowCertificateChain, out string? alg, out string? kid, out string? typ, out string error)
     {
         alg = kid = typ = null;
         if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
@@ -252,7 +278,7 @@ public static class CompactJws
                     return false;
                 }
 
-                if (RefusedHeaderParameters.Contains(member.Name, StringComparer.Ordinal))
+                if (RefusedHeaderParameters.Contains(member.Name, StringComparer.Ordinal) && !(allowCertificateChain && member.Name == "x5c"))
                 {
                     error = member.Name == "crit"
                         ? "The token has critical header parameters this service does not understand."

@@ -26,6 +26,24 @@ public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys, KeyAdminist
             });
         });
 
+    /// <summary>
+    /// The root certificate of the service's own CA, the trust anchor of every ES256 key's <c>x5c</c>: DER as
+    /// <c>application/pkix-cert</c> (RFC 2585), or PEM with <c>?format=pem</c>. It changes only if the ring is made anew.
+    /// </summary>
+    [Function("GetPkiRoot")]
+    public Task<IActionResult> PkiRoot([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/pki/root.crt")] HttpRequest req) =>
+        api.RunAnonymousAsync(req, async () =>
+        {
+            var pki = (await keys.GetAsync(req.HttpContext.RequestAborted)).Pki ?? throw ProblemException.NotFound("The key ring has no certificate authority yet.");
+            var headers = new Dictionary<string, string> { ["Cache-Control"] = "public, max-age=86400", ["Access-Control-Allow-Origin"] = "*" };
+            return req.Query["format"].ToString() switch
+            {
+                "pem" => ApiResults.Text(pki.Authority.RootPem(), "application/x-pem-file", headers),
+                "" or "der" => new BodyResult(StatusCodes.Status200OK, "application/pkix-cert", pki.Authority.Root.Certificate, headers),
+                _ => throw ProblemException.Invalid("format", "der (the default) or pem."),
+            };
+        });
+
     /// <summary>Every key of the ring with its state and dates; never a private part.</summary>
     [Function("ListSigningKeys")]
     public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys")] HttpRequest req) =>

@@ -21,6 +21,26 @@ public sealed class StatusListFunctions(HttpApi api, StatusListService statusLis
                 ["Access-Control-Allow-Origin"] = "*",
             }));
 
+    /// <summary>
+    /// The IETF Token Status List (draft-ietf-oauth-status-list): the current token, or with <c>?time=</c> (unix seconds) the
+    /// version valid at that instant. A past version never changes, so it is cached for long.
+    /// </summary>
+    [Function("GetTokenStatusList")]
+    public Task<IActionResult> GetToken([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/token-status-lists/{list}")] HttpRequest req, string list) =>
+        api.RunAnonymousAsync(req, async () =>
+        {
+            var time = req.Query.ContainsKey("time") ? req.Query["time"].ToString() : null;
+            var maxAge = time is null ? (int)options.TimeToLive.TotalSeconds : 86400;
+            return ApiResults.Text(
+                await statusLists.GetTokenListAsync(list, time, req.HttpContext.RequestAborted),
+                TokenStatusLists.MediaType,
+                new Dictionary<string, string>
+                {
+                    ["Cache-Control"] = string.Create(CultureInfo.InvariantCulture, $"public, max-age={maxAge}"),
+                    ["Access-Control-Allow-Origin"] = "*",
+                });
+        });
+
     [Function("SyncStatusList")]
     public Task Sync([QueueTrigger(StorageNames.StatusSyncQueue)] string message, CancellationToken cancellationToken) =>
         statusLists.SyncAsync(StatusSyncMessage.TryParse(message, codeExceptions) ?? throw Malformed(StorageNames.StatusSyncQueue, message), cancellationToken);

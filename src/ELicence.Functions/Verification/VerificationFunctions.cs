@@ -47,7 +47,8 @@ public sealed class VerificationFunctions(HttpApi api, VerificationService verif
     public Task<IActionResult> GetReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/receipts/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, Access.RegistrarOrVerifier, async caller =>
         {
-            var stored = await receipts.GetAsync(caller, id, req.HttpContext.RequestAborted);
+            var alg = req.Query.ContainsKey("alg") ? req.Query["alg"].ToString() : null;
+            var stored = await receipts.GetAsync(caller, id, alg, req.HttpContext.RequestAborted);
             return req.Headers.Accept.ToString().Contains("application/jwt", StringComparison.OrdinalIgnoreCase)
                 ? ApiResults.Text(stored.Jws, "application/jwt")
                 : ApiResults.Json(new { stored.Id, receipt = stored.Jws, claims = stored.Claims });
