@@ -188,7 +188,7 @@ public sealed class StatusListService(
         }
 
         var now = time.GetUtcNow().ToUnixTimeSeconds();
-        for (var list = 0; await store.GetStateAsync(list, cancellationToken) is not null; list++)
+        for (var list = 0; list < 100_000 && await store.GetStateAsync(list, cancellationToken) is not null; list++)
         {
             var current = await tokens.FindCurrentAsync(list, cancellationToken);
             if (current is null || TokenStatusLists.ValidityOf(current) is not { } validity || now >= validity.IssuedAt + ((validity.ExpiresAt - validity.IssuedAt) / 2))
