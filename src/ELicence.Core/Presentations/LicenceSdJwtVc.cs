@@ -61,7 +61,11 @@ public static class LicenceSdJwtVc
     }
 
     /// <param name="statusIndex">The credential's entry in the Token Status List: the licence version's, or a wallet copy's own.</param>
-    public static IssuedSdJwtVc Issue(LicenceWithPermits licence, HolderJwk holderKey, IssuerOptions issuer, KeyRing ring, long statusIndex, DateTimeOffset now)
+    /// <param name="withChain">
+    /// Whether the header carries <c>x5c</c> (HAIP, for a wallet); a quick-mode presentation leaves it out to fit a QR code,
+    /// its key still named by <c>kid</c> in the JWKS, whose entry carries the same chain.
+    /// </param>
+    public static IssuedSdJwtVc Issue(LicenceWithPermits licence, HolderJwk holderKey, IssuerOptions issuer, KeyRing ring, long statusIndex, DateTimeOffset now, bool withChain = true)
     {
         ArgumentNullException.ThrowIfNull(licence);
         ArgumentNullException.ThrowIfNull(holderKey);
@@ -118,7 +122,7 @@ public static class LicenceSdJwtVc
             payload["exp"] = until.ToUnixTimeSeconds();
         }
 
-        var jwt = CompactJws.Sign(key, JwsType, System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString(ElicenceJson.Options)), ring.ChainOf(key));
+        var jwt = CompactJws.Sign(key, JwsType, System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString(ElicenceJson.Options)), withChain ? ring.ChainOf(key) : null);
         return new IssuedSdJwtVc(jwt, disclosures);
     }
 
