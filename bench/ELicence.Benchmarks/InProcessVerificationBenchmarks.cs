@@ -10,6 +10,7 @@ using ELicence.Core.Receipts;
 using ELicence.Core.Serialization;
 using ELicence.Core.Verification;
 using ELicence.Core.Verifiers;
+using ELicence.Jose;
 using Rfc8032 = Org.BouncyCastle.Math.EC.Rfc8032.Ed25519;
 
 namespace ELicence.Benchmarks;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using ELicence.Core.Log;
+using ELicence.Tlog;
 
 namespace ELicence.Benchmarks;
 

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ELicence.Core.Credentials;
 using ELicence.Core.Keys;
+using ELicence.Jose;
 
 namespace ELicence.Benchmarks;
 

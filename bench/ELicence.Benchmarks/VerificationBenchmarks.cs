@@ -3,6 +3,7 @@ using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
+using ELicence.Jose;
 
 namespace ELicence.Benchmarks;
 

@@ -65,7 +65,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
             "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--queueHost", "127.0.0.1", "--queuePort", queuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tableHost", "127.0.0.1", "--tablePort", tablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent",
+            // --disableTelemetry: Azurite otherwise records usage telemetry for Microsoft on every run (privacy).
+            "--skipApiVersionCheck", "--disableProductStyleUrl", "--silent", "--disableTelemetry",
         })
         {
             info.ArgumentList.Add(arg);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ELicence.Core.Log;
 using ELicence.Core.Problems;
+using ELicence.Tlog;
 
 namespace ELicence.OfflineVerifier;
 

@@ -3,6 +3,7 @@ using ELicence.Core.Keys;
 using ELicence.Core.Serialization;
 using ELicence.Core.StatusLists;
 using ELicence.Core.Verification;
+using ELicence.Jose;
 
 namespace ELicence.OfflineVerifier;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using ELicence.Core.Log;
+using ELicence.Tlog;
 
 namespace ELicence.OfflineVerifier;
 

@@ -4,6 +4,7 @@ using ELicence.Core.Problems;
 using ELicence.Core.Receipts;
 using ELicence.Core.Serialization;
 using ELicence.Core.Verification;
+using ELicence.Jose;
 
 namespace ELicence.OfflineVerifier;
 

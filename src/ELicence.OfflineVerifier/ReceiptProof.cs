@@ -3,6 +3,8 @@ using ELicence.Core.Keys;
 using ELicence.Core.Log;
 using ELicence.Core.Receipts;
 using ELicence.Core.Serialization;
+using ELicence.Jose;
+using ELicence.Tlog;
 
 namespace ELicence.OfflineVerifier;
 

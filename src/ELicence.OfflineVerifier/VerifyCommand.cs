@@ -5,6 +5,7 @@ using ELicence.Core.Problems;
 using ELicence.Core.Serialization;
 using ELicence.Core.StatusLists;
 using ELicence.Core.Verification;
+using ELicence.Jose;
 
 namespace ELicence.OfflineVerifier;
 

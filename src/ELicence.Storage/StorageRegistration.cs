@@ -29,6 +29,7 @@ using ELicence.Core.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ELicence.Tlog;
 
 namespace ELicence.Storage;
 
@@ -125,7 +126,7 @@ public static class StorageRegistration
     private static void AddTransparencyLogStorage(this IServiceCollection services)
     {
         services.AddSingleton<Log.TileBlobStore>();
-        services.AddSingleton<ELicence.Core.Log.ITileStore>(sp => sp.GetRequiredService<Log.TileBlobStore>());
+        services.AddSingleton<ELicence.Tlog.ITileStore>(sp => sp.GetRequiredService<Log.TileBlobStore>());
         services.AddSingleton<Log.LogIndexStore>();
         services.AddSingleton<ELicence.Core.Log.ILogIndex>(sp => sp.GetRequiredService<Log.LogIndexStore>());
         services.AddSingleton<Log.SequencerLease>();

@@ -4,6 +4,7 @@ using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Problems;
 using ELicence.Core.Serialization;
+using ELicence.Jose;
 
 namespace ELicence.Core.UnitTests;
 

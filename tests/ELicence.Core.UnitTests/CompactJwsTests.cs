@@ -1,4 +1,6 @@
 using ELicence.Core.Serialization;
+using ELicence.Jose;
+using ELicence.Jose.Tests;
 
 namespace ELicence.Core.UnitTests;
 
@@ -82,7 +84,7 @@ public class CompactJwsTests
     }
 
     [Theory]
-    [MemberData(nameof(Ed25519Tests.Rfc8032Vectors), MemberType = typeof(Ed25519Tests))]
+    [MemberData(nameof(Rfc8032Vectors.Tests), MemberType = typeof(Rfc8032Vectors))]
     public void A_service_key_signs_the_RFC_8032_test_vectors_every_time(string secret, string publicKey, string message, string signature)
     {
         var key = SigningKey.FromPrivate(KeyAlgorithm.Ed25519, Convert.FromHexString(secret), KeyState.Active, VerificationHarness.Now);

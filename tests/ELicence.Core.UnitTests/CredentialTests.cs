@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ELicence.Jose;
 
 namespace ELicence.Core.UnitTests;
 

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using ELicence.Jose;
 
 namespace ELicence.Core.UnitTests;
 
-/// <summary>The ES256 keys of the ring and the X.509 authority that certifies them (OpenSSL checks the same chain in the integration tests).</summary>
+/// <summary>The ES256 keys of the ring and its X.509 authority (the chain itself: ELicence.Jose.Tests; OpenSSL: the integration tests).</summary>
 public class Es256KeyTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
@@ -30,38 +30,6 @@ public class Es256KeyTests
 
         Assert.Equal(B64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(canonical))), key.KeyId);
         Assert.Equal(("EC", "P-256", "ES256"), (jwk.Kty, jwk.Crv, jwk.Alg));
-    }
-
-    [Fact]
-    public void A_signing_certificate_chains_to_the_root_through_the_issuing_CA_with_the_right_extensions()
-    {
-        var pki = KeyRingPki.Create(T0, "Test Registrar", "https://elicence.example");
-        var key = pki.NewEs256Key(T0, KeyState.Active);
-        using var leaf = X509CertificateLoader.LoadCertificate(key.Certificate!);
-        using var issuing = X509CertificateLoader.LoadCertificate(pki.Authority.Issuing.Certificate);
-        using var root = X509CertificateLoader.LoadCertificate(pki.Authority.Root.Certificate);
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(root);
-        chain.ChainPolicy.ExtraStore.Add(issuing);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = T0.AddDays(1).UtcDateTime;
-        Assert.True(chain.Build(leaf), string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation)));
-        Assert.Equal(3, chain.ChainElements.Count);
-
-        var usage = leaf.Extensions.OfType<X509KeyUsageExtension>().Single();
-        Assert.Equal(X509KeyUsageFlags.DigitalSignature, usage.KeyUsages);
-        Assert.False(leaf.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
-        var issuingConstraints = issuing.Extensions.OfType<X509BasicConstraintsExtension>().Single();
-        Assert.True(issuingConstraints.CertificateAuthority && issuingConstraints.HasPathLengthConstraint && issuingConstraints.PathLengthConstraint == 0);
-        Assert.Equal(
-            issuing.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Single().SubjectKeyIdentifierBytes.ToArray(),
-            leaf.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().Single().KeyIdentifier!.Value.ToArray());
-        Assert.Contains("elicence.example", leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single().EnumerateDnsNames());
-        using var leafKey = leaf.GetECDsaPublicKey()!;
-        var q = leafKey.ExportParameters(false).Q;
-        Assert.Equal(key.PublicKey, (byte[])[.. q.X!, .. q.Y!]);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.Keys; // explicit: this file is also compiled into the integration tests
+using ELicence.Jose;
 
 namespace ELicence.Testing;
 

@@ -1,4 +1,5 @@
 using ELicence.Testing;
+using ELicence.Jose;
 
 namespace ELicence.Core.UnitTests;
 

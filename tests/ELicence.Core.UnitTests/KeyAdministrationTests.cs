@@ -1,3 +1,5 @@
+using ELicence.Jose;
+
 namespace ELicence.Core.UnitTests;
 
 /// <summary>Compromise and re-issue, and removal of retired keys, over the in-memory register and a stored ring on a fake clock.</summary>

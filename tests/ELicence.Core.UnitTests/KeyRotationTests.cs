@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ELicence.Jose;
 
 namespace ELicence.Core.UnitTests;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ELicence.Core.Presentations;
+using ELicence.Jose;
 
 namespace ELicence.Core.UnitTests;
 

@@ -3,6 +3,7 @@ using ELicence.Core.Credentials;
 using ELicence.Core.Keys;
 using ELicence.Core.StatusLists;
 using ELicence.Testing;
+using ELicence.Jose;
 
 namespace ELicence.IntegrationTests;
 

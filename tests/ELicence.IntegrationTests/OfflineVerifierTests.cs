@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ELicence.Core.Keys;
+using ELicence.Jose;
 using ELicence.OfflineVerifier;
 
 namespace ELicence.IntegrationTests;

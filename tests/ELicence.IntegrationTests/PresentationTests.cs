@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Presentations;
 using ELicence.Storage;
+using ELicence.Jose;
 
 namespace ELicence.IntegrationTests;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using ELicence.Core.Keys;
+using ELicence.Jose;
 
 namespace ELicence.IntegrationTests;
 

@@ -5,6 +5,7 @@ using ELicence.Core.Receipts;
 using ELicence.IntegrationTests.Documents;
 using ELicence.Storage;
 using ELicence.Storage.Log;
+using ELicence.Tlog;
 
 namespace ELicence.IntegrationTests;
 

@@ -171,7 +171,7 @@ public partial class WalkthroughTests(ServiceFixture service)
     public async Task A_credential_signed_by_a_key_the_service_does_not_have_is_an_unknown_key()
     {
         var key = ELicence.Core.Keys.SigningKey.Create(DateTimeOffset.UtcNow);
-        var token = ELicence.Core.Keys.CompactJws.Sign(key, "vc+jwt", "{}"u8);
+        var token = ELicence.Core.Keys.KeyJws.Sign(key, "vc+jwt", "{}"u8);
 
         var (_, body, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, new { credential = token });
 

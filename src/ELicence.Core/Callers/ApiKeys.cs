@@ -4,6 +4,7 @@ using System.Text;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Verifiers;
+using ELicence.Jose;
 
 namespace ELicence.Core.Callers;
 

@@ -121,7 +121,7 @@ public static class LicenceCredential
 
     /// <summary>Signs the licence's credential. The same licence and key always give the same token (Ed25519 is deterministic).</summary>
     public static string Sign(Licence licence, IssuerOptions issuer, SigningKey key) =>
-        CompactJws.Sign(key, JwsType, ElicenceJson.SerializeToUtf8(PayloadFor(licence, issuer)));
+        KeyJws.Sign(key, JwsType, ElicenceJson.SerializeToUtf8(PayloadFor(licence, issuer)));
 
     /// <summary>Reads the payload of a JWS whose signature has been checked; null when it is not a licence credential.</summary>
     public static LicenceCredentialPayload? TryReadPayload(ReadOnlySpan<byte> payload)

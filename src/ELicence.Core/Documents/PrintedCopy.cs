@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
+using ELicence.Jose;
 
 namespace ELicence.Core.Documents;
 

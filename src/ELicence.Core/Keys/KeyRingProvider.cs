@@ -1,3 +1,5 @@
+using ELicence.Jose;
+
 namespace ELicence.Core.Keys;
 
 /// <summary>The stored ring and the version it was read at (a blob ETag, a Key Vault secret version).</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ELicence.Jose;
 
 namespace ELicence.Core.Keys;
 
@@ -37,7 +38,7 @@ public enum KeyAlgorithm
 public sealed record SigningKey(string KeyId, byte[] Seed, byte[] PublicKey, KeyState State, DateTimeOffset CreatedAt, KeyAlgorithm Algorithm = KeyAlgorithm.Ed25519)
 {
     /// <summary>The JWS <c>alg</c> of Ed25519 keys (RFC 8037).</summary>
-    public const string EdDsa = "EdDSA";
+    public const string EdDsa = Ed25519.Algorithm;
 
     private Sm2Verifier? _sm2Verifier;
     private PreparedEd25519? _ed25519;

@@ -1,5 +1,6 @@
 using ELicence.Core.Keys;
 using ELicence.Core.CreditCodes;
+using ELicence.Jose;
 
 namespace ELicence.Core.Licences;
 

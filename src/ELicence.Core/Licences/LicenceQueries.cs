@@ -40,7 +40,7 @@ public sealed class LicenceQueries(ILicenceStore licences, ICredentialStore cred
     {
         var sm2 = (await keys.GetAsync(cancellationToken)).SigningSm2
             ?? throw new ProblemException(ProblemType.NotAcceptable, "This service's key ring has no SM2 key yet, so only the compact EdDSA credential (application/vc+jwt) is available.");
-        return JsonJws.WithSecondSignature(compact, sm2);
+        return KeyJws.WithSecondSignature(compact, sm2);
     }
 
     /// <summary>The licence as it stands and the credential of that same version (see <see cref="GetCredentialAsync"/>).</summary>

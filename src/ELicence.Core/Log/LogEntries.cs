@@ -4,6 +4,8 @@ using System.Text.Json;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
+using ELicence.Jose;
+using ELicence.Tlog;
 
 namespace ELicence.Core.Log;
 

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using ELicence.Core.Credentials;
+using ELicence.Jose;
+using ELicence.Tlog;
 
 namespace ELicence.Core.Log;
 
@@ -55,7 +57,7 @@ public sealed class LogNoteKey(INoteKeyStore store, LogOptions options, IssuerOp
         var stored = await store.LoadAsync(cancellationToken);
         if (stored is null)
         {
-            var created = new NoteSigner(options.OriginFor(issuer), RandomNumberGenerator.GetBytes(Keys.Ed25519.SeedLength));
+            var created = new NoteSigner(options.OriginFor(issuer), RandomNumberGenerator.GetBytes(ELicence.Jose.Ed25519.SeedLength));
             await store.TryCreateAsync(created.PrivateKey, cancellationToken);
             stored = await store.LoadAsync(cancellationToken) ?? throw new InvalidOperationException("The log note key vanished while being created.");
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ELicence.Core.CreditCodes;
+using ELicence.Tlog;
 
 namespace ELicence.Core.Log;
 

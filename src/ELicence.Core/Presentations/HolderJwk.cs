@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ELicence.Core.Keys;
+using ELicence.Jose;
 
 namespace ELicence.Core.Presentations;
 
@@ -88,7 +89,7 @@ public sealed record HolderJwk(string Kty, string Crv, string X, string? Y)
 
         if (curve == "Ed25519")
         {
-            if (!Keys.Ed25519.IsValidPublicKey(x))
+            if (!ELicence.Jose.Ed25519.IsValidPublicKey(x))
             {
                 error = new FieldError($"{field}.x", "Not an Ed25519 public key (not a point of the curve).");
                 return false;
@@ -133,7 +134,7 @@ public sealed record HolderJwk(string Kty, string Crv, string X, string? Y)
 
         if (Kty == "OKP")
         {
-            return Keys.Ed25519.Verify(x, signingInput, signature);
+            return ELicence.Jose.Ed25519.Verify(x, signingInput, signature);
         }
 
         if (Y is null || !B64Url.TryDecode(Y, out var y) || signature.Length != 64)

@@ -10,6 +10,7 @@ using ELicence.Core.Licences;
 using ELicence.Core.StatusLists;
 using ELicence.Core.Usage;
 using ELicence.Core.Verifiers;
+using ELicence.Jose;
 
 namespace ELicence.Core.Presentations;
 

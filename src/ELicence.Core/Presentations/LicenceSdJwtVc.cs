@@ -4,6 +4,7 @@ using ELicence.Core.Credentials;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.StatusLists;
+using ELicence.Jose;
 
 namespace ELicence.Core.Presentations;
 
@@ -75,12 +76,12 @@ public static class LicenceSdJwtVc
         var s = subject.CredentialSubject;
         var disclosures = new List<Disclosure>
         {
-            Disclosure.Create(DisclosableFields.LegalRepresentative, s.LegalRepresentative.Chinese),
-            Disclosure.Create(DisclosableFields.Domicile, s.Domicile.Chinese),
-            Disclosure.Create(DisclosableFields.RegisteredCapital, Node(s.RegisteredCapital)),
-            Disclosure.Create(DisclosableFields.BusinessScope, s.BusinessScope.Chinese),
-            Disclosure.Create(DisclosableFields.OperatingTerm, Node(s.OperatingTerm)),
-            Disclosure.Create(DisclosableFields.Permits, Node(licence.Permits.Select(p => new PermitClaim(p.PermitType, p.Number, p.IssuingDepartment, p.ReformMode, p.ValidFrom, p.ValidTo)))),
+            Disclosure.Create(DisclosableFields.LegalRepresentative, s.LegalRepresentative.Chinese, ElicenceJson.Options),
+            Disclosure.Create(DisclosableFields.Domicile, s.Domicile.Chinese, ElicenceJson.Options),
+            Disclosure.Create(DisclosableFields.RegisteredCapital, Node(s.RegisteredCapital), ElicenceJson.Options),
+            Disclosure.Create(DisclosableFields.BusinessScope, s.BusinessScope.Chinese, ElicenceJson.Options),
+            Disclosure.Create(DisclosableFields.OperatingTerm, Node(s.OperatingTerm), ElicenceJson.Options),
+            Disclosure.Create(DisclosableFields.Permits, Node(licence.Permits.Select(p => new PermitClaim(p.PermitType, p.Number, p.IssuingDepartment, p.ReformMode, p.ValidFrom, p.ValidTo))), ElicenceJson.Options),
         };
         AddEnglish(disclosures, DisclosableFields.LegalRepresentative, s.LegalRepresentative);
         AddEnglish(disclosures, DisclosableFields.Domicile, s.Domicile);
@@ -122,7 +123,7 @@ public static class LicenceSdJwtVc
             payload["exp"] = until.ToUnixTimeSeconds();
         }
 
-        var jwt = CompactJws.Sign(key, JwsType, System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString(ElicenceJson.Options)), withChain ? ring.ChainOf(key) : null);
+        var jwt = KeyJws.Sign(key, JwsType, System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString(ElicenceJson.Options)), withChain ? ring.ChainOf(key) : null);
         return new IssuedSdJwtVc(jwt, disclosures);
     }
 
@@ -130,7 +131,7 @@ public static class LicenceSdJwtVc
     {
         if (text.English is { } english)
         {
-            disclosures.Add(Disclosure.Create(field + DisclosableFields.EnglishSuffix, english));
+            disclosures.Add(Disclosure.Create(field + DisclosableFields.EnglishSuffix, english, ElicenceJson.Options));
         }
     }
 

@@ -7,6 +7,7 @@ using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
 using ELicence.Core.StatusLists;
 using ELicence.Core.Verification;
+using ELicence.Jose;
 
 namespace ELicence.Core.Presentations;
 

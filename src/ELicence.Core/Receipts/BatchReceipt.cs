@@ -22,7 +22,7 @@ public sealed record BatchReceipt(
     public const string JwsType = "batch-receipt+jwt";
     private const string IdPrefix = "rcptb_";
 
-    public string Sign(SigningKey key) => CompactJws.SignJson(key, JwsType, this);
+    public string Sign(SigningKey key) => KeyJws.SignJson(key, JwsType, this);
 
     public static string NewId() => ResourceIds.New(IdPrefix);
 

@@ -25,7 +25,7 @@ public sealed record Receipt(
 {
     public const string JwsType = "receipt+jwt";
 
-    public string Sign(SigningKey key) => CompactJws.SignJson(key, JwsType, this);
+    public string Sign(SigningKey key) => KeyJws.SignJson(key, JwsType, this);
 
     private const string IdPrefix = "rcpt_";
 

@@ -22,7 +22,7 @@ public sealed class ReceiptQueries(LicenceQueries licenceQueries, IBatchReceiptS
             return document;
         }
 
-        if (alg != Keys.Es256.Algorithm || keys is null)
+        if (alg != Jose.Es256.Algorithm || keys is null)
         {
             throw ProblemException.Invalid("alg", "EdDSA (the default, as stored) or ES256.");
         }
@@ -30,7 +30,7 @@ public sealed class ReceiptQueries(LicenceQueries licenceQueries, IBatchReceiptS
         var ring = await keys.GetAsync(cancellationToken);
         var key = ring.SigningEs256 ?? throw new InvalidOperationException("The key ring has no active ES256 key.");
         var type = document.Claims is BatchReceipt ? BatchReceipt.JwsType : Receipt.JwsType;
-        return document with { Jws = Keys.CompactJws.SignJson(key, type, document.Claims, ring.ChainOf(key)) };
+        return document with { Jws = Keys.KeyJws.SignJson(key, type, document.Claims, ring.ChainOf(key)) };
     }
 
     public async Task<ReceiptDocument> GetAsync(Caller caller, string id, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ public sealed record RegisterFileManifest(string Kind, string File, long Size, s
     public const string SnapshotKind = "snapshot";
     public const string DeltaKind = "delta";
 
-    public string Sign(SigningKey key) => CompactJws.Sign(key, JwsType, ElicenceJson.SerializeToUtf8(this));
+    public string Sign(SigningKey key) => KeyJws.Sign(key, JwsType, ElicenceJson.SerializeToUtf8(this));
 }
 
 /// <summary>A published file: its manifest and the manifest's JWS.</summary>

@@ -5,6 +5,7 @@ using System.Text;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
+using ELicence.Jose;
 
 namespace ELicence.Core.Register;
 

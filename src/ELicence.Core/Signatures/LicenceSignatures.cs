@@ -11,6 +11,7 @@ using ELicence.Core.Receipts;
 using ELicence.Core.Text;
 using ELicence.Core.Usage;
 using ELicence.Core.Verification;
+using ELicence.Jose;
 
 namespace ELicence.Core.Signatures;
 

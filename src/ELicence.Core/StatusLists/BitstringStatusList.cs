@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using ELicence.Core.Keys;
+using ELicence.Jose;
 
 namespace ELicence.Core.StatusLists;
 

@@ -65,7 +65,7 @@ public static class StatusListCredentials
             new CredentialIssuer(issuer.Id, issuer.Name, issuer.NameEn),
             new DateTimeOffset(now.Ticks - (now.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero),
             new StatusListSubject(url + "#list", "BitstringStatusList", purpose, bits.Encode(), (long)ttl.TotalMilliseconds));
-        return CompactJws.Sign(key, LicenceCredential.JwsType, ElicenceJson.SerializeToUtf8(payload));
+        return KeyJws.Sign(key, LicenceCredential.JwsType, ElicenceJson.SerializeToUtf8(payload));
     }
 
     public static string StatusPurposeName(StatusPurpose purpose) => purpose switch

@@ -4,6 +4,8 @@ using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Operations;
 
+using ELicence.Jose;
+
 namespace ELicence.Core.StatusLists;
 
 /// <summary>The status bits of one credential version, as the status list stores them.</summary>

@@ -3,6 +3,8 @@ using System.Text.Json.Serialization;
 using ELicence.Core.Credentials;
 using ELicence.Core.Keys;
 
+using ELicence.Jose;
+
 namespace ELicence.Core.StatusLists;
 
 /// <summary>The <c>status_list</c> claim of a Status List Token (draft-ietf-oauth-status-list §4.2).</summary>
@@ -52,7 +54,7 @@ public static class TokenStatusLists
         var key = ring.SigningEs256 ?? throw new InvalidOperationException("The key ring has no active ES256 key.");
         var iat = now.ToUnixTimeSeconds();
         var payload = new TokenStatusListPayload(issuer.Id, ListUrl(issuer, listNumber), iat, iat + (long)lifetime.TotalSeconds, (long)ttl.TotalSeconds, new TokenStatusListClaim(TokenStatusList.Bits, list.Encode()));
-        return CompactJws.Sign(key, JwsType, ElicenceJson.SerializeToUtf8(payload), ring.ChainOf(key));
+        return KeyJws.Sign(key, JwsType, ElicenceJson.SerializeToUtf8(payload), ring.ChainOf(key));
     }
 
     /// <summary>The <c>iat</c> and <c>exp</c> of a token this service signed (read back from storage), or null when it has none.</summary>

@@ -8,6 +8,7 @@ using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Problems;
 using ELicence.Core.Receipts;
+using ELicence.Jose;
 
 namespace ELicence.Core.Verification;
 

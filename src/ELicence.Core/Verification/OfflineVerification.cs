@@ -4,6 +4,7 @@ using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Serialization;
 using ELicence.Core.StatusLists;
+using ELicence.Jose;
 
 namespace ELicence.Core.Verification;
 

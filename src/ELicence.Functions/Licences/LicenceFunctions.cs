@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ELicence.Core.Credentials;
 using ELicence.Core.Documents;
 using ELicence.Core.Keys;
+using ELicence.Jose;
 
 namespace ELicence.Functions.Licences;
 

@@ -2,6 +2,7 @@ using ELicence.Core.Log;
 using ELicence.Core.Receipts;
 using ELicence.Storage;
 using ELicence.Storage.Log;
+using ELicence.Tlog;
 
 namespace ELicence.Functions.Log;
 

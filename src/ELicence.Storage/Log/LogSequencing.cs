@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs.Specialized;
 using ELicence.Core.Log;
 using Microsoft.Extensions.Logging;
+using ELicence.Tlog;
 
 namespace ELicence.Storage.Log;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.Log;
+using ELicence.Tlog;
 
 namespace ELicence.Storage.Log;
 

@@ -1,4 +1,5 @@
 using ELicence.Core.Presentations;
+using ELicence.Jose;
 
 namespace ELicence.Storage.Presentations;
 

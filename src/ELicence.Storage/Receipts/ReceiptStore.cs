@@ -1,3 +1,5 @@
+using ELicence.Jose;
+
 namespace ELicence.Storage.Receipts;
 
 /// <summary>

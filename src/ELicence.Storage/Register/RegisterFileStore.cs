@@ -1,4 +1,5 @@
 using ELicence.Core.Register;
+using ELicence.Jose;
 
 namespace ELicence.Storage.Register;
 

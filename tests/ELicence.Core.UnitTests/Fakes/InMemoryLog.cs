@@ -1,4 +1,5 @@
 using ELicence.Core.Log;
+using ELicence.Tlog;
 
 namespace ELicence.Core.UnitTests.Fakes;
 

@@ -1,5 +1,6 @@
 using ELicence.Core.Register;
 using ELicence.Core.Serialization;
+using ELicence.Jose;
 
 namespace ELicence.Core.UnitTests.Fakes;
 

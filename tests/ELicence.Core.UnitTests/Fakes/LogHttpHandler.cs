@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using ELicence.Core.Log;
+using ELicence.Tlog;
 
 namespace ELicence.Core.UnitTests.Fakes;
 

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using ELicence.Core.Log;
 using ELicence.OfflineVerifier;
+using ELicence.Jose;
+using ELicence.Tlog;
 
 namespace ELicence.Core.UnitTests.Log;
 
@@ -351,7 +353,7 @@ public sealed class AuditCommandTests : IDisposable
     public async Task A_token_that_is_not_a_receipt_is_refused()
     {
         var (_, receiptFile, proofFile) = await ReceiptInLogAsync();
-        await File.WriteAllTextAsync(receiptFile, CompactJws.Sign(ReceiptKey, "vc+jwt", "{}"u8));
+        await File.WriteAllTextAsync(receiptFile, KeyJws.Sign(ReceiptKey, "vc+jwt", "{}"u8));
 
         var run = await OfflineAsync(receiptFile, proofFile);
 

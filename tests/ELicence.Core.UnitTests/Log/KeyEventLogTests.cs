@@ -1,5 +1,6 @@
 using ELicence.Core.Keys;
 using ELicence.Core.Log;
+using ELicence.Tlog;
 
 namespace ELicence.Core.UnitTests.Log;
 

@@ -1,4 +1,6 @@
 using ELicence.Core.Log;
+using ELicence.Jose;
+using ELicence.Tlog;
 
 namespace ELicence.Core.UnitTests.Log;
 

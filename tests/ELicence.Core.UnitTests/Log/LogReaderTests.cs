@@ -1,6 +1,8 @@
 using System.Globalization;
 using ELicence.Core.Credentials;
 using ELicence.Core.Log;
+using ELicence.Tlog;
+using ELicence.Tlog.Tests;
 
 namespace ELicence.Core.UnitTests.Log;
 
@@ -45,7 +47,7 @@ public class LogReaderTests
     {
         var entries = await SequenceAsync(Enumerable.Range(0, 300).Select(i => $"{{\"kind\":\"test\",\"n\":{i}}}").ToArray()); // one batch: no partial tile of sizes < 300
         var reader = Reader();
-        var roots = Enumerable.Range(0, 301).Select(n => n == 0 ? MerkleHash.EmptyRoot() : MerklePropertyTests.NaiveRoot([.. entries.Take(n).Select(e => MerkleHash.Leaf(e))])).ToList();
+        var roots = Enumerable.Range(0, 301).Select(n => n == 0 ? MerkleHash.EmptyRoot() : NaiveMerkle.Root([.. entries.Take(n).Select(e => MerkleHash.Leaf(e))])).ToList();
 
         foreach (var size in new long[] { 1, 2, 7, 10, 255, 256, 257, 299, 300 })
         {

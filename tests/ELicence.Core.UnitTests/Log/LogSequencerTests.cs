@@ -1,4 +1,6 @@
 using ELicence.Core.Log;
+using ELicence.Tlog;
+using ELicence.Tlog.Tests;
 
 namespace ELicence.Core.UnitTests.Log;
 
@@ -38,7 +40,7 @@ public class LogSequencerTests
             var entries = await EntriesAsync(log, checkpoint!.Size);
             Assert.Equal(["a0", "a1", "a2", "b0", "b1", "c0"], entries.Order(StringComparer.Ordinal));
             Assert.Empty(log.Pending);
-            Assert.Equal(MerklePropertyTests.NaiveRoot(entries.Select(e => MerkleHash.Leaf(Encoding.UTF8.GetBytes(e))).ToArray()), checkpoint.RootHash);
+            Assert.Equal(NaiveMerkle.Root(entries.Select(e => MerkleHash.Leaf(Encoding.UTF8.GetBytes(e))).ToArray()), checkpoint.RootHash);
         }
     }
 

@@ -1,4 +1,6 @@
 using ELicence.Core.Log;
+using ELicence.Tlog;
+using ELicence.Tlog.Tests;
 
 namespace ELicence.Core.UnitTests.Log;
 
@@ -57,7 +59,7 @@ public class TileTests
         Assert.Equal(32, store.Resources["tile/2/000.p/1"].Length);
         Assert.DoesNotContain(store.Resources.Keys, k => k.StartsWith("tile/3/", StringComparison.Ordinal));
         Assert.Equal(70_000, second.TreeSize);
-        Assert.Equal(MerklePropertyTests.NaiveRoot(entries.Select(e => MerkleHash.Leaf(e)).ToArray()), second.RootHash);
+        Assert.Equal(NaiveMerkle.Root(entries.Select(e => MerkleHash.Leaf(e)).ToArray()), second.RootHash);
         Assert.True(EntryBundle.TryDecode(store.Resources["tile/entries/273.p/112"], out var bundle));
         Assert.Equal(entries[^112..], bundle);
     }

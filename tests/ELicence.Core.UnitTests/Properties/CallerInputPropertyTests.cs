@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ELicence.Core.Serialization;
 using FsCheck.Fluent;
+using ELicence.Jose;
 using static ELicence.Core.UnitTests.Properties.PropertyRun;
 
 namespace ELicence.Core.UnitTests.Properties;

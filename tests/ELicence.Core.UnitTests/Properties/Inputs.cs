@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using ELicence.Jose;
 
 namespace ELicence.Core.UnitTests.Properties;
 
@@ -80,8 +81,8 @@ internal static class Inputs
     private static string Encode(byte[] bytes, Random r) => r.Next(6) switch
     {
         0 => Convert.ToBase64String(bytes),
-        1 => Keys.B64Url.Encode(bytes) + " ",
-        _ => Keys.B64Url.Encode(bytes),
+        1 => ELicence.Jose.B64Url.Encode(bytes) + " ",
+        _ => ELicence.Jose.B64Url.Encode(bytes),
     };
 
     /// <summary>Random JSON documents.</summary>

@@ -7,7 +7,7 @@ namespace ELicence.Core.UnitTests.Properties;
 /// Runs a property over generated inputs. The count of each property is multiplied by ELICENCE_PROPERTY_SCALE (default 1)
 /// so a nightly run can try many more (docs/operations.md). A property fails on any exception other than the ones it allows.
 /// </summary>
-internal static class PropertyRun
+internal static partial class PropertyRun
 {
     public static int Scale { get; } =
         int.TryParse(Environment.GetEnvironmentVariable("ELICENCE_PROPERTY_SCALE"), out var scale) && scale > 0 ? scale : 1;
@@ -24,19 +24,4 @@ internal static class PropertyRun
             .Check(Config.QuickThrowOnFailure.WithMaxTest(count * Scale).WithQuietOnSuccess(true).WithEndSize(200));
         return ran;
     }
-
-    /// <summary>Runs <paramref name="action"/>; a <see cref="ProblemException"/> of one of <paramref name="allowed"/> types is an answer, anything else fails.</summary>
-    public static void OnlyProblems(Action action, params ProblemType[] allowed)
-    {
-        try
-        {
-            action();
-        }
-        catch (ProblemException e) when (allowed.Contains(e.Type))
-        {
-        }
-    }
-
-    public static void OnlyProblems(Func<Task> action, params ProblemType[] allowed) =>
-        OnlyProblems(() => action().GetAwaiter().GetResult(), allowed);
 }

@@ -61,7 +61,7 @@ public sealed class AuditorTests(ServiceFixture service) : IDisposable
         // The same receipt with one claim rewritten is not the one the log holds.
         var parts = (await File.ReadAllTextAsync(receiptFile)).Split('.');
         var payload = Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(parts[1])).Replace("\"valid\":true", "\"valid\":false", StringComparison.Ordinal);
-        await File.WriteAllTextAsync(receiptFile, $"{parts[0]}.{ELicence.Core.Keys.B64Url.Encode(Encoding.UTF8.GetBytes(payload))}.{parts[2]}");
+        await File.WriteAllTextAsync(receiptFile, $"{parts[0]}.{ELicence.Jose.B64Url.Encode(Encoding.UTF8.GetBytes(payload))}.{parts[2]}");
         var altered = await AuditAsync("receipt", receiptFile, "--proof", proofFile, "--key", key);
         Assert.Equal(1, altered.Exit);
         Assert.Contains("the proof's entry is not this receipt's", altered.Json.GetProperty("failure").GetString(), StringComparison.Ordinal);

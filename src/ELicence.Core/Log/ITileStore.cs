@@ -1,9 +1,0 @@
-namespace ELicence.Core.Log;
-
-/// <summary>The log's static resources by tlog-tiles path (tiles, entry bundles). Writes overwrite; readers get exactly what was written.</summary>
-public interface ITileStore
-{
-    Task<byte[]?> ReadAsync(string path, CancellationToken cancellationToken);
-
-    Task WriteAsync(string path, byte[] content, CancellationToken cancellationToken);
-}
