@@ -143,7 +143,7 @@ public sealed class StatusListService(
         if (tokens is not null && ring.SigningEs256 is not null)
         {
             // First: a crash after it republishes both (the counter is not yet marked published), and the version is write-once by iat.
-            await tokens.SaveAsync(listNumber, now.ToUnixTimeSeconds(), TokenStatusLists.Sign(issuer, listNumber, token, options.TimeToLive, options.TokenLifetime, now, ring), cancellationToken);
+            await tokens.SaveAsync(listNumber, now.ToUnixTimeSeconds(), state.Counter, TokenStatusLists.Sign(issuer, listNumber, token, options.TimeToLive, options.TokenLifetime, now, ring), cancellationToken);
         }
 
         await store.SavePublishedAsync(StatusPurpose.Revocation, listNumber, StatusListCredentials.Sign(issuer, StatusPurpose.Revocation, listNumber, revocation, options.TimeToLive, now, ring.Signing), cancellationToken);

@@ -32,10 +32,11 @@ public interface IWalletCopyStore
     IAsyncEnumerable<CreditCode> FindExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }
 
-/// <summary>The published Token Status Lists: the current token of each list and every version by its <c>iat</c>, written once.</summary>
+/// <summary>The published Token Status Lists: the current token of each list and every version by its <c>iat</c> and the list's change counter, written once.</summary>
 public interface ITokenStatusListStore
 {
-    Task SaveAsync(int listNumber, long issuedAt, string jws, CancellationToken cancellationToken);
+    /// <param name="counter">The list's change counter it was built at: two versions signed in the same second keep both, in order.</param>
+    Task SaveAsync(int listNumber, long issuedAt, long counter, string jws, CancellationToken cancellationToken);
 
     Task<string?> FindCurrentAsync(int listNumber, CancellationToken cancellationToken);
 

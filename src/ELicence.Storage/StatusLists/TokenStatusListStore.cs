@@ -2,17 +2,18 @@ namespace ELicence.Storage.StatusLists;
 
 /// <summary>
 /// Published Token Status Lists in the "status-lists" container: the current token at <c>token/{list}.jwt</c> (replaced on
-/// each publish) and every version, write-once, at <c>token/{list}/{iat, 12 digits}.jwt</c>, so a list can be answered as
-/// it stood at any past instant. Names sort by time, so the version at an instant is the last name not after it.
+/// each publish) and every version, write-once, at <c>token/{list}/{iat, 12 digits}-{change counter, 12 digits}.jwt</c>, so a
+/// list can be answered as it stood at any past instant. Names sort by time (then by change), so the version at an instant
+/// is the last name not after it.
 /// </summary>
 public sealed class TokenStatusListStore(StorageClients storage) : ITokenStatusListStore
 {
     private readonly BlobContainerClient _container = storage.Container(StorageNames.StatusListsContainer);
 
-    public async Task SaveAsync(int listNumber, long issuedAt, string jws, CancellationToken cancellationToken)
+    public async Task SaveAsync(int listNumber, long issuedAt, long counter, string jws, CancellationToken cancellationToken)
     {
         var content = BinaryData.FromString(jws);
-        await BlobWrites.TryUploadOnceAsync(_container.GetBlobClient(VersionName(listNumber, issuedAt)), content, TokenStatusLists.MediaType, null, cancellationToken);
+        await BlobWrites.TryUploadOnceAsync(_container.GetBlobClient(VersionName(listNumber, issuedAt, counter)), content, TokenStatusLists.MediaType, null, cancellationToken);
         await _container.GetBlobClient(CurrentName(listNumber)).UploadAsync(content, new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentType = TokenStatusLists.MediaType },
@@ -23,7 +24,7 @@ public sealed class TokenStatusListStore(StorageClients storage) : ITokenStatusL
 
     public async Task<string?> FindAtAsync(int listNumber, long unixTime, CancellationToken cancellationToken)
     {
-        var latest = VersionName(listNumber, unixTime);
+        var latest = VersionName(listNumber, unixTime, 999_999_999_999);
         string? found = null;
         await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = Prefix(listNumber) }, cancellationToken))
         {
@@ -52,5 +53,5 @@ public sealed class TokenStatusListStore(StorageClients storage) : ITokenStatusL
 
     private static string Prefix(int listNumber) => string.Create(CultureInfo.InvariantCulture, $"token/{listNumber}/");
 
-    private static string VersionName(int listNumber, long issuedAt) => string.Create(CultureInfo.InvariantCulture, $"token/{listNumber}/{issuedAt:D12}.jwt");
+    private static string VersionName(int listNumber, long issuedAt, long counter) => string.Create(CultureInfo.InvariantCulture, $"token/{listNumber}/{issuedAt:D12}-{counter:D12}.jwt");
 }
