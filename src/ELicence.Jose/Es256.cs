@@ -97,10 +97,6 @@ public static class Es256
         }
     }
 
-    /// <summary>RFC 7638 thumbprint of a P-256 JWK: crv, kty, x, y in that order, no white space.</summary>
-    public static string Thumbprint(ReadOnlySpan<byte> publicKey)
-    {
-        var canonical = $"{{\"crv\":\"{Curve}\",\"kty\":\"EC\",\"x\":\"{B64Url.Encode(publicKey[..32])}\",\"y\":\"{B64Url.Encode(publicKey[32..])}\"}}";
-        return B64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
+    /// <summary>RFC 7638 thumbprint of the key's JWK.</summary>
+    public static string Thumbprint(ReadOnlySpan<byte> publicKey) => EcThumbprint.Of(Curve, publicKey);
 }
