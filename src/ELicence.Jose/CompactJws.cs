@@ -17,12 +17,13 @@ public static class CompactJws
         Sign(Ed25519.Algorithm, keyId, type, payload, input => Ed25519.Sign(seed, input));
 
     /// <summary>
-    /// Signs with any algorithm: <paramref name="sign"/> gets the signing input. Writes the signing input once, as the ASCII
-    /// bytes that are signed, and the token from it: no intermediate strings.
+    /// Signs with any algorithm: <paramref name="sign"/> gets the signing input; <paramref name="x5c"/>, when given, is the
+    /// signer's certificate chain for the header (RFC 7515 §4.1.6). Writes the signing input once, as the ASCII bytes that
+    /// are signed, and the token from it: no intermediate strings.
     /// </summary>
-    public static string Sign(string alg, string? keyId, string type, ReadOnlySpan<byte> payload, SignatureFunc sign)
+    public static string Sign(string alg, string? keyId, string type, ReadOnlySpan<byte> payload, SignatureFunc sign, IReadOnlyList<string>? x5c = null)
     {
-        var header = EncodedHeader(alg, keyId, type);
+        var header = EncodedHeader(alg, keyId, type, x5c);
         var length = header.Length + 1 + Base64Url.GetEncodedLength(payload.Length);
         var signingInput = ArrayPool<byte>.Shared.Rent(length);
         try
@@ -45,9 +46,10 @@ public static class CompactJws
     }
 
     /// <summary>The base64url of the header: the same few for all the service signs (its keys, its types), so kept once made.</summary>
-    private static byte[] EncodedHeader(string alg, string? keyId, string type)
+    private static byte[] EncodedHeader(string alg, string? keyId, string type, IReadOnlyList<string>? x5c)
     {
-        if (Headers.TryGetValue((alg, keyId, type), out var encoded))
+        var chain = x5c is null ? null : string.Join(',', x5c);
+        if (Headers.TryGetValue((alg, keyId, type, chain), out var encoded))
         {
             return encoded;
         }
@@ -63,6 +65,17 @@ public static class CompactJws
             }
 
             writer.WriteString("typ", type);
+            if (x5c is not null)
+            {
+                writer.WriteStartArray("x5c");
+                foreach (var certificate in x5c)
+                {
+                    writer.WriteStringValue(certificate);
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 
@@ -73,11 +86,11 @@ public static class CompactJws
             Headers.Clear(); // keys rotate rarely; this only bounds a process that signs with many (tests)
         }
 
-        Headers[(alg, keyId, type)] = encoded;
+        Headers[(alg, keyId, type, chain)] = encoded;
         return encoded;
     }
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Alg, string? KeyId, string Type), byte[]> Headers = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Alg, string? KeyId, string Type, string? X5c), byte[]> Headers = new();
 
     public delegate byte[] SignatureFunc(ReadOnlySpan<byte> input);
 
@@ -85,7 +98,14 @@ public static class CompactJws
     public static bool TryParse(string? compact, [NotNullWhen(true)] out ParsedJws? jws, out string error) => TryParse(compact, MaxLength, out jws, out error);
 
     /// <summary><see cref="TryParse(string?, out ParsedJws?, out string)"/> with another length limit (a 500-item batch receipt is larger than a credential).</summary>
-    public static bool TryParse(string? compact, int maxLength, [NotNullWhen(true)] out ParsedJws? jws, out string error)
+    public static bool TryParse(string? compact, int maxLength, [NotNullWhen(true)] out ParsedJws? jws, out string error) =>
+        TryParse(compact, maxLength, allowCertificateChain: false, out jws, out error);
+
+    /// <summary>
+    /// <see cref="TryParse(string?, out ParsedJws?, out string)"/> that also admits an <c>x5c</c> header, as the service's own
+    /// ES256 SD-JWT VCs carry it. The chain is never used to find the key: the <c>kid</c> still names a key of the JWKS.
+    /// </summary>
+    public static bool TryParse(string? compact, int maxLength, bool allowCertificateChain, [NotNullWhen(true)] out ParsedJws? jws, out string error)
     {
         jws = null;
         if (string.IsNullOrEmpty(compact) || compact.Length > maxLength)
@@ -110,7 +130,7 @@ public static class CompactJws
             return false;
         }
 
-        if (!TryReadHeader(headerBytes, out var alg, out var kid, out var typ, out error))
+        if (!TryReadHeader(headerBytes, allowCertificateChain, out var alg, out var kid, out var typ, out error))
         {
             return false;
         }
@@ -135,7 +155,7 @@ public static class CompactJws
     public static IReadOnlyList<string> RefusedHeaderParameters { get; } = ["crit", "b64", "jwk", "jku", "x5u", "x5c", "x5t", "x5t#S256", "enc", "zip"];
 
     /// <summary>Reads alg, kid and typ from a header that must be one JSON object, each member at most once.</summary>
-    private static bool TryReadHeader(byte[] headerBytes, out string? alg, out string? kid, out string? typ, out string error)
+    private static bool TryReadHeader(byte[] headerBytes, bool allowCertificateChain, out string? alg, out string? kid, out string? typ, out string error)
     {
         alg = kid = typ = null;
         if (!System.Text.Unicode.Utf8.IsValid(headerBytes))
@@ -163,7 +183,7 @@ public static class CompactJws
                     return false;
                 }
 
-                if (RefusedHeaderParameters.Contains(member.Name, StringComparer.Ordinal))
+                if (RefusedHeaderParameters.Contains(member.Name, StringComparer.Ordinal) && !(allowCertificateChain && member.Name == "x5c"))
                 {
                     error = member.Name == "crit"
                         ? "The token has critical header parameters this service does not understand."

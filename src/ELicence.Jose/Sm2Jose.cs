@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace ELicence.Jose;
 
 /// <summary>
@@ -15,10 +12,6 @@ public static class Sm2Jose
 
     public const string Curve = "SM2";
 
-    /// <summary>RFC 7638 thumbprint of an EC JWK: crv, kty, x, y in that order, no white space.</summary>
-    public static string Thumbprint(ReadOnlySpan<byte> publicKey)
-    {
-        var canonical = $"{{\"crv\":\"{Curve}\",\"kty\":\"EC\",\"x\":\"{B64Url.Encode(publicKey[..32])}\",\"y\":\"{B64Url.Encode(publicKey[32..])}\"}}";
-        return B64Url.Encode(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
-    }
+    /// <summary>RFC 7638 thumbprint of the key's JWK.</summary>
+    public static string Thumbprint(ReadOnlySpan<byte> publicKey) => EcThumbprint.Of(Curve, publicKey);
 }

@@ -35,6 +35,7 @@ public static class StorageNames
     public const string ReceiptJournalTable = "receiptjournal";
     public const string ProposalsTable = "proposals";
     public const string AnnualReportsTable = "annualreports";
+    public const string WalletCopiesTable = "walletcopies";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
@@ -55,7 +56,7 @@ public static class StorageNames
     public const string LogSequenceQueue = "log-sequence";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable, HolderKeysTable, LicenceUsageTable, RegisterIndexTable, RegisterFeedTable, RegisterFilesTable, WebhooksTable, WebhookCodesTable, LogPendingTable, LogIndexTable, ReceiptJournalTable, ProposalsTable, AnnualReportsTable, WalletIssuanceTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable, HolderKeysTable, LicenceUsageTable, RegisterIndexTable, RegisterFeedTable, RegisterFilesTable, WebhooksTable, WebhookCodesTable, LogPendingTable, LogIndexTable, ReceiptJournalTable, ProposalsTable, AnnualReportsTable, WalletIssuanceTable, WalletCopiesTable];
 
     public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer, HolderKeysContainer, RegisterFilesContainer, LogContainer];
 

@@ -104,6 +104,8 @@ public static class StorageRegistration
         services.AddSingleton<IWebhookDeliveryStore, WebhookDeliveryStore>();
         services.AddSingleton<IWebhookDeliveryQueue, WebhookDeliveryQueue>();
         services.AddSingleton<IStatusListStore, StatusListStore>();
+        services.AddSingleton<ITokenStatusListStore, TokenStatusListStore>();
+        services.AddSingleton<IWalletCopyStore, WalletCopyStore>();
         services.AddSingleton<IStatusListQueue, StatusListQueue>();
         services.AddSingleton<IStorageProbe, StorageProbe>();
         services.AddSingleton<QueueGauges>();

@@ -15,19 +15,21 @@ public class KeyRotationTests
     private static KeyRing Ed25519Ring(DateTimeOffset now) => new([SigningKey.Create(now)]);
 
     [Fact]
-    public void A_new_ring_rotates_its_Ed25519_and_its_SM2_key_each_on_the_schedule_keeping_one_active_key_of_each()
+    public void A_new_ring_rotates_its_Ed25519_SM2_and_ES256_key_each_on_the_schedule_keeping_one_active_key_of_each()
     {
         var ring = KeyRing.CreateNew(T0);
-        var (ed, sm2) = (ring.Signing.KeyId, ring.SigningSm2!.KeyId);
+        var (ed, sm2, es256) = (ring.Signing.KeyId, ring.SigningSm2!.KeyId, ring.SigningEs256!.KeyId);
 
         ring = KeyRotation.Advance(ring, T0 + Options.RotateEvery - Options.AnnounceFor, Options)!;
-        Assert.Equal([KeyAlgorithm.Ed25519, KeyAlgorithm.Sm2], ring.Keys.Where(k => k.State == KeyState.Announced).Select(k => k.Algorithm).Order());
+        Assert.Equal([KeyAlgorithm.Ed25519, KeyAlgorithm.Sm2, KeyAlgorithm.Es256], ring.Keys.Where(k => k.State == KeyState.Announced).Select(k => k.Algorithm).Order());
         ring = KeyRotation.Advance(ring, T0 + Options.RotateEvery, Options)!;
 
         Assert.NotEqual(ed, ring.Signing.KeyId);
         Assert.NotEqual(sm2, ring.SigningSm2!.KeyId);
+        Assert.NotEqual(es256, ring.SigningEs256!.KeyId);
         Assert.Equal(KeyAlgorithm.Sm2, ring.SigningSm2.Algorithm);
-        Assert.Equal([KeyState.Retired, KeyState.Retired], [ring.Find(ed)!.State, ring.Find(sm2)!.State]);
+        Assert.NotNull(ring.SigningEs256.Certificate); // the successor is certified by the same issuing CA
+        Assert.Equal([KeyState.Retired, KeyState.Retired, KeyState.Retired], [ring.Find(ed)!.State, ring.Find(sm2)!.State, ring.Find(es256)!.State]);
     }
 
     [Fact]

@@ -141,7 +141,7 @@ public class PresentationCheckerTests
             _h.Register.Seed(licence, []);
         }
 
-        var vc = LicenceSdJwtVc.Issue(new LicenceWithPermits(licence, []), HolderJwk.Ed25519(Ed25519.PublicKeyFromSeed(_holderSeed)), _h.Issuer, _h.Active, VerificationHarness.Now);
+        var vc = LicenceSdJwtVc.Issue(new LicenceWithPermits(licence, []), HolderJwk.Ed25519(Ed25519.PublicKeyFromSeed(_holderSeed)), _h.Issuer, _h.Ring, licence.StatusListIndex, VerificationHarness.Now);
         return Resign(SdJwt.Combine(vc.IssuerJwt, vc.Disclosures.Where(d => names.Contains(d.Name))), at);
     }
 

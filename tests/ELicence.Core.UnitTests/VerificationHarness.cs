@@ -19,7 +19,8 @@ internal sealed class VerificationHarness
         Active = SigningKey.Create(Now.AddDays(-30));
         Retired = SigningKey.Create(Now.AddDays(-400)) with { State = KeyState.Retired };
         Compromised = SigningKey.Create(Now.AddDays(-200)) with { State = KeyState.Compromised };
-        Ring = new KeyRing([Active, Retired, Compromised], Active.KeyId);
+        var pki = KeyRingPki.Create(Now.AddDays(-30));
+        Ring = new KeyRing([Active, Retired, Compromised, pki.NewEs256Key(Now.AddDays(-30), KeyState.Active)], Active.KeyId, pki);
         Licences = new CountingLicenceStore(Register);
         var checker = new LicenceChecker(Licences, Credentials, new FixedKeyRing(Ring), Issuer, CreditCodeExceptionList.None, Clock);
         var presentations = new PresentationChecker(Licences, PresentationUses, Issuer, CreditCodeExceptionList.None);

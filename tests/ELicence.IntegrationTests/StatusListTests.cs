@@ -73,6 +73,11 @@ public class StatusListTests(LifecycleFixture service)
                 await File.WriteAllTextAsync(Path.Combine(dir.FullName, $"{purpose}-0.jwt"), await response.Content.ReadAsStringAsync());
             }
 
+            var tokenList = await service.Http.GetAsync("/api/v1/token-status-lists/0");
+            Assert.Equal("application/statuslist+jwt", tokenList.Content.Headers.ContentType?.MediaType);
+            var states = credentials.Keys.ToList();
+            var tokenStatuses = await TokenStatusesAsync(await tokenList.Content.ReadAsStringAsync(), [.. states.Select(s => IndexOf(credentials[s]))]);
+
             var expected = new Dictionary<string, string>
             {
                 ["active"] = "valid", ["amended"] = "valid", ["reinstated"] = "valid", ["in-notice"] = "valid",
@@ -86,12 +91,42 @@ public class StatusListTests(LifecycleFixture service)
 
                 Assert.True(expected[state] == online, $"{state}: online says {online}, expected {expected[state]}");
                 Assert.True(online == offline, $"{state}: online says {online}, offline says {offline}");
+                // The IETF Token Status List of the same index agrees with the two Bitstring Status Lists.
+                var token = tokenStatuses[states.IndexOf(state)];
+                Assert.True(token == (offline switch { "revoked" => 1, "suspended" => 2, _ => 0 }), $"{state}: the token status list says {token}, the bitstring lists {offline}");
             }
         }
         finally
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task The_token_status_list_answers_as_it_stood_at_a_past_instant_and_refuses_a_time_it_has_no_version_for()
+    {
+        var code = await service.IssueAsync();
+        await WaitUntilStatusListsAreSettledAsync();
+        var index = IndexOf(await service.CredentialAsync(code));
+        var bidOpening = service.Clock.GetUtcNow().ToUnixTimeSeconds();
+        service.Clock.Advance(TimeSpan.FromSeconds(5));
+        await service.ActAsync(code, "suspension", new { reasonCode = "unreachable-at-domicile", reason = "通过登记的住所无法联系" });
+        await WaitUntilStatusListsAreSettledAsync();
+
+        var then = await service.Http.GetAsync($"/api/v1/token-status-lists/0?time={bidOpening}");
+        var now = await service.Http.GetStringAsync("/api/v1/token-status-lists/0");
+        var thenToken = await then.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, then.StatusCode);
+        var statusThen = await TokenStatusesAsync(thenToken, index);
+        var statusNow = await TokenStatusesAsync(now, index);
+        Assert.Equal(new[] { 0 }, statusThen);
+        Assert.Equal(new[] { 2 }, statusNow);
+        var claims = (await NodeTool.RunAsync("tests/tools/check-token-status.mjs", await service.Http.GetStringAsync("/.well-known/jwks.json"), thenToken, ["0"])).Result!.Value;
+        Assert.True(claims.GetProperty("iat").GetInt64() <= bidOpening && bidOpening < claims.GetProperty("exp").GetInt64()); // the draft's rule for the client
+        Assert.Equal(HttpStatusCode.NotFound, (await service.Http.GetAsync("/api/v1/token-status-lists/0?time=1000")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await service.Http.GetAsync("/api/v1/token-status-lists/0?time=yesterday")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await service.Http.GetAsync("/api/v1/token-status-lists/00")).StatusCode);
     }
 
     [Fact]
@@ -229,6 +264,22 @@ public class StatusListTests(LifecycleFixture service)
     }
 
     /// <summary>Every change synced and every list published: no queued work, no pending mark, no dirty list.</summary>
+    /// <summary>The index of a credential's status entries (both Bitstring Status Lists and the Token Status List use it).</summary>
+    private static int IndexOf(string credential)
+    {
+        var payload = credential.Split('.')[1].Replace('-', '+').Replace('_', '/');
+        var json = JsonDocument.Parse(Convert.FromBase64String(payload + new string('=', (4 - (payload.Length % 4)) % 4))).RootElement;
+        return int.Parse(json.GetProperty("credentialStatus")[0].GetProperty("statusListIndex").GetString()!, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The statuses at these indices of a Token Status List, read by check-token-status.mjs (jose, @sd-jwt/jwt-status-list) with the JWKS alone.</summary>
+    private async Task<int[]> TokenStatusesAsync(string list, params int[] indices)
+    {
+        var read = await NodeTool.RunAsync("tests/tools/check-token-status.mjs", await service.Http.GetStringAsync("/.well-known/jwks.json"), list, [.. indices.Select(i => i.ToString(CultureInfo.InvariantCulture))]);
+        Assert.True(read.Verified, read.Error);
+        return [.. read.Result!.Value.GetProperty("statuses").EnumerateArray().Select(s => s.GetInt32())];
+    }
+
     private async Task WaitUntilStatusListsAreSettledAsync()
     {
         var store = service.Services.GetRequiredService<IStatusListStore>();

@@ -2,7 +2,8 @@
 // sd-jwt-js), using only the service's JWKS for the issuer and the credential's cnf.jwk for the key-binding JWT.
 // Usage: node verify-sd-jwt.mjs <jwks.json file> <sd-jwt file> [nonce audience]
 // With a nonce, the key-binding JWT is required and checked (signature with cnf.jwk, nonce, sd_hash, iat) and its aud must be
-// the audience. Prints {header, payload (disclosed claims), kb} as JSON; exits 1 when verification fails.
+// the audience. Prints {header, payload (disclosed claims), kb} as JSON; exits 1 when verification fails. Offline: the
+// credential's Token Status List entry is not fetched here (verify-sd-jwt-vc.mjs checks status and type metadata).
 import { readFileSync } from 'node:fs';
 import { createPublicKey, verify } from 'node:crypto';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
@@ -20,8 +21,13 @@ function verifyWith(jwk, data, signature) {
     : verify('sha256', Buffer.from(data), { key, dsaEncoding: 'ieee-p1363' }, b64(signature));
 }
 
+// The library fetches status.status_list by itself; this offline check leaves it out.
+class OfflineSdJwtVc extends SDJwtVcInstance {
+  async verifyStatus() {}
+}
+
 const kid = JSON.parse(b64(token.split('.')[0]).toString('utf8')).kid;
-const sdjwt = new SDJwtVcInstance({
+const sdjwt = new OfflineSdJwtVc({
   hasher: digest,
   verifier: async (data, signature) => {
     const jwk = jwks.keys.find((k) => k.kid === kid);

@@ -1,6 +1,7 @@
 using ELicence.Core.Callers;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Licences;
+using ELicence.Core.StatusLists;
 using ELicence.Core.Text;
 
 namespace ELicence.Core.Holders;
@@ -15,7 +16,7 @@ namespace ELicence.Core.Holders;
 /// leaves a key whose secret nobody saw; a lost race or a limit revokes it again. Removal revokes first and lists second,
 /// so a crash in between is finished by repeating the request.
 /// </remarks>
-public sealed class HolderKeyService(IHolderKeyStore store, ApiKeyService apiKeys, LicenceQueries licences, TimeProvider time)
+public sealed class HolderKeyService(IHolderKeyStore store, ApiKeyService apiKeys, LicenceQueries licences, TimeProvider time, IWalletCopyStore? copies = null, IStatusListQueue? statusQueue = null)
 {
     /// <summary>As the national e-licence rules allow.</summary>
     public const int MaxAdministrators = 5;
@@ -45,6 +46,7 @@ public sealed class HolderKeyService(IHolderKeyStore store, ApiKeyService apiKey
 
             if (await store.TryCommitAsync(read, [.. removed, owner], cancellationToken))
             {
+                await WithdrawCopiesAsync(licence.Code, null, cancellationToken); // every person of the licence is gone with the reset
                 return new IssuedHolderKey(issued.Key, owner);
             }
         }
@@ -129,17 +131,32 @@ public sealed class HolderKeyService(IHolderKeyStore store, ApiKeyService apiKey
             await apiKeys.RevokeAsync(key.KeyId, cancellationToken);
             if (key.RemovedAt is not null)
             {
+                await WithdrawCopiesAsync(creditCode, key.KeyId, cancellationToken); // a repeated removal finishes one a crash interrupted
                 return key;
             }
 
             var removed = key with { RemovedAt = time.GetUtcNow() };
             if (await store.TryCommitAsync(read, [removed], cancellationToken))
             {
+                await WithdrawCopiesAsync(creditCode, key.KeyId, cancellationToken);
                 return removed;
             }
         }
 
         throw Conflict(creditCode);
+    }
+
+    /// <summary>Withdraws the wallet copies issued to the person (every copy when <paramref name="keyId"/> is null) and brings the status lists up to date.</summary>
+    private async Task WithdrawCopiesAsync(CreditCode code, string? keyId, CancellationToken cancellationToken)
+    {
+        if (copies is null || statusQueue is null)
+        {
+            return;
+        }
+
+        // A sync even when nothing changed here: a crash after an earlier revocation may have lost its sync.
+        await copies.RevokeAsync(code, keyId, time.GetUtcNow(), cancellationToken);
+        await statusQueue.EnqueueSyncAsync(code, cancellationToken);
     }
 
     private async Task<IssuedHolderKey> IssueAsync(Caller caller, HolderKeySpec spec, CancellationToken cancellationToken)

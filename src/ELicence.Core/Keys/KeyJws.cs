@@ -14,12 +14,19 @@ public static class KeyJws
         return CompactJws.Sign(key.JwsAlgorithm, key.KeyId, type, payload, key.Sign);
     }
 
+    /// <summary>Signs with the key's certificate chain in the <c>x5c</c> header (RFC 7515 §4.1.6), as HAIP asks of SD-JWT VCs and status lists.</summary>
+    public static string Sign(SigningKey key, string type, ReadOnlySpan<byte> payload, IReadOnlyList<string>? x5c)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return CompactJws.Sign(key.JwsAlgorithm, key.KeyId, type, payload, key.Sign, x5c);
+    }
+
     /// <summary>
     /// Signs <paramref name="payload"/> serialized with the service's JSON options (the bytes of
     /// <see cref="ElicenceJson.SerializeToUtf8{T}"/>), written to a per-thread scratch buffer instead of a new array: every
     /// verification signs a receipt.
     /// </summary>
-    public static string SignJson<T>(SigningKey key, string type, T payload)
+    public static string SignJson<T>(SigningKey key, string type, T payload, IReadOnlyList<string>? x5c = null)
     {
         var scratch = t_scratch ?? new ArrayBufferWriter<byte>(4096);
         t_scratch = null; // a nested call (none today) gets its own
@@ -30,7 +37,7 @@ public static class KeyJws
                 JsonSerializer.Serialize(writer, payload, ElicenceJson.Options);
             }
 
-            return Sign(key, type, scratch.WrittenSpan);
+            return Sign(key, type, scratch.WrittenSpan, x5c);
         }
         finally
         {

@@ -34,7 +34,7 @@ public interface IKeyRingEditor
 }
 
 /// <summary>Loads the ring once and refreshes it every few minutes so a rotation reaches every instance; creates the first ring on first use.</summary>
-public sealed class KeyRingProvider(IKeyRingStore store, TimeProvider time) : IKeyRingProvider, IKeyRingEditor, IDisposable
+public sealed class KeyRingProvider(IKeyRingStore store, TimeProvider time, Credentials.IssuerOptions? issuer = null) : IKeyRingProvider, IKeyRingEditor, IDisposable
 {
     /// <summary>How stale an instance's ring may be; the announce period allows for it.</summary>
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(5);
@@ -94,26 +94,48 @@ public sealed class KeyRingProvider(IKeyRingStore store, TimeProvider time) : IK
 
     private sealed record Cached(KeyRing Ring, DateTimeOffset LoadedAt);
 
+    /// <summary>
+    /// The stored ring, made on first use. A ring stored before ES256 keys existed gets its authority and first ES256 key
+    /// here, written under the version it was read at (another instance doing the same wins or loses the race cleanly).
+    /// </summary>
     private async Task<(KeyRing Ring, string Version)> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
-        var stored = await store.LoadAsync(cancellationToken);
-        if (stored is not null)
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            return (KeyRingDocument.Read(stored.Document), stored.Version);
+            var stored = await store.LoadAsync(cancellationToken);
+            if (stored is null)
+            {
+                await store.TryCreateAsync(KeyRingDocument.Write(KeyRing.CreateNew(time.GetUtcNow(), NewPki())), cancellationToken);
+                continue;
+            }
+
+            var ring = KeyRingDocument.Read(stored.Document);
+            if (ring.WithEs256(time.GetUtcNow(), NewPki) is not { } upgraded)
+            {
+                return (ring, stored.Version);
+            }
+
+            await store.TryReplaceAsync(KeyRingDocument.Write(upgraded), stored.Version, cancellationToken);
         }
 
-        await store.TryCreateAsync(KeyRingDocument.Write(KeyRing.CreateNew(time.GetUtcNow())), cancellationToken);
-        stored = await store.LoadAsync(cancellationToken) ?? throw new InvalidOperationException("The key ring vanished while being created.");
-        return (KeyRingDocument.Read(stored.Document), stored.Version);
+        throw new InvalidOperationException("The key ring could not be created or upgraded: it kept changing.");
     }
+
+    private KeyRingPki NewPki() => issuer is null
+        ? KeyRingPki.Create(time.GetUtcNow())
+        : KeyRingPki.Create(time.GetUtcNow(), issuer.NameEn, issuer.Id);
 }
 
 /// <summary>The stored form of a key ring. It holds private keys: it belongs only in a secret store.</summary>
 public static class KeyRingDocument
 {
-    private sealed record Document(string SigningKeyId, IReadOnlyList<StoredKey> Keys);
+    private sealed record Document(string SigningKeyId, IReadOnlyList<StoredKey> Keys)
+    {
+        /// <summary>Absent in rings stored before ES256 keys existed.</summary>
+        public StoredPki? Pki { get; init; }
+    }
 
-    /// <summary>A key: Seed is the private key (Ed25519 seed or SM2 scalar); Algorithm is absent in rings stored before SM2 keys existed.</summary>
+    /// <summary>A key: Seed is the private key (Ed25519 seed, SM2 or P-256 scalar); Algorithm is absent in rings stored before SM2 keys existed.</summary>
     private sealed record StoredKey(string Kid, string Seed, KeyState State, DateTimeOffset CreatedAt, KeyAlgorithm Algorithm = KeyAlgorithm.Ed25519)
     {
         public DateTimeOffset? ActivatedAt { get; init; }
@@ -121,11 +143,20 @@ public static class KeyRingDocument
         public DateTimeOffset? RetiredAt { get; init; }
 
         public DateTimeOffset? CompromisedAt { get; init; }
+
+        /// <summary>An ES256 key's certificate, base64url of DER.</summary>
+        public string? Certificate { get; init; }
     }
+
+    /// <summary>The authority: both certificates and private scalars, base64url.</summary>
+    private sealed record StoredPki(string Organisation, string Issuer, string RootCertificate, string RootKey, string IssuingCertificate, string IssuingKey);
 
     public static byte[] Write(KeyRing ring)
     {
         ArgumentNullException.ThrowIfNull(ring);
+        var pki = ring.Pki is { } p
+            ? new StoredPki(p.Organisation, p.Issuer, B64Url.Encode(p.Authority.Root.Certificate), B64Url.Encode(p.Authority.Root.PrivateKey), B64Url.Encode(p.Authority.Issuing.Certificate), B64Url.Encode(p.Authority.Issuing.PrivateKey))
+            : null;
         return ElicenceJson.SerializeToUtf8(new Document(
             ring.Signing.KeyId,
             ring.Keys.Select(k => new StoredKey(k.KeyId, B64Url.Encode(k.Seed), k.State, k.CreatedAt, k.Algorithm)
@@ -133,7 +164,9 @@ public static class KeyRingDocument
                 ActivatedAt = k.ActivatedAt,
                 RetiredAt = k.RetiredAt,
                 CompromisedAt = k.CompromisedAt,
-            }).ToList()));
+                Certificate = k.Certificate is { } c ? B64Url.Encode(c) : null,
+            }).ToList())
+        { Pki = pki });
     }
 
     public static KeyRing Read(byte[] document)
@@ -154,9 +187,16 @@ public static class KeyRingDocument
             }
 
             return key.KeyId == k.Kid
-                ? key with { ActivatedAt = k.ActivatedAt, RetiredAt = k.RetiredAt, CompromisedAt = k.CompromisedAt }
+                ? key with { ActivatedAt = k.ActivatedAt, RetiredAt = k.RetiredAt, CompromisedAt = k.CompromisedAt, Certificate = Bytes(k.Certificate, k.Kid) }
                 : throw new InvalidDataException($"Key {k.Kid} does not match its thumbprint.");
         }).ToList();
-        return new KeyRing(keys, doc.SigningKeyId);
+        var pki = doc.Pki is { } p
+            ? new KeyRingPki(new CertificateAuthority(new CaCertificate(Bytes(p.RootCertificate, "root")!, Bytes(p.RootKey, "root")!), new CaCertificate(Bytes(p.IssuingCertificate, "issuing")!, Bytes(p.IssuingKey, "issuing")!)), p.Organisation, p.Issuer)
+            : null;
+        return new KeyRing(keys, doc.SigningKeyId, pki);
     }
+
+    private static byte[]? Bytes(string? encoded, string what) => encoded is null
+        ? null
+        : B64Url.TryDecode(encoded, out var bytes) ? bytes : throw new InvalidDataException($"The certificate material of {what} is not base64url.");
 }

@@ -53,9 +53,15 @@ public sealed class KeyRotationOptions : IValidatableObject
 /// </summary>
 public static class KeyRotation
 {
-    /// <summary>A new key of the algorithm (its JWS <c>alg</c>: EdDSA or SM2-SM3), announced at the instant given.</summary>
-    public static SigningKey NewKey(string alg, DateTimeOffset now) =>
-        SigningKey.Announce(SigningKey.AlgorithmOf(alg) ?? throw new NotSupportedException($"No key generator for {alg}."), now);
+    /// <summary>A new key of the algorithm (its JWS <c>alg</c>: EdDSA, SM2-SM3 or ES256, with its certificate from the ring's CA), announced at the instant given.</summary>
+    public static SigningKey NewKey(KeyRing ring, string alg, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(ring);
+        var algorithm = SigningKey.AlgorithmOf(alg) ?? throw new NotSupportedException($"No key generator for {alg}.");
+        return algorithm == KeyAlgorithm.Es256
+            ? (ring.Pki ?? throw new InvalidOperationException("The ring has no authority for ES256 keys.")).NewEs256Key(now, KeyState.Announced)
+            : SigningKey.Announce(algorithm, now);
+    }
 
     /// <summary>
     /// The scheduled step, per algorithm: an announced key whose announce period is over becomes active and the active one
@@ -79,12 +85,12 @@ public static class KeyRotation
             }
             else if (announced is null && now >= (active.ActivatedAt ?? active.CreatedAt) + options.RotateEvery - options.AnnounceFor)
             {
-                keys.Add(NewKey(alg, now));
+                keys.Add(NewKey(ring, alg, now));
                 changed = true;
             }
         }
 
-        return changed ? new KeyRing(keys) : null;
+        return changed ? new KeyRing(keys, ring.Pki) : null;
     }
 
     /// <summary>Rotate now: announce a successor of the algorithm's active key, unless one is already announced (then null).</summary>
@@ -96,7 +102,7 @@ public static class KeyRotation
             throw new ArgumentException($"The ring has no {alg} key.", nameof(alg));
         }
 
-        return ring.Keys.Any(k => k.Alg == alg && k.State == KeyState.Announced) ? null : new KeyRing([.. ring.Keys, NewKey(alg, now)]);
+        return ring.Keys.Any(k => k.Alg == alg && k.State == KeyState.Announced) ? null : new KeyRing([.. ring.Keys, NewKey(ring, alg, now)], ring.Pki);
     }
 
     /// <summary>
@@ -120,7 +126,7 @@ public static class KeyRotation
             var successor = keys.SingleOrDefault(k => k.Alg == key.Alg && k.State == KeyState.Announced);
             if (successor is null)
             {
-                keys.Add(NewKey(key.Alg, now) with { State = KeyState.Active, ActivatedAt = now });
+                keys.Add(NewKey(ring, key.Alg, now) with { State = KeyState.Active, ActivatedAt = now });
             }
             else
             {
@@ -128,7 +134,7 @@ public static class KeyRotation
             }
         }
 
-        return new KeyRing(keys);
+        return new KeyRing(keys, ring.Pki);
     }
 
     /// <summary>Retired keys whose retention is over: removable once no current credential uses them.</summary>
@@ -145,7 +151,7 @@ public static class KeyRotation
         ArgumentNullException.ThrowIfNull(ring);
         ArgumentNullException.ThrowIfNull(retiredKeyIds);
         var kept = ring.Keys.Where(k => !(k.State == KeyState.Retired && retiredKeyIds.Contains(k.KeyId))).ToList();
-        return kept.Count == ring.Keys.Count ? null : new KeyRing(kept);
+        return kept.Count == ring.Keys.Count ? null : new KeyRing(kept, ring.Pki);
     }
 
     private static void Replace(List<SigningKey> keys, SigningKey old, SigningKey updated) => keys[keys.FindIndex(k => k.KeyId == old.KeyId)] = updated;

@@ -7,6 +7,7 @@ using ELicence.Core.CreditCodes;
 using ELicence.Core.Documents;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
+using ELicence.Core.StatusLists;
 using ELicence.Core.Usage;
 using ELicence.Core.Verifiers;
 using ELicence.Jose;
@@ -36,10 +37,31 @@ public interface IPresentationKeyStore
     Task<bool> TryCreateSeedAsync(CreditCode code, byte[] seed, CancellationToken cancellationToken);
 }
 
-/// <summary>Issues the licence as an SD-JWT VC bound to a holder key, for a holder allowed to present.</summary>
-public sealed class SdJwtVcIssuer(ILicenceStore licences, IKeyRingProvider keys, IssuerOptions issuer, ICreditCodeExceptions codeExceptions, TimeProvider time)
+/// <summary>The person a wallet copy is issued to: the holder key that asked (null for none, e.g. the registrar) and when it expires.</summary>
+public sealed record WalletRecipient(string? HolderKeyId, DateTimeOffset? ExpiresAt)
 {
-    /// <summary>Wallet mode: an SD-JWT VC bound to the business's own key (Ed25519 or P-256 JWK, checked strictly).</summary>
+    public static WalletRecipient Of(Caller caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return new(caller.Grant?.KeyId, caller.Grant?.ExpiresAt);
+    }
+}
+
+/// <summary>A wallet copy as issued: the SD-JWT VC, its disclosures, the licence version and the copy's status index.</summary>
+public sealed record IssuedWalletCopy(string Combined, IReadOnlyList<Disclosure> Disclosures, int LicenceVersion, string IssuerJwt, long StatusIndex);
+
+/// <summary>Issues the licence as an SD-JWT VC bound to a holder key, for a holder allowed to present.</summary>
+public sealed class SdJwtVcIssuer(
+    ILicenceStore licences,
+    IKeyRingProvider keys,
+    IssuerOptions issuer,
+    ICreditCodeExceptions codeExceptions,
+    TimeProvider time,
+    ISequenceAllocator sequence,
+    IWalletCopyStore copies,
+    IStatusListQueue statusQueue)
+{
+    /// <summary>Wallet mode: an SD-JWT VC bound to the business's own key (Ed25519 or P-256 JWK, checked strictly), a copy of its own.</summary>
     public async Task<WalletCredential> IssueForWalletAsync(Caller caller, string code, WalletCredentialRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -54,7 +76,7 @@ public sealed class SdJwtVcIssuer(ILicenceStore licences, IKeyRingProvider keys,
             throw ProblemException.Invalid([error!]);
         }
 
-        var issued = await IssueAsync(creditCode, key, cancellationToken);
+        var issued = await IssueCopyAsync(creditCode, key, WalletRecipient.Of(caller), cancellationToken);
         return new WalletCredential(issued.Combined, [.. issued.Disclosures.Select(d => new WalletDisclosure(d.Name, d.Encoded))], issued.LicenceVersion);
     }
 
@@ -67,12 +89,32 @@ public sealed class SdJwtVcIssuer(ILicenceStore licences, IKeyRingProvider keys,
         return creditCode;
     }
 
-    /// <summary>The current version of the licence as an SD-JWT VC bound to <paramref name="holderKey"/>.</summary>
+    /// <summary>
+    /// The seam for every wallet issuance (this route and OpenID4VCI): the current version of the licence as an SD-JWT VC
+    /// bound to <paramref name="holderKey"/>, with a status entry of its own recorded against <paramref name="recipient"/>, so
+    /// that removing or expiring that person withdraws the copy (its entry reads INVALID). The copy is recorded before it is
+    /// signed: a crash in between leaves an entry no credential uses, never a credential without an entry. Authorisation is
+    /// the caller's.
+    /// </summary>
+    public async Task<IssuedWalletCopy> IssueCopyAsync(CreditCode code, HolderJwk holderKey, WalletRecipient recipient, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(recipient);
+        var found = await licences.FindCurrentWithPermitsAsync(code, cancellationToken) ?? throw ProblemException.NotFound($"The register has no licence {code}.");
+        var now = time.GetUtcNow();
+        var index = await sequence.AllocateAsync(Sequences.StatusListIndices, $"{code.Value}/copy/{Guid.CreateVersion7()}", cancellationToken);
+        await copies.AddAsync(new WalletCopy(code, index, found.Licence.Version, recipient.HolderKeyId, recipient.ExpiresAt, now, null), cancellationToken);
+        await statusQueue.EnqueueSyncAsync(code, cancellationToken); // the new entry takes the licence's state (e.g. suspended) in the lists
+        var ring = await keys.GetAsync(cancellationToken);
+        var vc = LicenceSdJwtVc.Issue(found, holderKey, issuer, ring, index, now);
+        return new IssuedWalletCopy(vc.Combined, vc.Disclosures, found.Licence.Version, vc.IssuerJwt, index);
+    }
+
+    /// <summary>The current version of the licence as an SD-JWT VC bound to <paramref name="holderKey"/>, under the licence version's own status entry, without x5c (quick mode: the service's key per licence, a QR code).</summary>
     public async Task<(string Combined, IReadOnlyList<Disclosure> Disclosures, int LicenceVersion, string IssuerJwt)> IssueAsync(CreditCode code, HolderJwk holderKey, CancellationToken cancellationToken)
     {
         var found = await licences.FindCurrentWithPermitsAsync(code, cancellationToken) ?? throw ProblemException.LicenceNotFound(code);
         var ring = await keys.GetAsync(cancellationToken);
-        var vc = LicenceSdJwtVc.Issue(found, holderKey, issuer, ring.Signing, time.GetUtcNow());
+        var vc = LicenceSdJwtVc.Issue(found, holderKey, issuer, ring, found.Licence.StatusListIndex, time.GetUtcNow(), withChain: false);
         return (vc.Combined, vc.Disclosures, found.Licence.Version, vc.IssuerJwt);
     }
 }
@@ -103,7 +145,7 @@ public sealed class QuickPresentations(SdJwtVcIssuer issuance, IVerifierStore ve
 
         var seed = await HolderSeedAsync(creditCode, cancellationToken);
         var (_, disclosures, _, issuerJwt) = await issuance.IssueAsync(creditCode, HolderJwk.Ed25519(Ed25519.PublicKeyFromSeed(seed)), cancellationToken);
-        var chosen = disclosures.Where(d => disclose.Contains(d.Name)).ToList();
+        var chosen = disclosures.Where(d => disclose.Contains(DisclosableFields.FieldOf(d.Name))).ToList(); // an English variant goes with its claim
         var now = time.GetUtcNow();
         var parts = new SdJwtParts(issuerJwt, [.. chosen.Select(d => d.Encoded)], null);
         var kbPayload = new JsonObject

@@ -5,6 +5,7 @@ using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Receipts;
+using ELicence.Core.StatusLists;
 using ELicence.Core.Verification;
 using ELicence.Jose;
 
@@ -29,7 +30,7 @@ public interface IPresentationUseStore
 /// the calling verifier (<c>aud</c>), made within <see cref="MaxAge"/>, with the verifier's nonce; then the licence in the
 /// register and its status, and last the single use.
 /// </summary>
-public sealed class PresentationChecker(ILicenceStore licences, IPresentationUseStore uses, IssuerOptions issuer, ICreditCodeExceptions codeExceptions)
+public sealed class PresentationChecker(ILicenceStore licences, IPresentationUseStore uses, IssuerOptions issuer, ICreditCodeExceptions codeExceptions, IWalletCopyStore? copies = null)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
 
@@ -64,6 +65,11 @@ public sealed class PresentationChecker(ILicenceStore licences, IPresentationUse
         }
 
         reasons.AddRange(StatusReasons.For(licence, moment.Today));
+        if (claims.StatusIndex is { } index && index != licence.StatusListIndex && claims.Version == licence.Version && await CopyWithdrawnAsync(code!.Value, index, moment.Now, cancellationToken))
+        {
+            reasons.Add(new(ReasonCodes.Revoked, "This wallet copy of the licence was withdrawn: the person it was issued to was removed or reset, or their key expired."));
+        }
+
         if (!await uses.TryRecordAsync(examined.ReplayKey!, moment.Now, cancellationToken))
         {
             reasons.Insert(0, new(ReasonCodes.Replayed, "This presentation was verified before; each is good for one verification. Ask the holder for a new one."));
@@ -86,8 +92,20 @@ public sealed class PresentationChecker(ILicenceStore licences, IPresentationUse
     /// <summary>What the verifier expects of a presentation.</summary>
     public sealed record Expectations(string Audience, string? Nonce, DateTimeOffset Now, Func<string, (byte[]? PublicKey, bool Compromised)> FindKey, IssuerOptions Issuer);
 
-    /// <summary>The issuer-signed claims a presentation carried, and the disclosed ones by name.</summary>
-    public sealed record PresentedClaims(string CreditCode, int Version, IReadOnlyDictionary<string, JsonElement> Disclosed);
+    /// <summary>The issuer-signed claims a presentation carried, the disclosed ones by name, and its Token Status List index (null for SD-JWT VCs issued before it).</summary>
+    public sealed record PresentedClaims(string CreditCode, int Version, IReadOnlyDictionary<string, JsonElement> Disclosed, long? StatusIndex = null);
+
+    /// <summary>A wallet copy (a status index other than its licence version's) withdrawn with its person; a copy not recorded counts as withdrawn.</summary>
+    private async Task<bool> CopyWithdrawnAsync(CreditCode code, long index, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (copies is null)
+        {
+            return false;
+        }
+
+        var copy = await copies.FindAsync(code, index, cancellationToken);
+        return copy is null || copy.WithdrawnAt(now);
+    }
 
     /// <summary>The outcome of the checks that need no storage: the first failure, or the claims and the key under which the use is recorded.</summary>
     public sealed record Examination(ReceiptTarget Target, VerificationReason? Failure, PresentedClaims? Claims, string? ReplayKey);
@@ -97,7 +115,7 @@ public sealed class PresentationChecker(ILicenceStore licences, IPresentationUse
     {
         ArgumentNullException.ThrowIfNull(presentation);
         ArgumentNullException.ThrowIfNull(expected);
-        if (!SdJwt.TrySplit(presentation, out var parts, out var error) || !CompactJws.TryParse(parts.IssuerJwt, out var jwt, out error))
+        if (!SdJwt.TrySplit(presentation, out var parts, out var error) || !CompactJws.TryParse(parts.IssuerJwt, CompactJws.MaxLength, allowCertificateChain: true, out var jwt, out error))
         {
             throw ProblemException.Invalid("presentation", "Not an SD-JWT presentation: " + error);
         }
@@ -180,7 +198,24 @@ public sealed class PresentationChecker(ILicenceStore licences, IPresentationUse
 
         // The signing input, not the whole token: a second valid signature over the same claims (ECDSA) is the same presentation.
         var replayKey = Convert.ToHexStringLower(SHA256.HashData(kb.SigningInput));
-        return new(target, null, new PresentedClaims(creditCode, version, disclosed), replayKey);
+        return new(target, null, new PresentedClaims(creditCode, version, disclosed, StatusIndexOf(p, expected.Issuer)), replayKey);
+    }
+
+    /// <summary>The index a <c>status.status_list</c> of this service names (its list number from the uri, times the list length, plus idx).</summary>
+    private static long? StatusIndexOf(JsonElement payload, IssuerOptions issuer)
+    {
+        if (!payload.TryGetProperty("status", out var status) || status.ValueKind != JsonValueKind.Object
+            || !status.TryGetProperty("status_list", out var entry) || entry.ValueKind != JsonValueKind.Object
+            || !entry.TryGetProperty("idx", out var idx) || !idx.TryGetInt32(out var position) || position < 0 || position >= BitstringStatusList.Length
+            || Text(entry, "uri") is not { } uri)
+        {
+            return null;
+        }
+
+        var prefix = TokenStatusLists.ListUrl(issuer, 0)[..^1];
+        return uri.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(uri[prefix.Length..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var list)
+            ? ((long)list * BitstringStatusList.Length) + position
+            : null;
     }
 
     private static JsonElement? ReadObject(byte[] json)

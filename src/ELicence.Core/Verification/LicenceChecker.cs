@@ -196,20 +196,25 @@ public sealed class LicenceChecker(
         ArgumentNullException.ThrowIfNull(parsed);
         ArgumentNullException.ThrowIfNull(findKey);
         var kid = Shown(parsed.KeyId);
-        if (parsed.Algorithm != SigningKey.EdDsa)
+        if (parsed.Algorithm is not (SigningKey.EdDsa or Es256.Algorithm))
         {
-            return new(ReasonCodes.UnsupportedAlgorithm, $"Credentials are signed with EdDSA; this one says '{Shown(parsed.Algorithm)}'.");
+            return new(ReasonCodes.UnsupportedAlgorithm, $"Credentials are signed with EdDSA or ES256; this one says '{Shown(parsed.Algorithm)}'.");
         }
 
         var (key, compromised) = parsed.KeyId is null ? (null, false) : findKey(parsed.KeyId);
-        if (key is null)
+        // The key's length says its algorithm (32 bytes Ed25519, 64 bytes P-256): a token naming one key with the other's alg fails.
+        var expectedLength = parsed.Algorithm == Es256.Algorithm ? Es256.PublicKeyLength : Ed25519.PublicKeyLength;
+        if (key is null || key.Length != expectedLength)
         {
             return compromised
                 ? new(ReasonCodes.KeyCompromised, $"Key '{kid}' was withdrawn as compromised; nothing it signed is trusted.")
-                : new(ReasonCodes.UnknownKey, $"Key '{kid}' is not one of this service's keys (see /.well-known/jwks.json).");
+                : new(ReasonCodes.UnknownKey, $"Key '{kid}' is not one of this service's {parsed.Algorithm} keys (see /.well-known/jwks.json).");
         }
 
-        return parsed.VerifyEd25519(key)
+        var verified = parsed.Algorithm == Es256.Algorithm
+            ? Es256.Verify(key, parsed.SigningInput, parsed.Signature)
+            : parsed.VerifyEd25519(key);
+        return verified
             ? null
             : new(ReasonCodes.BadSignature, "The signature does not match the credential: it was altered or not signed by this service.");
     }
@@ -236,7 +241,7 @@ public sealed class LicenceChecker(
     public static Func<string, (byte[]? PublicKey, bool Compromised)> KeysOf(KeyRing ring)
     {
         ArgumentNullException.ThrowIfNull(ring);
-        return kid => (ring.FindTrusted(kid) is { Algorithm: KeyAlgorithm.Ed25519 } key ? key.PublicKey : null, ring.StateOf(kid) == KeyState.Compromised);
+        return kid => (ring.FindTrusted(kid) is { Algorithm: KeyAlgorithm.Ed25519 or KeyAlgorithm.Es256 } key ? key.PublicKey : null, ring.StateOf(kid) == KeyState.Compromised);
     }
 
     private async Task<(ReceiptTarget, LicenceWithPermits?, List<VerificationReason>)> CheckCredentialAsync(string presented, CheckMoment moment, CancellationToken cancellationToken)

@@ -21,6 +21,26 @@ public sealed class KeyFunctions(HttpApi<KeyFunctions> api, IKeyRingProvider key
             return ApiResults.Json(ring.ToJwks());
         });
 
+    /// <summary>
+    /// The root certificate of the service's own CA, the trust anchor of every ES256 key's <c>x5c</c>: DER as
+    /// <c>application/pkix-cert</c> (RFC 2585), or PEM with <c>?format=pem</c>. It changes only if the ring is made anew.
+    /// </summary>
+    [Function("GetPkiRoot")]
+    [Endpoint(Access.Anyone, Cors = true)]
+    public Task<IActionResult> PkiRoot([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/pki/root.crt")] HttpRequest req) =>
+        api.RunAsync(req, async call =>
+        {
+            var pki = (await keys.GetAsync(call.Cancellation)).Pki ?? throw ProblemException.NotFound("The key ring has no certificate authority yet.");
+            var result = call.Query("format") switch
+            {
+                "pem" => ApiResults.Text(pki.Authority.RootPem(), "application/x-pem-file"),
+                null or "der" => new BodyResult(StatusCodes.Status200OK, "application/pkix-cert", pki.Authority.Root.Certificate),
+                _ => throw ProblemException.Invalid("format", "der (the default) or pem."),
+            };
+            call.CacheFor(TimeSpan.FromDays(1));
+            return result;
+        });
+
     /// <summary>Every key of the ring with its state and dates; never a private part.</summary>
     [Function("ListSigningKeys")]
     [Endpoint(Access.KeyAdministration, Cache = CachePolicy.NoStore)]

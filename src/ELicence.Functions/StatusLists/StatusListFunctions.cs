@@ -19,6 +19,21 @@ public sealed class StatusListFunctions(HttpApi<StatusListFunctions> api, Status
             return ApiResults.Text(published, "application/vc+jwt");
         });
 
+    /// <summary>
+    /// The IETF Token Status List (draft-ietf-oauth-status-list): the current token, or with <c>?time=</c> (unix seconds) the
+    /// version valid at that instant. A past version never changes, so it is cached for long.
+    /// </summary>
+    [Function("GetTokenStatusList")]
+    [Endpoint(Access.Anyone, Cors = true)]
+    public Task<IActionResult> GetToken([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/token-status-lists/{list}")] HttpRequest req, string list) =>
+        api.RunAsync(req, async call =>
+        {
+            var time = call.Query("time");
+            var token = await statusLists.GetTokenListAsync(list, time, call.Cancellation);
+            call.CacheFor(time is null ? options.TimeToLive : TimeSpan.FromDays(1));
+            return ApiResults.Text(token, TokenStatusLists.MediaType);
+        });
+
     [Function("SyncStatusList")]
     public Task Sync([QueueTrigger(StorageNames.StatusSyncQueue)] string message, CancellationToken cancellationToken) =>
         statusLists.SyncAsync(StatusSyncMessage.TryParse(message, codeExceptions) ?? throw Malformed(StorageNames.StatusSyncQueue, message), cancellationToken);

@@ -46,7 +46,8 @@ public sealed class VerificationFunctions(HttpApi<VerificationFunctions> api, Ve
     public Task<IActionResult> GetReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/receipts/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, async call =>
         {
-            var stored = await receipts.GetAsync(call.Caller, id, call.Cancellation);
+            var alg = call.Query("alg");
+            var stored = await receipts.GetAsync(call.Caller, id, alg, call.Cancellation);
             return req.Headers.Accept.ToString().Contains("application/jwt", StringComparison.OrdinalIgnoreCase)
                 ? ApiResults.Text(stored.Jws, "application/jwt")
                 : ApiResults.Json(new ReceiptView(stored.Id, stored.Jws, stored.Claims));
