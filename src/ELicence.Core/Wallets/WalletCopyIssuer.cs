@@ -4,8 +4,8 @@ using ELicence.Core.Usage;
 
 namespace ELicence.Core.Wallets;
 
-/// <summary>The person a wallet copy was issued for: the holder key that made the offer, and its person's name.</summary>
-public sealed record WalletPerson(string KeyId, string Name);
+/// <summary>The person a wallet copy was issued for: the holder key that made the offer, its person's name, and when that key expires.</summary>
+public sealed record WalletPerson(string KeyId, string Name, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>One SD-JWT VC copy issued to a wallet: the combined form (no key binding) and the usage record's id.</summary>
 public sealed record WalletCopy(string SdJwtVc, string UsageId, int LicenceVersion);
@@ -23,7 +23,9 @@ public sealed class WalletCopyIssuer(SdJwtVcIssuer issuer, IUsageLog usage, Time
     public async Task<WalletCopy> IssueCopyAsync(CreditCode code, WalletPerson person, HolderJwk key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(person);
-        var (combined, _, version, _) = await issuer.IssueAsync(code, key, cancellationToken);
+        // The copy's own status entry is recorded against the person, so removing or expiring them withdraws it.
+        var issued = await issuer.IssueCopyAsync(code, key, new WalletRecipient(person.KeyId, person.ExpiresAt), cancellationToken);
+        var (combined, version) = (issued.Combined, issued.LicenceVersion);
         var record = new UsageRecord(ResourceIds.New("wc_"), UsageKind.Download, time.GetUtcNow(), person.KeyId, person.Name, Document: UsageDocument);
         await usage.AppendAsync(code, record, cancellationToken);
         return new WalletCopy(combined, record.Id, version);

@@ -33,7 +33,7 @@ public sealed class WalletIssuance(IWalletIssuanceStore store, WalletCopyIssuer 
         ArgumentNullException.ThrowIfNull(caller);
         var creditCode = codeExceptions.ParseField(code, "code");
         caller.EnsureHolderMay(creditCode, HolderScope.Download);
-        var person = new WalletPerson(caller.Grant?.KeyId ?? caller.Id, caller.Name);
+        var person = new WalletPerson(caller.Grant?.KeyId ?? caller.Id, caller.Name, caller.Grant?.ExpiresAt);
         var id = "vco_" + Random(16);
         var txCode = TransactionCode.New();
         var expiresAt = time.GetUtcNow() + OfferLifetime;

@@ -15,7 +15,9 @@ public class WalletIssuanceTests
     public WalletIssuanceTests()
     {
         var harness = new VerificationHarness();
-        var sdJwt = new SdJwtVcIssuer(harness.Licences, new FixedKeyRing(harness.Ring), harness.Issuer, CreditCodeExceptionList.None, _clock);
+        var sdJwt = new SdJwtVcIssuer(
+            harness.Licences, new FixedKeyRing(harness.Ring), harness.Issuer, CreditCodeExceptionList.None, _clock,
+            new InMemorySequenceAllocator(), new InMemoryWalletCopyStore(), new RecordingStatusListQueue());
         _issuance = new WalletIssuance(_store, new WalletCopyIssuer(sdJwt, new NoUsage(), _clock), harness.Issuer, CreditCodeExceptionList.None, _clock);
     }
 
