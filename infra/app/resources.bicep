@@ -178,6 +178,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Signing__KeyVaultUri', value: vault.properties.vaultUri }
         { name: 'Signing__KeyRingSecretName', value: 'elicence-key-ring' }
         { name: 'Signing__LogNoteKeySecretName', value: 'elicence-log-note-key' }
+        { name: 'Signing__WebhookSecretKeySecretName', value: 'elicence-webhook-secret-key' }
       ], map(timerSchedules, setting => { name: setting.key, value: setting.value }), empty(entraAudience) ? [] : [
         // Entra ID bearer tokens beside API keys (docs/operations.md, "Microsoft Entra ID"): both set, or neither.
         { name: 'EntraId__Authority', value: entraAuthority }

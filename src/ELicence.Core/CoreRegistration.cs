@@ -48,7 +48,13 @@ public static class CoreRegistration
         services.AddSingleton<LicenceQueries>();
         services.AddSingleton<LicenceChangeCommitter>();
         services.AddSingleton<LicenceEventDispatcher>();
+        services.AddValidatedOptions<AnnualReports.AnnualReportOptions>(configuration, AnnualReports.AnnualReportOptions.Section);
+        services.AddSingleton<AnnualReports.AnnualReportService>();
+        services.AddSingleton<AnnualReports.AnnualReportTimer>();
+        services.AddSingleton<IReinstatementCheck, AnnualReports.AnnualReportReinstatementCheck>();
         services.AddSingleton<RegistrarActions>();
+        services.AddValidatedOptions<Proposals.FourEyesOptions>(configuration, Proposals.FourEyesOptions.Section);
+        services.AddSingleton<Proposals.ProposalService>();
         services.AddSingleton<SimplifiedDeregistration>();
         services.AddSingleton<OperatingTermTimer>();
         services.AddSingleton<StatusListService>();
@@ -58,6 +64,8 @@ public static class CoreRegistration
         services.AddSingleton<VerificationService>();
         services.AddSingleton<Presentations.SdJwtVcIssuer>();
         services.AddSingleton<Presentations.QuickPresentations>();
+        services.AddSingleton<Wallets.WalletCopyIssuer>();
+        services.AddSingleton<Wallets.WalletIssuance>();
         services.AddSingleton<BatchVerificationService>();
         services.AddSingleton<ReceiptQueries>();
         services.AddSingleton<VerifierService>();

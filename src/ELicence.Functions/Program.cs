@@ -1,4 +1,5 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
+using ELicence.Core.Webhooks;
 using ELicence.Functions.Composition;
 using ELicence.Storage;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -6,10 +7,14 @@ using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddELicence(builder.Configuration);
+// Loopback webhooks (development) only on a host that itself runs on loopback: Core Tools names localhost here, Azure its public name.
+builder.Services.AddSingleton<IValidateOptions<WebhookOptions>>(new WebhookHostCheck(
+    builder.Configuration["WEBSITE_HOSTNAME"] is { Length: > 0 } hostName ? ["http://" + hostName] : []));
 
 // The service's own spans and metrics are registered by AddELicence; they go to Application Insights through
 // OpenTelemetry only where it is configured (in Azure).

@@ -78,7 +78,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
         else
         {
-            Directory.CreateDirectory(location);
+            // Azurite's data holds the local key ring and the webhook secret key: a folder only its owner can enter.
+            PrivateFiles.CreateDirectory(location);
             info.ArgumentList.Add("--location");
             info.ArgumentList.Add(location);
         }

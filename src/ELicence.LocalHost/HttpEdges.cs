@@ -53,7 +53,7 @@ public static class HttpEdges
 
     private static async Task GuardAsync(HttpContext context, RequestDelegate next, ILogger logger)
     {
-        if (HeaderProblem(context.Request) is { } problem)
+        if ((DotSegmentProblem(context) ?? HeaderProblem(context.Request)) is { } problem)
         {
             await ApiResults.Problem(problem, context.Request).WriteAsync(context);
             return;
@@ -69,6 +69,27 @@ public static class HttpEdges
             context.Response.Clear();
             await ApiResults.Problem(new ProblemException(ProblemType.Internal, "An unexpected error occurred; try again."), context.Request).WriteAsync(context);
         }
+    }
+
+    /// <summary>
+    /// Kestrel decodes <c>%2e</c> and then removes dot segments, so <c>/x/%2e%2e/api/v1/licences/…</c> would reach a real
+    /// route under another name (and past anything that matches on the path as sent). A target with a dot segment,
+    /// encoded or not, is refused: no client that follows RFC 3986 sends one.
+    /// </summary>
+    private static ProblemException? DotSegmentProblem(HttpContext context)
+    {
+        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? "";
+        var path = raw.AsSpan(0, raw.IndexOfAny(['?', '#']) is var end and >= 0 ? end : raw.Length);
+        foreach (var range in path.Split('/'))
+        {
+            var segment = path[range];
+            if (segment.Length is >= 1 and <= 6 && Uri.UnescapeDataString(segment.ToString()) is "." or "..")
+            {
+                return new ProblemException(ProblemType.BadRequest, "The request target has a dot segment ('.' or '..', encoded or not); send the path as the API documents it.");
+            }
+        }
+
+        return null;
     }
 
     private static ProblemException? HeaderProblem(HttpRequest request)

@@ -1,7 +1,9 @@
+using ELicence.Core.Webhooks;
 using ELicence.Functions.Composition;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Trace;
 
 namespace ELicence.LocalHost;
@@ -29,6 +31,9 @@ public static class LocalFunctionsHost
         builder.WebHost.ConfigureKestrel(HttpEdges.ConfigureKestrel);
         builder.Services.AddSingleton(settings);
         builder.Services.AddELicence(builder.Configuration);
+        // Loopback webhooks (development) only while this host itself listens on loopback only.
+        builder.Services.AddSingleton<IValidateOptions<WebhookOptions>>(
+            new WebhookHostCheck(settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
         // Kestrel's request activity is the parent of the service's spans here (the Functions host's invocation is, in
         // Azure): recorded, so that a parent-based sampler keeps its children.
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource("Microsoft.AspNetCore"));

@@ -21,6 +21,12 @@ public sealed class LocalHostSettings
     /// <summary>Overrides host.json's queue visibility timeout (how long a failed message waits before it is retried).</summary>
     public TimeSpan? QueueRetryDelay { get; set; }
 
+    /// <summary>
+    /// How long a queue message stays hidden while its function works on it, renewed at half of it: after the host is killed
+    /// its messages in work reappear within this time (the Functions host renews its own lease the same way).
+    /// </summary>
+    public TimeSpan QueueLease { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often an idle queue is polled: the longest wait of the back-off, which starts at 10 ms after each message.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 

@@ -17,9 +17,6 @@ namespace ELicence.LocalHost;
 /// </summary>
 public sealed class QueueTriggerPump(FunctionCatalog catalog, StorageClients storage, IServiceProvider services, LocalHostSettings settings, IConfiguration configuration, ILogger<QueueTriggerPump> logger) : BackgroundService
 {
-    /// <summary>How long a message stays hidden while a function works on it.</summary>
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
-
     /// <summary>Messages fetched at a time, as the Functions host's default queues.batchSize.</summary>
     private const int BatchSize = 16;
 
@@ -61,7 +58,7 @@ public sealed class QueueTriggerPump(FunctionCatalog catalog, StorageClients sto
 
                 try
                 {
-                    QueueMessage[] messages = await queue.ReceiveMessagesAsync(BatchSize, Lease, stoppingToken);
+                    QueueMessage[] messages = await queue.ReceiveMessagesAsync(BatchSize, settings.QueueLease, stoppingToken);
                     if (messages.Length > 0)
                     {
                         idle = FirstIdleDelay;
@@ -108,10 +105,15 @@ public sealed class QueueTriggerPump(FunctionCatalog catalog, StorageClients sto
 
     private async Task ProcessAsync(FunctionDescriptor function, QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken stoppingToken)
     {
+        var lease = new MessageLease(queue, message, settings.QueueLease, logger);
         try
         {
-            await FunctionInvoker.InvokeQueueAsync(function, services, message.Body, stoppingToken);
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+            await using (lease.Renewing(stoppingToken))
+            {
+                await FunctionInvoker.InvokeQueueAsync(function, services, message.Body, stoppingToken);
+            }
+
+            await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, stoppingToken);
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
@@ -120,13 +122,66 @@ public sealed class QueueTriggerPump(FunctionCatalog catalog, StorageClients sto
                 logger.LogError(e, "{Function} failed {Count} times on message {MessageId}; moving it to {Poison}", function.Name, message.DequeueCount, message.MessageId, poison.Name);
                 await poison.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
                 await poison.SendMessageAsync(message.Body, cancellationToken: stoppingToken);
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, stoppingToken);
+                await queue.DeleteMessageAsync(message.MessageId, lease.PopReceipt, stoppingToken);
             }
             else
             {
                 logger.LogWarning(e, "{Function} failed on message {MessageId} (attempt {Count}); it will be retried", function.Name, message.MessageId, message.DequeueCount);
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.QueueRetryDelay ?? catalog.HostJson.VisibilityTimeout, cancellationToken: stoppingToken);
+                await queue.UpdateMessageAsync(message.MessageId, lease.PopReceipt, visibilityTimeout: settings.QueueRetryDelay ?? catalog.HostJson.VisibilityTimeout, cancellationToken: stoppingToken);
             }
+        }
+    }
+}
+
+/// <summary>
+/// Keeps a message hidden while its function works on it, as the Functions host does: a short visibility lease renewed at
+/// half its length, so a message whose host died (killed, crashed) reappears within one lease instead of after minutes.
+/// </summary>
+internal sealed class MessageLease(QueueClient queue, QueueMessage message, TimeSpan lease, ILogger logger)
+{
+    /// <summary>The receipt of the latest renewal: deleting or releasing the message needs it.</summary>
+    public string PopReceipt { get; private set; } = message.PopReceipt;
+
+    /// <summary>Renews the lease until disposed (the function finished, or failed).</summary>
+    public IAsyncDisposable Renewing(CancellationToken stoppingToken)
+    {
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewing = RenewAsync(stop.Token);
+        return new Stopper(stop, renewing);
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(lease / 2, cancellationToken);
+                try
+                {
+                    // Not cancelled once sent: a renewal that storage made but whose answer was dropped would leave a receipt we do not hold.
+                    PopReceipt = (await queue.UpdateMessageAsync(message.MessageId, PopReceipt, visibilityTimeout: lease, cancellationToken: CancellationToken.None)).Value.PopReceipt;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Storage unreachable for a moment: the next renewal tries again; if the lease ran out meanwhile the
+                    // message is handled again, which every step allows (they are idempotent).
+                    logger.LogWarning(e, "Renewing the lease of message {MessageId} of {Queue} failed", message.MessageId, queue.Name);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private sealed class Stopper(CancellationTokenSource stop, Task renewing) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await renewing;
+            stop.Dispose();
         }
     }
 }
@@ -138,6 +193,8 @@ public sealed class QueueTriggerPump(FunctionCatalog catalog, StorageClients sto
 /// </summary>
 public sealed class TimerTriggerPump(FunctionCatalog catalog, IServiceProvider services, TimeProvider time, IConfiguration configuration, ILogger<TimerTriggerPump> logger) : BackgroundService
 {
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(catalog.Functions
             .Where(f => f.Trigger is TimerFunctionTrigger)
@@ -172,7 +229,12 @@ public sealed class TimerTriggerPump(FunctionCatalog catalog, IServiceProvider s
 
             try
             {
-                await Task.Delay(next.Value - now, time, stoppingToken);
+                // In steps of at most a day: a timer may wait longer than Task.Delay accepts (a yearly schedule; ~49 days at most).
+                while (time.GetUtcNow().UtcDateTime < next.Value)
+                {
+                    var wait = next.Value - time.GetUtcNow().UtcDateTime;
+                    await Task.Delay(wait < MaxWait ? wait : MaxWait, time, stoppingToken);
+                }
             }
             catch (OperationCanceledException)
             {

@@ -22,6 +22,7 @@ public static class StorageNames
     public const string VerifiersTable = "verifiers";
     public const string KeyReissuesTable = "keyreissues";
     public const string PresentationUsesTable = "presentationuses";
+    public const string WalletIssuanceTable = "walletissuance";
     public const string HolderKeysTable = "holderkeys";
     public const string LicenceUsageTable = "licenceusage";
     public const string RegisterIndexTable = "registerindex";
@@ -32,6 +33,8 @@ public static class StorageNames
     public const string LogPendingTable = "logpending";
     public const string LogIndexTable = "logindex";
     public const string ReceiptJournalTable = "receiptjournal";
+    public const string ProposalsTable = "proposals";
+    public const string AnnualReportsTable = "annualreports";
 
     public const string CredentialsContainer = "credentials";
     public const string ReceiptsContainer = "receipts";
@@ -52,7 +55,7 @@ public static class StorageNames
     public const string LogSequenceQueue = "log-sequence";
 
     public static IReadOnlyList<string> Tables { get; } =
-        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable, HolderKeysTable, LicenceUsageTable, RegisterIndexTable, RegisterFeedTable, RegisterFilesTable, WebhooksTable, WebhookCodesTable, LogPendingTable, LogIndexTable, ReceiptJournalTable];
+        [ApplicationsTable, IdempotencyTable, SequenceTable, LicencesTable, ApiKeysTable, ReceiptsByLicenceTable, ReceiptsByVerifierTable, StatusEntriesTable, StatusListsTable, VerifiersTable, KeyReissuesTable, PresentationUsesTable, HolderKeysTable, LicenceUsageTable, RegisterIndexTable, RegisterFeedTable, RegisterFilesTable, WebhooksTable, WebhookCodesTable, LogPendingTable, LogIndexTable, ReceiptJournalTable, ProposalsTable, AnnualReportsTable, WalletIssuanceTable];
 
     public static IReadOnlyList<string> Containers { get; } = [CredentialsContainer, ReceiptsContainer, KeysContainer, StatusListsContainer, HolderKeysContainer, RegisterFilesContainer, LogContainer];
 
@@ -74,6 +77,11 @@ public sealed class StorageClients
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         var tableOptions = new TableClientOptions();
         var blobOptions = new BlobClientOptions();
+        foreach (var clientOptions in new ClientOptions[] { queueOptions, tableOptions, blobOptions })
+        {
+            BoundRetries(clientOptions.Retry);
+        }
+
         // Per retry: each attempt is a round trip.
         var roundTrips = new StorageRoundTrips();
         queueOptions.AddPolicy(roundTrips, HttpPipelinePosition.PerRetry);
@@ -96,6 +104,21 @@ public sealed class StorageClients
         {
             throw new InvalidOperationException("Storage is not configured: set AzureWebJobsStorage to a connection string, or AzureWebJobsStorage__blobServiceUri, __queueServiceUri and __tableServiceUri.");
         }
+    }
+
+    /// <summary>
+    /// The SDK's defaults (100 s per try, delays up to a minute) let a request hang for minutes while storage is down; these
+    /// bound one storage call to about 4 × 10 s when storage hangs and to about 2 s when it refuses connections, so a request
+    /// is answered (503, see <see cref="StorageFailures"/>) well within a client's patience.
+    /// </summary>
+    public static void BoundRetries(RetryOptions retry)
+    {
+        ArgumentNullException.ThrowIfNull(retry);
+        retry.Mode = RetryMode.Exponential;
+        retry.MaxRetries = 3;
+        retry.Delay = TimeSpan.FromMilliseconds(200);
+        retry.MaxDelay = TimeSpan.FromSeconds(2);
+        retry.NetworkTimeout = TimeSpan.FromSeconds(10);
     }
 
     public TableServiceClient Tables { get; }

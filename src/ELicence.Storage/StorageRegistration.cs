@@ -50,6 +50,11 @@ public sealed class SigningOptions : IValidatableObject
     [RegularExpression("^[0-9A-Za-z-]{1,127}$", ErrorMessage = "A Key Vault secret name: letters, digits and hyphens.")]
     public string LogNoteKeySecretName { get; set; } = "elicence-log-note-key";
 
+    /// <summary>The secret holding the key that encrypts webhook secrets in the table, when a vault is set.</summary>
+    [Required]
+    [RegularExpression("^[0-9A-Za-z-]{1,127}$", ErrorMessage = "A Key Vault secret name: letters, digits and hyphens.")]
+    public string WebhookSecretKeySecretName { get; set; } = "elicence-webhook-secret-key";
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrWhiteSpace(KeyVaultUri) && !(Uri.TryCreate(KeyVaultUri, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps))
@@ -103,13 +108,23 @@ public static class StorageRegistration
         services.AddSingleton<IStorageProbe, StorageProbe>();
         services.AddSingleton<QueueGauges>();
         services.AddSingleton<IReissueStore, ReissueStore>();
+        services.AddSingleton<Core.Proposals.IProposalStore, Proposals.ProposalStore>();
+        services.AddSingleton<Core.AnnualReports.IAnnualReportStore, AnnualReports.AnnualReportStore>();
         services.AddSingleton<IReissueQueue, ReissueQueue>();
         services.AddSingleton<IPresentationUseStore, PresentationUseStore>();
+        services.AddSingleton<Core.Wallets.IWalletIssuanceStore, Wallets.WalletIssuanceStore>();
         services.AddSingleton<IPresentationKeyStore, HolderKeyBlobStore>();
         services.AddSingleton<RegisterIndexStore>();
         services.AddSingleton<IRegisterIndex>(sp => sp.GetRequiredService<RegisterIndexStore>());
         services.AddSingleton<IChangeFeedStore, ChangeFeedStore>();
         services.AddSingleton<IRegisterFileStore, RegisterFileStore>();
+        services.AddSingleton<ELicence.Core.Webhooks.IWebhookSecretKeyStore>(sp =>
+        {
+            var signing = sp.GetRequiredService<SigningOptions>();
+            return string.IsNullOrWhiteSpace(signing.KeyVaultUri)
+                ? new Webhooks.WebhookSecretKeyBlobStore(sp.GetRequiredService<StorageClients>())
+                : new Webhooks.WebhookSecretKeyVaultStore(new SecretClient(new Uri(signing.KeyVaultUri), sp.GetRequiredService<TokenCredential>()), signing.WebhookSecretKeySecretName, sp.GetRequiredService<StorageClients>());
+        });
         services.AddSingleton<IKeyRingStore>(sp =>
         {
             var signing = sp.GetRequiredService<SigningOptions>();

@@ -2,7 +2,7 @@ using ELicence.Core.Verifiers;
 
 namespace ELicence.Core.UnitTests;
 
-/// <summary>Callers seen recently authenticate from memory for a stated bound; nothing else about authentication changes.</summary>
+/// <summary>Callers seen recently, and key ids found unknown, are answered from memory for stated bounds; nothing else about authentication changes.</summary>
 public class ApiKeyCacheTests
 {
     private readonly InMemoryApiKeyStore _store = new();
@@ -86,15 +86,71 @@ public class ApiKeyCacheTests
     }
 
     [Fact]
-    public async Task Unknown_keys_are_not_cached_so_a_key_created_elsewhere_authenticates_at_once()
+    public async Task Repeated_guesses_of_an_unknown_key_id_cost_one_lookup_within_the_bound()
+    {
+        var (keys, _) = Build(30);
+        var guess = "elk_0123456789abcdef_" + new string('A', 43);
+
+        Assert.Null(await keys.AuthenticateAsync(guess, default));
+        _clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.Null(await keys.AuthenticateAsync(guess, default));
+        Assert.Equal(1, _store.Lookups);
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(await keys.AuthenticateAsync(guess, default));
+        Assert.Equal(2, _store.Lookups);
+    }
+
+    [Fact]
+    public async Task A_key_created_through_this_instance_authenticates_at_once_though_its_id_was_looked_up_unknown()
     {
         var (keys, cache) = Build(30);
-        var other = new ApiKeyService(_store, _clock); // another instance, writing the same table
-        Assert.Null(await cache.FindAsync("0123456789abcdef", default));
+        var (issued, record) = await KeyMadeElsewhereAsync();
+        Assert.Null(await keys.AuthenticateAsync(issued.Key, default));
 
-        var issued = await other.CreateVerifierKeyAsync(Builders.Bank, default);
+        await cache.AddAsync(record, default);
 
         Assert.NotNull(await keys.AuthenticateAsync(issued.Key, default));
+    }
+
+    [Fact]
+    public async Task A_key_created_through_another_instance_authenticates_once_the_unknown_bound_has_passed()
+    {
+        var (keys, _) = Build(30);
+        var (issued, record) = await KeyMadeElsewhereAsync();
+        Assert.Null(await keys.AuthenticateAsync(issued.Key, default));
+
+        await _store.AddAsync(record, default); // another instance, straight in the table
+        var withinBound = await keys.AuthenticateAsync(issued.Key, default);
+        _clock.Advance(TimeSpan.FromSeconds(new CallerCacheOptions().UnknownKeySeconds));
+
+        Assert.Null(withinBound);
+        Assert.NotNull(await keys.AuthenticateAsync(issued.Key, default));
+    }
+
+    [Fact]
+    public async Task Guesses_do_not_evict_known_keys()
+    {
+        var (keys, _) = Build(30);
+        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank, default);
+        await keys.AuthenticateAsync(issued.Key, default);
+
+        for (var i = 0; i < 10_001; i++)
+        {
+            await keys.AuthenticateAsync($"elk_{i:x16}_" + new string('A', 43), default);
+        }
+
+        var lookups = _store.Lookups;
+        Assert.NotNull(await keys.AuthenticateAsync(issued.Key, default));
+        Assert.Equal(lookups, _store.Lookups);
+    }
+
+    /// <summary>A key and its record as another instance would have made them, not yet in the shared table.</summary>
+    private async Task<(IssuedApiKey Issued, ApiKeyRecord Record)> KeyMadeElsewhereAsync()
+    {
+        var scratch = new InMemoryApiKeyStore();
+        var issued = await new ApiKeyService(scratch, _clock).CreateVerifierKeyAsync(Builders.Bank, default);
+        return (issued, (await scratch.FindAsync(issued.KeyId, default))!);
     }
 
     private (ApiKeyService Keys, CachedApiKeyStore Cache) Build(int seconds)

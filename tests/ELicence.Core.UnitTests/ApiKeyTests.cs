@@ -16,7 +16,7 @@ public class ApiKeyTests
 
         var caller = await _keys.AuthenticateAsync(issued.Key, default);
 
-        Assert.Equal(Caller.Verifier(Builders.Bank.Id, Builders.Bank.Name, VerifierKind.Bank), caller);
+        Assert.Equal(Caller.Verifier(Builders.Bank.Id, Builders.Bank.Name, VerifierKind.Bank) with { Acting = Actor.Key(issued.KeyId, Builders.Bank.Name) }, caller);
         var stored = Assert.Single(_store.All);
         Assert.DoesNotContain(issued.Key.Split('_')[2], Convert.ToBase64String(stored.SecretHash), StringComparison.Ordinal);
         Assert.Equal(32, stored.SecretHash.Length);
@@ -33,6 +33,23 @@ public class ApiKeyTests
         await _keys.CreateAsync(Role.Registrar, "registrar:x", "X", null, default);
 
         Assert.Null(await _keys.AuthenticateAsync(presented, default));
+    }
+
+    [Fact]
+    public async Task A_registrar_key_is_a_clerk_unless_made_a_supervisors_and_acts_as_its_key_id()
+    {
+        var legacy = await _keys.AuthenticateAsync((await _keys.CreateAsync(Role.Registrar, "registrar:x", "登记员", null, default)).Key, default);
+        var clerk = await _keys.CreateRegistrarKeyAsync("registrar:x", "登记员王", RegistrarRole.Clerk, default);
+        var supervisor = await _keys.CreateRegistrarKeyAsync("registrar:x", "科长张", RegistrarRole.Supervisor, default);
+
+        var asClerk = await _keys.AuthenticateAsync(clerk.Key, default);
+        var asSupervisor = await _keys.AuthenticateAsync(supervisor.Key, default);
+
+        Assert.Equal((RegistrarRole.Clerk, false), (legacy!.RegistrarRole, legacy.IsSupervisor));
+        Assert.Equal((RegistrarRole.Clerk, false), (asClerk!.RegistrarRole, asClerk.IsSupervisor));
+        Assert.True(asSupervisor!.IsSupervisor);
+        Assert.Equal(("registrar:x", new Actor("key:" + supervisor.KeyId, "科长张", ActorKind.ApiKey)), (asSupervisor.Id, asSupervisor.Actor)); // one bureau, two people
+        Assert.False(asClerk.Actor.IsSameAs(asSupervisor.Actor));
     }
 
     [Fact]

@@ -57,9 +57,9 @@ public class BatchVerificationServiceTests
     {
         var result = await VerifyAsync(new { creditCode = Builders.Licence(9).Code.Value });
 
-        Assert.Equal(ProblemType.NotFound, result.Items[0].Problem!.Type);
+        Assert.Equal(ProblemType.LicenceNotFound, result.Items[0].Problem!.Type);
         var item = Assert.Single(Stored().Receipt.Items);
-        Assert.Equal([ProblemType.NotFound.Uri], item.Reasons);
+        Assert.Equal([ProblemType.LicenceNotFound.Uri], item.Reasons);
         Assert.Null(item.CreditCode);
     }
 

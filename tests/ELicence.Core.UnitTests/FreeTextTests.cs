@@ -98,6 +98,31 @@ public class FreeTextTests
     }
 
     [Theory]
+    [InlineData("JY16530010А", "Cyrillic")] // Cyrillic А at the end
+    [InlineData("ЈY1653001", "Cyrillic")] // Cyrillic Ј
+    [InlineData("РХ-2026-001X", "Cyrillic")] // Cyrillic Р Х before a Latin X
+    [InlineData("JΥ1653001", "Greek")] // Greek Upsilon
+    [InlineData("食品经营许可证Ј16530010001", "Cyrillic")] // among Han
+    public void Identifiers_that_mix_look_alike_scripts_are_refused(string number, string lookAlike)
+    {
+        var problem = Assert.Throws<ProblemException>(() => FreeText.Required("number", number, TextKind.Identifier, 100));
+
+        Assert.Equal("number", problem.Errors[0].Field);
+        Assert.Contains($"Mixes {lookAlike} letters", problem.Errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("identifiers", problem.Errors[0].Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("JY16530010001")]
+    [InlineData("JY 1653-0010/001")]
+    [InlineData("ЛО-77-01-012345")] // a Cyrillic number alone is one script
+    [InlineData("新食经字2026第001号")]
+    public void Identifiers_in_one_script_pass(string number)
+    {
+        Assert.Equal(number, FreeText.Required("number", number, TextKind.Identifier, 100));
+    }
+
+    [Theory]
     [InlineData("阿图什市天山果业有限公司")]
     [InlineData("阿图什市ABC科技有限公司")] // Latin among Han is how Chinese names write brands
     [InlineData("艾力·买买提")]

@@ -138,6 +138,33 @@ public class IssuanceServiceTests
         Assert.Empty(_register.IssuanceQueue.Queued);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(365 * 900)]
+    public async Task An_establishment_date_after_the_date_of_issue_is_refused_naming_the_field(int daysAhead)
+    {
+        var today = ChinaTime.DateOf(_register.Clock.GetUtcNow());
+        var request = Builders.Application() with { EstablishedOn = today.AddDays(daysAhead), OperatingTerm = new OperatingTermRequest(today.AddDays(daysAhead), null) };
+
+        var problem = await Assert.ThrowsAsync<ProblemException>(() => _register.ApplicationService.SubmitAsync(InMemoryRegister.Registrar, request, null, default));
+
+        var error = Assert.Single(problem.Errors);
+        Assert.Equal("establishedOn", error.Field);
+        Assert.Contains("after the date of issue", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_register.IssuanceQueue.Queued);
+    }
+
+    [Fact]
+    public async Task A_business_established_today_with_a_term_starting_later_is_accepted()
+    {
+        var today = ChinaTime.DateOf(_register.Clock.GetUtcNow());
+        var request = Builders.Application() with { EstablishedOn = today, OperatingTerm = new OperatingTermRequest(today.AddDays(30), null) };
+
+        await _register.ApplicationService.SubmitAsync(InMemoryRegister.Registrar, request, null, default);
+
+        Assert.Single(_register.IssuanceQueue.Queued);
+    }
+
     private Task<LicenceApplication> Submit(string key = "issuance-test") =>
         _register.ApplicationService.SubmitAsync(InMemoryRegister.Registrar, Builders.Application() with { Domicile = "阿图什市 " + key }, key, default);
 }

@@ -29,6 +29,8 @@ public class OptionsTests
         Assert.Empty(Validate(new CallerCacheOptions { CacheSeconds = 0 }));
         Assert.NotEmpty(Validate(new CallerCacheOptions { CacheSeconds = -1 }));
         Assert.NotEmpty(Validate(new CallerCacheOptions { CacheSeconds = 301 }));
+        Assert.Empty(Validate(new CallerCacheOptions { UnknownKeySeconds = 0 }));
+        Assert.NotEmpty(Validate(new CallerCacheOptions { UnknownKeySeconds = 301 }));
     }
 
     private static List<ValidationResult> Validate(object options)

@@ -103,22 +103,89 @@ public class SimplifiedDeregistrationTests
     }
 
     [Fact]
-    public async Task Objections_are_refused_once_the_notice_has_its_limit_or_has_closed()
+    public async Task A_flood_of_objections_cannot_lock_out_a_genuine_creditor()
+    {
+        var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
+        for (var i = 0; i < _register.Deregistration.MaxObjections + 2; i++)
+        {
+            await Deregistration.LodgeObjectionAsync(licence.Code.Value, new($"垃圾{i}", $"junk{i}@example.com", "x x"), default);
+        }
+
+        var genuine = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("真正的债权人", "+86 139-0000-0000", "欠款未结清"), default);
+
+        Assert.Equal(ObjectionStatus.Queued, genuine.Status);
+        var notice = (await _register.Licences.GetCurrentAsync(licence.Code, default)).StatusDetail.Notice!;
+        Assert.Equal((_register.Deregistration.MaxObjections, 3), (notice.ObjectionsUnderReview, notice.ObjectionsQueued));
+        Assert.Equal(DeregistrationNotice.UnderReview, notice.State);
+        Assert.False(notice.IsDue(notice.EndsAt.AddDays(1)));
+    }
+
+    [Fact]
+    public async Task Dismissing_one_under_review_moves_the_oldest_queued_objection_up()
     {
         var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
         for (var i = 0; i < _register.Deregistration.MaxObjections; i++)
         {
-            await Deregistration.LodgeObjectionAsync(licence.Code.Value, new($"债权人{i}", "13900000000", "欠款"), default);
+            await Deregistration.LodgeObjectionAsync(licence.Code.Value, new($"垃圾{i}", $"1390000000{i}", "x"), default);
+            _register.Clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        var limit = await Assert.ThrowsAsync<ProblemException>(() => Deregistration.LodgeObjectionAsync(licence.Code.Value, new("又一个", "13900000000", "欠款"), default));
-        Assert.Equal(ProblemType.LimitReached, limit.Type);
+        var genuine = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("真正的债权人", "13911111111", "欠款未结清"), default);
+        _register.Clock.Advance(TimeSpan.FromSeconds(1));
+        var later = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("另一个债权人", "13922222222", "欠款"), default);
+        var junk = (await Deregistration.GetObjectionsAsync(InMemoryRegister.Registrar, licence.Code.Value, default))[0];
 
-        // Decided objections no longer count: junk that was dismissed cannot shut out a later creditor.
-        var first = (await Deregistration.GetObjectionsAsync(InMemoryRegister.Registrar, licence.Code.Value, default))[0];
-        await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, first.Id, new(ObjectionOutcome.Dismissed, "无理由"), null, default);
-        await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("真正的债权人", "13900000000", "欠款未结清"), default);
+        await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, junk.Id, new(ObjectionOutcome.Dismissed, "无理由"), null, default);
 
+        var all = await Deregistration.GetObjectionsAsync(InMemoryRegister.Registrar, licence.Code.Value, default);
+        Assert.Equal(ObjectionStatus.UnderReview, all.Single(o => o.Id == genuine.Id).Status);
+        Assert.Equal(ObjectionStatus.Queued, all.Single(o => o.Id == later.Id).Status);
+        var notice = (await _register.Licences.GetCurrentAsync(licence.Code, default)).StatusDetail.Notice!;
+        Assert.Equal((_register.Deregistration.MaxObjections, 1), (notice.ObjectionsUnderReview, notice.ObjectionsQueued));
+    }
+
+    [Fact]
+    public async Task Sustaining_an_objection_closes_the_others_including_the_queued_ones()
+    {
+        var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
+        var lodged = new List<Objection>();
+        for (var i = 0; i < _register.Deregistration.MaxObjections + 1; i++)
+        {
+            lodged.Add(await Deregistration.LodgeObjectionAsync(licence.Code.Value, new($"债权人{i}", $"1390000000{i}", "欠款"), default));
+            _register.Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, lodged[0].Id, new(ObjectionOutcome.Sustained, "成立"), null, default);
+
+        var all = await Deregistration.GetObjectionsAsync(InMemoryRegister.Registrar, licence.Code.Value, default);
+        Assert.Equal(ObjectionStatus.Queued, lodged[^1].Status);
+        Assert.Equal(ObjectionStatus.Sustained, all.Single(o => o.Id == lodged[0].Id).Status);
+        Assert.All(all.Where(o => o.Id != lodged[0].Id), o => Assert.Equal(ObjectionStatus.Closed, o.Status));
+        var queued = lodged[^1];
+        var again = await Assert.ThrowsAsync<ProblemException>(() => Deregistration.DecideObjectionAsync(InMemoryRegister.Registrar, licence.Code.Value, queued.Id, new(ObjectionOutcome.Dismissed, "x"), null, default));
+        Assert.Equal(ProblemType.InvalidTransition, again.Type);
+    }
+
+    [Fact]
+    public async Task A_repeated_objection_from_the_same_contact_collapses_but_a_different_one_does_not()
+    {
+        var licence = _register.Seed(LicenceStatus.InDeregistrationNotice);
+        var first = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("某供应商", "+86 139 0000 0000", "欠款  未结清"), default);
+
+        var repeat = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("某供应商", "86-13900000000", "欠款 未结清"), default);
+        var mail = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("某供应商", "Ops@Example.com", "欠款"), default);
+        var mailRepeat = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("某供应商", "ops@example.COM", "欠款"), default);
+        var other = await Deregistration.LodgeObjectionAsync(licence.Code.Value, new("某供应商", "+86 139 0000 0000", "另有欠款"), default);
+
+        Assert.Equal(first.Id, repeat.Id);
+        Assert.Equal(mail.Id, mailRepeat.Id);
+        Assert.NotEqual(first.Id, other.Id);
+        Assert.Equal(3, (await _register.Licences.GetCurrentAsync(licence.Code, default)).StatusDetail.Notice!.Objections);
+    }
+
+    [Fact]
+    public async Task Objections_are_refused_once_the_notice_has_closed()
+    {
         var other = _register.Seed(LicenceStatus.InDeregistrationNotice, sequence: 8);
         _register.Clock.Advance(TimeSpan.FromDays(21));
         var closed = await Assert.ThrowsAsync<ProblemException>(() => Deregistration.LodgeObjectionAsync(other.Code.Value, new("迟到", "13900000000", "欠款"), default));

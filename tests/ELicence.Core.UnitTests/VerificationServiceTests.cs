@@ -266,7 +266,7 @@ public class VerificationServiceTests
     {
         var problem = await Assert.ThrowsAsync<ProblemException>(() => _h.VerifyCodeAsync(Builders.Licence(99).Code.Value));
 
-        Assert.Equal(ProblemType.NotFound, problem.Type);
+        Assert.Equal(ProblemType.LicenceNotFound, problem.Type);
         Assert.Empty(_h.Receipts.All);
     }
 

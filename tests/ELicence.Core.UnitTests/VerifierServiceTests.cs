@@ -29,7 +29,7 @@ public class VerifierServiceTests
 
         Assert.True(VerifierOrganisation.IsWellFormedId(platform.Id));
         Assert.Equal("阿图什市公共资源交易平台", platform.Name);
-        Assert.Equal(Caller.Verifier(platform.Id, platform.Name, VerifierKind.TenderingPlatform), caller);
+        Assert.Equal(Caller.Verifier(platform.Id, platform.Name, VerifierKind.TenderingPlatform) with { Acting = Actor.Key(key.KeyId, platform.Name) }, caller);
         Assert.Equal([platform], await _verifiers.ListAsync(default));
         var listed = Assert.Single((await _verifiers.ListKeysAsync(platform.Id, default)).Keys);
         Assert.Equal(key.KeyId, listed.KeyId);

@@ -69,7 +69,11 @@ public class AuthorizationMatrixTests(ServiceFixture service)
         Assert.True(failures.Count == 0, $"{route}:\n" + string.Join("\n", failures));
     }
 
-    private static readonly string[] Callers = ["anonymous", "malformedKey", "wrongSecret", "registrar", "verifier", "otherVerifier", "holder", "otherHolder"];
+    private static readonly string[] Callers =
+    [
+        "anonymous", "malformedKey", "wrongSecret", "registrar", "supervisor", "verifier", "otherVerifier", "holder", "otherHolder",
+        "administrator", "agentDownload", "agentPresent", "agentSign", "agentViewUsage", "agentNone",
+    ];
 
     private static HashSet<string> CatalogueRoutes()
     {
@@ -77,7 +81,7 @@ public class AuthorizationMatrixTests(ServiceFixture service)
         return [.. catalog.Functions
             .Select(f => f.Trigger)
             .OfType<HttpFunctionTrigger>()
-            .SelectMany(t => t.Methods.Select(m => $"{m} /{t.Route}"))];
+            .SelectMany(t => t.Methods.Where(m => m != "HEAD").Select(m => $"{m} /{t.Route}"))];
     }
 
     private static List<Row> Matrix()
@@ -109,7 +113,8 @@ public class AuthorizationMatrixTests(ServiceFixture service)
             var otherCode = await service.IssueAsync(Applications.Valid("阿图什市权限矩阵乙有限公司"));
             var (_, verification, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, new { creditCode = code });
             var (_, organisation, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/verifiers", service.RegistrarKey, new { name = "权限矩阵核验机构", kind = "other" });
-            var (_, webhook, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/webhooks", service.VerifierKey, new { url = "http://127.0.0.1:9/hooks/matrix", events = new[] { "licence.revoked" }, creditCodes = new[] { code } });
+            var (_, webhook, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/webhooks", service.VerifierKey, new { url = $"http://127.0.0.1:{service.WebhookPort}/hooks/matrix", events = new[] { "licence.revoked" }, creditCodes = new[] { code } });
+            var (_, deletable, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/webhooks", service.VerifierKey, new { url = $"http://127.0.0.1:{service.WebhookPort}/hooks/matrix-delete", events = new[] { "licence.revoked" }, creditCodes = new[] { code } });
             await WaitUntilPublishedAsync(service, "/api/v1/status-lists/revocation/0");
             var receiptId = verification.GetProperty("receipt").GetProperty("id").GetString()!;
             // The receipt reaches the transparency log through the relay and the sequencer, seconds after the answer.
@@ -117,6 +122,8 @@ public class AuthorizationMatrixTests(ServiceFixture service)
                 async () => (await service.SendAsync(HttpMethod.Get, $"/api/v1/receipts/{receiptId}/proof", service.VerifierKey)).Item1,
                 status => status == System.Net.HttpStatusCode.OK,
                 "sequenced into the log");
+            var owner = await service.CreateHolderKeyAsync(code);
+            var holderKeys = await HolderKeysAsync(service, code, owner);
             return new Resources(
                 new Dictionary<string, string>
                 {
@@ -127,6 +134,7 @@ public class AuthorizationMatrixTests(ServiceFixture service)
                     ["objectionId"] = "obj_01a22433fdec70589e49bc6e03fae180",
                     ["verifierId"] = organisation.GetProperty("id").GetString()!,
                     ["webhookId"] = webhook.GetProperty("webhook").GetProperty("id").GetString()!,
+                    ["deletableWebhookId"] = deletable.GetProperty("webhook").GetProperty("id").GetString()!,
                 },
                 new Dictionary<string, string?>
                 {
@@ -134,11 +142,39 @@ public class AuthorizationMatrixTests(ServiceFixture service)
                     ["malformedKey"] = "elk_abcd/efghijklmno_x",
                     ["wrongSecret"] = service.RegistrarKey[..21] + new string('A', 43),
                     ["registrar"] = service.RegistrarKey,
+                    ["supervisor"] = service.SupervisorKey,
                     ["verifier"] = service.VerifierKey,
                     ["otherVerifier"] = service.OtherVerifierKey,
-                    ["holder"] = await service.CreateHolderKeyAsync(code),
+                    ["holder"] = owner,
                     ["otherHolder"] = await service.CreateHolderKeyAsync(otherCode),
+                    ["administrator"] = holderKeys["administrator"],
+                    ["agentDownload"] = holderKeys["download"],
+                    ["agentPresent"] = holderKeys["present"],
+                    ["agentSign"] = holderKeys["sign"],
+                    ["agentViewUsage"] = holderKeys["view-usage"],
+                    ["agentNone"] = holderKeys["none"],
                 });
+        }
+
+        /// <summary>
+        /// An administrator and one agent per scope, made over HTTP by the owner as a business would; and an agent granted
+        /// no scope, which the API refuses to make, written through the key service the API uses.
+        /// </summary>
+        private static async Task<Dictionary<string, string>> HolderKeysAsync(ServiceFixture service, string code, string owner)
+        {
+            var (status, admin, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/administrators", owner, new { name = "矩阵管理员" });
+            Assert.Equal(HttpStatusCode.Created, status);
+            var keys = new Dictionary<string, string> { ["administrator"] = admin.GetProperty("key").GetString()! };
+            foreach (var scope in new[] { "download", "present", "sign", "view-usage" })
+            {
+                var (created, agent, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/agents", owner, new { name = "矩阵代理人 " + scope, scopes = new[] { scope }, expiresAt = DateTimeOffset.UtcNow.AddDays(30) });
+                Assert.Equal(HttpStatusCode.Created, created);
+                keys[scope] = agent.GetProperty("key").GetString()!;
+            }
+
+            var spec = new ELicence.Core.Callers.HolderKeySpec(ELicence.Core.CreditCodes.CreditCode.FromStored(code), "矩阵无权代理人", ELicence.Core.Callers.HolderKind.Agent, [], DateTimeOffset.UtcNow.AddDays(30));
+            keys["none"] = (await service.Services.GetRequiredService<ELicence.Core.Callers.ApiKeyService>().CreateHolderKeyAsync(spec, default)).Key;
+            return keys;
         }
 
         /// <summary>The status list is published a moment after issuance (a debounced queue): wait for it rather than race it.</summary>

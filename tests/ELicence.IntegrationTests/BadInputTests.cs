@@ -38,6 +38,7 @@ public class BadInputTests(ServiceFixture service)
     [InlineData("entityType", "bank", "entityType")]
     [InlineData("registeredCapital", "a lot", "registeredCapital")]
     [InlineData("establishedOn", "28/11/2026", "establishedOn")]
+    [InlineData("establishedOn", "2999-01-01", "establishedOn")] // after the date of issue
     [InlineData("name", "", "name")]
     [InlineData("operatingTerm", null, "operatingTerm")]
     public async Task An_invalid_field_is_named_in_the_problem(string member, object? value, string field)
@@ -89,7 +90,7 @@ public class BadInputTests(ServiceFixture service)
                 { "registrar", $"/api/v1/licences/{Code}/amendments", "{\"domcile\": \"阿图什市光明路 1 号\", \"reason\": \"住所变更\"}", "domcile" },
                 { "registrar", $"/api/v1/licences/{Code}/amendments", "{\"registeredCapital\": {\"amount\": \"2e6\", \"currency\": \"CNY\"}}", "registeredCapital.amount" },
                 { "registrar", $"/api/v1/licences/{Code}/suspension", "{\"reasonCode\": \"AnnualReportNotFiled\", \"reason\": \"x\"}", "reasonCode" },
-                { "registrar", $"/api/v1/licences/{Code}/revocation", "{\"reason\": \"x\", \"effectiveOn\": 20261128}", "effectiveOn" },
+                { "registrar", $"/api/v1/licences/{Code}/revocation-proposals", "{\"reason\": \"x\", \"effectiveOn\": 20261128}", "effectiveOn" },
                 { "verifier", "/api/v1/verifications", $"{{\"creditCode\": \"{Code}\", \"purpose\": \"account-opening\", \"urgent\": true}}", "urgent" },
                 { "verifier", "/api/v1/verifications", "{\"credential\": 12345}", "credential" },
                 { "verifier", "/api/v1/verifications", $"{{\"creditCode\": \"{Code}\", \"creditCode\": \"91653001MA0000015P\"}}", "creditCode" },

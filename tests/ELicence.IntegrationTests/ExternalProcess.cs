@@ -5,7 +5,7 @@ namespace ELicence.IntegrationTests;
 /// <summary>Runs a program (node, bash) from the repository root and collects what it printed.</summary>
 internal static class ExternalProcess
 {
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeLimit = null)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -26,7 +26,8 @@ internal static class ExternalProcess
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var limit = timeLimit ?? TimeSpan.FromMinutes(3);
+        using var timeout = new CancellationTokenSource(limit);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -34,7 +35,7 @@ internal static class ExternalProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} did not finish in 3 minutes. Output so far: {await stdout}{await stderr}");
+            throw new TimeoutException($"{program} did not finish in {limit.TotalMinutes} minutes. Output so far: {await stdout}{await stderr}");
         }
 
         return (process.ExitCode, await stdout, await stderr);

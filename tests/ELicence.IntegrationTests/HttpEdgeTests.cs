@@ -22,8 +22,8 @@ public class HttpEdgeTests(ServiceFixture service)
 
     [Theory]
     [InlineData("DELETE", "/api/v1/applications", "POST")]
-    [InlineData("PUT", "/.well-known/jwks.json", "GET")]
-    [InlineData("POST", "/api/v1/licences/91653001MA0000015P", "GET")]
+    [InlineData("PUT", "/.well-known/jwks.json", "GET,HEAD")]
+    [InlineData("POST", "/api/v1/licences/91653001MA0000015P", "GET,HEAD")]
     public async Task A_known_route_with_a_wrong_method_is_a_405_problem_that_lists_the_allowed_methods(string method, string path, string allowed)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
@@ -31,7 +31,7 @@ public class HttpEdgeTests(ServiceFixture service)
         var response = await service.Http.SendAsync(request);
 
         await AssertProblemAsync(response, HttpStatusCode.MethodNotAllowed, "method-not-allowed");
-        Assert.Equal([allowed], response.Content.Headers.Allow);
+        Assert.Equal(allowed.Split(','), response.Content.Headers.Allow);
     }
 
     [Fact]
@@ -74,6 +74,81 @@ public class HttpEdgeTests(ServiceFixture service)
         Assert.StartsWith(ProblemType.UriPrefix, response.Json().GetProperty("type").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain("root:", response.Body, StringComparison.Ordinal);
         Assert.DoesNotContain("[fonts]", response.Body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/.well-known/jwks.json", null)]
+    [InlineData("/api/v1/licences/{0}", "registrar")]
+    [InlineData("/verify/{0}", null)]
+    [InlineData("/api/v1/licences/{0}/credential", "registrar")]
+    public async Task HEAD_on_a_GET_route_answers_like_GET_without_a_body(string template, string? caller)
+    {
+        var code = await service.IssueAsync();
+        var path = string.Format(System.Globalization.CultureInfo.InvariantCulture, template, code);
+        var key = caller is null ? null : service.RegistrarKey;
+        using var getRequest = service.Request(HttpMethod.Get, path, key);
+        using var headRequest = service.Request(HttpMethod.Head, path, key);
+
+        using var get = await service.Http.SendAsync(getRequest);
+        using var head = await service.Http.SendAsync(headRequest);
+        var raw = await RawHttp.SendAsync(Server, Encoding.ASCII.GetBytes($"HEAD {path} HTTP/1.1\r\n"), key is null ? [] : [Encoding.ASCII.GetBytes("X-API-Key: " + key)]);
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal(get.StatusCode, head.StatusCode);
+        Assert.Equal(get.Content.Headers.ContentType?.MediaType, head.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(get.Headers.CacheControl?.ToString(), head.Headers.CacheControl?.ToString());
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Equal(200, raw.Status);
+        Assert.Equal("", raw.Body);
+    }
+
+    [Fact]
+    public async Task HEAD_on_a_route_without_GET_is_a_405_that_lists_its_methods()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, "/api/v1/applications");
+
+        using var response = await service.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["POST"], response.Content.Headers.Allow);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/x/%2e%2e/licences/{0}")]
+    [InlineData("/api/v1/x/%2E%2E/licences/{0}")]
+    [InlineData("/api/v1/x/.%2e/licences/{0}")]
+    [InlineData("/api/v1/x/../licences/{0}")]
+    [InlineData("/api/v1/%2e/licences/{0}")]
+    [InlineData("/api/v1/licences/{0}/%2e%2e/{0}")]
+    public async Task A_dot_segment_alias_of_a_real_path_is_refused_not_served(string alias)
+    {
+        var code = await service.IssueAsync();
+        var direct = await RawHttp.GetAsync(Server, $"/api/v1/licences/{code}", "X-API-Key: " + service.RegistrarKey);
+
+        var response = await RawHttp.GetAsync(Server, string.Format(System.Globalization.CultureInfo.InvariantCulture, alias, code), "X-API-Key: " + service.RegistrarKey);
+
+        Assert.Equal(200, direct.Status);
+        Assert.Equal(400, response.Status);
+        Assert.Equal("urn:elicence:problem:bad-request", response.Json().GetProperty("type").GetString());
+        Assert.DoesNotContain("legalRepresentative", response.Body, StringComparison.Ordinal); // not the licence
+    }
+
+    [Fact]
+    public async Task An_unknown_licence_has_its_own_problem_type_unlike_a_mistyped_route()
+    {
+        var unknown = ELicence.Core.CreditCodes.CreditCode.Compose('9', '1', "653001", "99999998").Value;
+        using var licenceRequest = service.Request(HttpMethod.Get, $"/api/v1/licences/{unknown}", service.RegistrarKey);
+        using var verificationRequest = service.Request(HttpMethod.Post, "/api/v1/verifications", service.VerifierKey, new { creditCode = unknown });
+        using var routeRequest = service.Request(HttpMethod.Get, $"/api/v1/licencez/{unknown}", service.RegistrarKey);
+
+        var licence = await service.Http.SendAsync(licenceRequest);
+        var verification = await service.Http.SendAsync(verificationRequest);
+        var route = await service.Http.SendAsync(routeRequest);
+
+        var problem = await AssertProblemAsync(licence, HttpStatusCode.NotFound, "licence-not-found");
+        Assert.Equal(unknown, problem.GetProperty("creditCode").GetString());
+        await AssertProblemAsync(verification, HttpStatusCode.NotFound, "licence-not-found");
+        await AssertProblemAsync(route, HttpStatusCode.NotFound, "not-found");
     }
 
     [Theory]

@@ -115,8 +115,9 @@ public class KeyRotationTests(KeyRingFixture service)
         var otherAlg = await service.SendAsync(HttpMethod.Post, "/api/v1/keys/rotations", service.RegistrarKey, new { alg = "RS256" });
         var extra = await service.SendAsync(HttpMethod.Post, "/api/v1/keys/rotations", service.RegistrarKey, new { alg = "EdDSA", force = true });
         var active = (await service.KeysAsync()).Single(k => k.GetProperty("state").GetString() == "active").GetProperty("kid").GetString()!;
-        var noReason = await service.SendAsync(HttpMethod.Post, $"/api/v1/keys/{active}/compromise", service.RegistrarKey, new { });
-        var unknown = await service.SendAsync(HttpMethod.Post, "/api/v1/keys/not-a-key/compromise", service.RegistrarKey, new { reason = "test" });
+        var noReason = await service.SendAsync(HttpMethod.Post, $"/api/v1/keys/{active}/compromise-proposals", service.RegistrarKey, new { });
+        var unknown = await service.SendAsync(HttpMethod.Post, "/api/v1/keys/not-a-key/compromise-proposals", service.RegistrarKey, new { reason = "test" });
+        var direct = await service.SendAsync(HttpMethod.Post, $"/api/v1/keys/{active}/compromise", service.RegistrarKey, new { reason = "test" });
         var notWithdrawn = await service.SendAsync(HttpMethod.Get, $"/api/v1/keys/{active}/reissue", service.RegistrarKey);
         var byVerifier = await service.SendAsync(HttpMethod.Post, $"/api/v1/keys/{active}/compromise", service.VerifierKey, new { reason = "test" });
 
@@ -125,6 +126,9 @@ public class KeyRotationTests(KeyRingFixture service)
         Assert.Equal("force", Field(extra));
         Assert.Equal("reason", Field(noReason));
         Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Equal(HttpStatusCode.Conflict, direct.Status); // four-eyes: the direct route points to the proposals
+        Assert.Equal("urn:elicence:problem:four-eyes-required", direct.Body.GetProperty("type").GetString());
+        Assert.Equal($"/api/v1/keys/{active}/compromise-proposals", direct.Body.GetProperty("proposals").GetString());
         Assert.Equal(HttpStatusCode.NotFound, notWithdrawn.Status);
         Assert.Equal(HttpStatusCode.Forbidden, byVerifier.Status);
         Assert.Equal(before, (await service.KeysAsync()).Select(k => k.GetRawText()).ToList());
@@ -157,10 +161,14 @@ public class KeyCompromiseTests(KeyCompromiseFixture service)
 
         var kid = KeyRingFixture.KidOf(before[active]);
 
-        var (status, started, response) = await service.SendAsync(HttpMethod.Post, $"/api/v1/keys/{kid}/compromise", service.RegistrarKey, new { reason = "签名密钥泄露" });
-        Assert.Equal(HttpStatusCode.Accepted, status);
-        Assert.Equal($"/api/v1/keys/{kid}/reissue", response.Headers.Location!.OriginalString);
-        Assert.Equal(kid, started.GetProperty("kid").GetString());
+        // Four-eyes: the registrar proposes, the supervisor approves; the withdrawal takes effect on the approval.
+        var (proposed, proposal, response) = await service.SendAsync(HttpMethod.Post, $"/api/v1/keys/{kid}/compromise-proposals", service.RegistrarKey, new { reason = "签名密钥泄露" });
+        Assert.Equal(HttpStatusCode.Created, proposed);
+        Assert.Equal(kid, proposal.GetProperty("kid").GetString());
+        Assert.Contains(kid, (await service.Http.GetStringAsync("/.well-known/jwks.json")), StringComparison.Ordinal); // nothing withdrawn yet
+        var (approved, decided, _) = await service.SendAsync(HttpMethod.Post, response.Headers.Location!.OriginalString + "/approval", service.SupervisorKey);
+        Assert.Equal(HttpStatusCode.OK, approved);
+        Assert.Equal("approved", decided.GetProperty("state").GetString());
 
         JsonElement progress = default;
         await service.AdvanceUntilAsync(TimeSpan.Zero, async () =>
@@ -202,12 +210,15 @@ public class KeyCompromiseTests(KeyCompromiseFixture service)
         Assert.Equal("system:key-compromise", history[1].GetProperty("actorId").GetString());
 
         // Withdrawing it again changes nothing: the re-issue is not repeated.
-        var (again, repeated, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/keys/{kid}/compromise", service.RegistrarKey, new { reason = "再次确认" });
-        Assert.Equal(HttpStatusCode.Accepted, again);
+        var (_, again, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/keys/{kid}/compromise-proposals", service.RegistrarKey, new { reason = "再次确认" });
+        var (approvedAgain, _, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/proposals/{again.GetProperty("id").GetString()}/approval", service.SupervisorKey);
+        Assert.Equal(HttpStatusCode.OK, approvedAgain);
+        var repeated = (await service.SendAsync(HttpMethod.Get, $"/api/v1/keys/{kid}/reissue", service.RegistrarKey)).Body;
         await service.AdvanceUntilAsync(TimeSpan.Zero, async () =>
             (await service.SendAsync(HttpMethod.Get, $"/api/v1/keys/{kid}/reissue", service.RegistrarKey)).Body.GetProperty("state").GetString() == "done");
         Assert.Equal(successor, await service.CredentialAsync(active));
-        Assert.Equal("签名密钥泄露", repeated.GetProperty("reason").GetString());
+        // The job keeps the first withdrawal's reason, with who proposed and who approved it.
+        Assert.StartsWith("签名密钥泄露 (proposed by Test registrar, approved by Test supervisor", repeated.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 }
 

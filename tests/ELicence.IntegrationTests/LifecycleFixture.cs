@@ -24,8 +24,11 @@ public class LifecycleFixture : ServiceFixture
     /// <summary>How long a failing webhook subscription lasts before it is disabled, in these tests (the default is 5 days).</summary>
     public static readonly TimeSpan WebhookDisableAfter = TimeSpan.FromDays(2);
 
+    /// <summary>The subscriptions one organisation may hold in these tests (the default is 20).</summary>
+    public const int MaxWebhookSubscriptions = 3;
+
     protected override IEnumerable<string> Settings =>
-        [.. base.Settings, $"--Deregistration:MaxObjections={MaxObjections}", $"--Webhooks:DisableAfter={WebhookDisableAfter:c}"];
+        [.. base.Settings, $"--Deregistration:MaxObjections={MaxObjections}", $"--Webhooks:DisableAfter={WebhookDisableAfter:c}", $"--Webhooks:MaxSubscriptions={MaxWebhookSubscriptions}"];
 
     public DateOnly Today => ChinaTime.DateOf(Clock.GetUtcNow());
 
@@ -92,8 +95,15 @@ public class LifecycleFixture : ServiceFixture
         return result;
     }
 
+    /// <summary>A registrar action answering the licence; a revocation that must succeed goes the four-eyes way (proposed, then approved by the supervisor).</summary>
     public async Task<JsonElement> ActAsync(string code, string action, object body, HttpStatusCode expected = HttpStatusCode.OK, string? ifMatch = null)
     {
+        if (action == "revocation" && expected == HttpStatusCode.OK && ifMatch is null)
+        {
+            await Documents.ServiceCalls.RevokeWithApprovalAsync(this, code, body);
+            return (await SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}", RegistrarKey)).Body;
+        }
+
         using var request = Request(HttpMethod.Post, $"/api/v1/licences/{code}/{action}", RegistrarKey, body);
         if (ifMatch is not null)
         {

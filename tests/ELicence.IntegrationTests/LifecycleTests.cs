@@ -33,7 +33,8 @@ public class LifecycleTests(LifecycleFixture service)
         Assert.Equal("阿图什市天山果业有限公司", change.GetProperty("from").GetString());
         Assert.Equal("阿图什市天山果业集团有限公司", change.GetProperty("to").GetString());
         Assert.Equal("股东会决议更名并迁址", history[1].GetProperty("reason").GetString());
-        Assert.Equal("registrar:test", history[1].GetProperty("actorId").GetString());
+        Assert.Equal("key:" + service.RegistrarKey[4..20], history[1].GetProperty("actorId").GetString()); // the key that acted, not the bureau
+        Assert.Equal("api-key", history[1].GetProperty("actorKind").GetString());
     }
 
     [Fact]
@@ -200,23 +201,28 @@ public class LifecycleTests(LifecycleFixture service)
     }
 
     [Fact]
-    public async Task A_notice_accepts_a_bounded_number_of_objections()
+    public async Task A_flood_of_objections_from_strangers_does_not_lock_out_a_genuine_creditor()
     {
         var code = await service.IssueAsync();
         await service.ActAsync(code, "deregistration", new { reason = "股东决定解散" });
-        for (var i = 0; i < LifecycleFixture.MaxObjections; i++)
+        for (var i = 0; i < LifecycleFixture.MaxObjections + 1; i++)
         {
-            var (created, _, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/deregistration-notices/{code}/objections", null,
-                new { name = $"供应商{i}", contact = "13900000000", grounds = "欠款未结清" });
+            var (created, flood, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/deregistration-notices/{code}/objections", null,
+                new { name = $"路人{i}", contact = $"junk{i}@example.com", grounds = "xxx" });
             Assert.Equal(HttpStatusCode.Created, created);
+            Assert.Equal(i < LifecycleFixture.MaxObjections ? "under-review" : "queued", flood.GetProperty("status").GetString());
         }
 
-        var (status, problem, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/deregistration-notices/{code}/objections", null,
-            new { name = "再一个", contact = "13900000000", grounds = "欠款未结清" });
+        var (status, genuine, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/deregistration-notices/{code}/objections", null,
+            new { name = "真正的债权人", contact = "13900000000", grounds = "欠款未结清" });
 
-        Assert.Equal(HttpStatusCode.Conflict, status);
-        Assert.Equal("urn:elicence:problem:limit-reached", problem.GetProperty("type").GetString());
-        Assert.Equal(LifecycleFixture.MaxObjections, problem.GetProperty("limit").GetInt32());
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("queued", genuine.GetProperty("status").GetString());
+        var (_, list, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/objections", service.RegistrarKey);
+        var received = list.GetProperty("objections").EnumerateArray().Single(o => o.GetProperty("id").GetString() == genuine.GetProperty("objectionId").GetString());
+        Assert.Equal("欠款未结清", received.GetProperty("grounds").GetString());
+        var (_, notices, _) = await service.SendAsync(HttpMethod.Get, "/api/v1/deregistration-notices", null);
+        Assert.Equal("objection-under-review", notices.GetProperty("notices").EnumerateArray().Single(n => n.GetProperty("creditCode").GetString() == code).GetProperty("state").GetString());
     }
 
     [Fact]
@@ -323,7 +329,8 @@ public class LifecycleTests(LifecycleFixture service)
     [InlineData("amendments", "{\"entityType\":\"individual-business\",\"reason\":\"x\"}", "entityType")]
     [InlineData("suspension", "{\"reason\":\"x\"}", "reasonCode")]
     [InlineData("suspension", "{\"reasonCode\":\"tax\",\"reason\":\"x\"}", "reasonCode")]
-    [InlineData("revocation", "{\"reason\":\"x\",\"effectiveOn\":\"2099-01-01\"}", "effectiveOn")]
+    [InlineData("revocation-proposals", "{\"reason\":\"x\",\"effectiveOn\":\"2099-01-01\"}", "effectiveOn")]
+    [InlineData("revocation-proposals", "{\"effectiveOn\":\"2026-01-01\"}", "reason")]
     [InlineData("permits", "{\"permitType\":\"x\",\"number\":\"1\",\"issuingDepartment\":\"y\",\"validFrom\":\"2026-01-01\"}", "reformMode")]
     public async Task Bad_lifecycle_requests_name_the_field_and_change_nothing(string action, string body, string field)
     {

@@ -188,6 +188,5 @@ public class OfflineVerifierTests(ServiceFixture service)
         return (await response.Content.ReadAsStringAsync(), code);
     }
 
-    private async Task ChangeAsync(string code, string action, object body) =>
-        Assert.Equal(HttpStatusCode.OK, (await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/{action}", service.RegistrarKey, body)).Status);
+    private Task ChangeAsync(string code, string action, object body) => Documents.ServiceCalls.ActAsync(service, code, action, body);
 }

@@ -1,5 +1,6 @@
 using ELicence.Core.Callers;
 using ELicence.Core.Verifiers;
+using ELicence.Functions.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
@@ -14,6 +15,8 @@ public sealed class RateLimitedServiceFixture : ServiceFixture
     public const int VerifierBurst = 8;
 
     public const int RegisterSearchBurst = 2;
+
+    public const int FailedAuthenticationBurst = 5;
 
     /// <summary>A new verifier organisation with two keys, so a test has buckets of its own.</summary>
     public async Task<(string Id, string FirstKey, string SecondKey)> OnboardAsync(string name)
@@ -44,6 +47,9 @@ public sealed class RateLimitedServiceFixture : ServiceFixture
             ["RateLimits:VerificationBatch:Permits"] = "1",
             ["RateLimits:VerificationBatch:Window"] = "01:00:00",
             ["RateLimits:VerificationBatch:Burst"] = "1",
+            ["RateLimits:FailedAuthentication:Permits"] = FailedAuthenticationBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RateLimits:FailedAuthentication:Window"] = "01:00:00",
+            ["RateLimits:FailedAuthentication:Burst"] = FailedAuthenticationBurst.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
     }
 }
@@ -177,6 +183,41 @@ public class RateLimitTests(RateLimitedServiceFixture service)
         Assert.StartsWith($"\"verifier\";r={RateLimitedServiceFixture.VerifierBurst - 1};", Header(single, "RateLimit"), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Guessing_api_keys_is_throttled_per_client_before_a_guess_costs_a_lookup()
+    {
+        const string guesser = "203.0.113.77";
+        var bank = await service.OnboardAsync("限流猜测银行");
+        for (var i = 0; i < RateLimitedServiceFixture.FailedAuthenticationBurst; i++)
+        {
+            var guessed = await VerifyAsync(RandomWellFormedKey(), guesser);
+            Assert.Equal(HttpStatusCode.Unauthorized, guessed.StatusCode);
+            Assert.Equal("1", Header(guessed, HttpApi.StorageRoundTripsHeader));
+        }
+
+        var refused = await VerifyAsync(RandomWellFormedKey(), guesser);
+
+        await AssertRateLimitedProblemAsync(refused);
+        Assert.StartsWith("\"failed-authentication\";r=0;t=", Header(refused, "RateLimit"), StringComparison.Ordinal);
+        Assert.Equal("0", Header(refused, HttpApi.StorageRoundTripsHeader));
+        // The guesser's address is shut out for a while whatever it sends; another client's valid key works.
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await VerifyAsync(bank.FirstKey, guesser)).StatusCode);
+        Assert.DoesNotContain((await VerifyAsync(bank.FirstKey, "203.0.113.78")).StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests });
+    }
+
+    [Fact]
+    public async Task Successful_authentications_take_no_failed_authentication_permit()
+    {
+        const string client = "203.0.113.79";
+        var bank = await service.OnboardAsync("限流正常银行");
+        for (var i = 0; i < RateLimitedServiceFixture.FailedAuthenticationBurst + 1; i++)
+        {
+            Assert.DoesNotContain((await VerifyAsync(i % 2 == 0 ? bank.FirstKey : bank.SecondKey, client)).StatusCode, new[] { HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests });
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await VerifyAsync(RandomWellFormedKey(), client)).StatusCode);
+    }
+
     [Theory]
     [InlineData("RateLimits:Verifier:Burst", "0")]
     [InlineData("RateLimits:VerificationBatch:Window", "00:00:00")]
@@ -199,11 +240,19 @@ public class RateLimitTests(RateLimitedServiceFixture service)
         Assert.Contains("RateLimits", error.Message, StringComparison.Ordinal);
     }
 
-    private async Task<HttpResponseMessage> VerifyAsync(string key)
+    private async Task<HttpResponseMessage> VerifyAsync(string key, string? forwardedFor = null)
     {
         using var request = service.Request(HttpMethod.Post, "/api/v1/verifications", key, new { creditCode = "9144030071526726XG" });
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add("X-Forwarded-For", forwardedFor);
+        }
+
         return await service.Http.SendAsync(request);
     }
+
+    private static string RandomWellFormedKey() =>
+        $"elk_{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8))}_{new string('A', 43)}";
 
     /// <summary>A 429 rate-limited problem+json with a Retry-After of 1 s to the window; returns the Retry-After.</summary>
     private static async Task<TimeSpan> AssertRateLimitedProblemAsync(HttpResponseMessage refused)

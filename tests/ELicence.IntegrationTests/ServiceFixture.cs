@@ -5,6 +5,7 @@ using ELicence.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging;
 
 namespace ELicence.IntegrationTests;
 
@@ -19,11 +20,17 @@ public class ServiceFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    /// <summary>What the host logged (Warning and above, as <see cref="Settings"/> set).</summary>
+    public CapturedLogs Logs { get; } = new();
+
     public StorageClients Storage => Services.GetRequiredService<StorageClients>();
 
     public IServiceProvider Services => _app!.Services;
 
     public string RegistrarKey { get; private set; } = "";
+
+    /// <summary>A registrar key with the supervisor role: approves or rejects what the (clerk's) <see cref="RegistrarKey"/> proposed.</summary>
+    public string SupervisorKey { get; private set; } = "";
 
     public string VerifierKey { get; private set; } = "";
 
@@ -34,17 +41,28 @@ public class ServiceFixture : IAsyncLifetime
 
     public string OtherVerifierId { get; private set; } = "";
 
+    /// <summary>The one loopback port this host lets webhook subscriptions name (<c>Webhooks:AllowHttpLocalhostPort</c>): test receivers listen on it.</summary>
+    public int WebhookPort { get; private set; }
+
     public async Task InitializeAsync()
     {
-        var ports = FreePorts(3);
+        var ports = FreePorts(4);
+        WebhookPort = ports[3];
         _azurite = await AzuriteProcess.StartAsync(ports[0], ports[1], ports[2], location: null, log: null);
-        _app = LocalFunctionsHost.Build(["--AzureWebJobsStorage=" + AzuriteProcess.ConnectionString(ports[0], ports[1], ports[2]), .. Settings], Configure);
+        _app = LocalFunctionsHost.Build(
+            ["--AzureWebJobsStorage=" + AzuriteProcess.ConnectionString(ports[0], ports[1], ports[2]), $"--Webhooks:AllowHttpLocalhostPort={WebhookPort}", .. Settings],
+            builder =>
+            {
+                builder.Logging.AddProvider(Logs);
+                Configure(builder);
+            });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         Http = new HttpClient { BaseAddress = new Uri(address) };
 
         var keys = Services.GetRequiredService<ApiKeyService>();
         RegistrarKey = (await keys.CreateAsync(Role.Registrar, "registrar:test", "Test registrar", null, default)).Key;
+        SupervisorKey = (await keys.CreateRegistrarKeyAsync("registrar:test", "Test supervisor", RegistrarRole.Supervisor, default)).Key;
         var verifiers = Services.GetRequiredService<VerifierService>();
         VerifierId = (await verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest("Bank A", VerifierKind.Bank), null, default)).Id;
         VerifierKey = (await verifiers.IssueKeyAsync(VerifierId, default)).Key;
@@ -67,6 +85,16 @@ public class ServiceFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Stops this fixture's Azurite (an outage; its in-memory data is gone with it): the host keeps running.</summary>
+    protected async Task StopStorageAsync()
+    {
+        if (_azurite is not null)
+        {
+            await _azurite.DisposeAsync();
+            _azurite = null;
+        }
+    }
+
     /// <summary>The host's settings as command-line arguments; a derived fixture may add its own.</summary>
     protected virtual IEnumerable<string> Settings =>
     [
@@ -76,6 +104,8 @@ public class ServiceFixture : IAsyncLifetime
         "--LocalHost:QueueRetryDelay=00:00:00.100",
         "--LocalHost:QueuePollInterval=00:00:00.050",
         "--Logging:LogLevel:Default=Warning",
+        // The guard's entries below Warning (a client's protocol error, a client gone): ClientProtocolErrorTests read them.
+        "--Logging:LogLevel:ELicence.Functions.Http.HttpApi=Debug",
         "--StatusList:PublishDelay=00:00:00.200",
         // Every test calls from 127.0.0.1: limits high enough that only the rate-limit tests meet them.
         "--RateLimits:Anonymous:Burst=1000000",
@@ -85,6 +115,9 @@ public class ServiceFixture : IAsyncLifetime
         "--RateLimits:Holder:Burst=1000000",
         "--RateLimits:Verifier:Burst=1000000",
         "--RateLimits:VerificationBatch:Burst=1000000",
+        "--RateLimits:FailedAuthentication:Burst=1000000",
+        // The shared verifier organisations subscribe in many tests; the limit's own test runs with a small one.
+        "--Webhooks:MaxSubscriptions=1000",
     ];
 
     /// <summary>Lets a derived fixture change services (e.g. inject faults); the default changes nothing.</summary>
@@ -159,7 +192,7 @@ public class ServiceFixture : IAsyncLifetime
         return body.GetProperty("key").GetString()!;
     }
 
-    private static int[] FreePorts(int count)
+    protected static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         listeners.ForEach(l => l.Start());

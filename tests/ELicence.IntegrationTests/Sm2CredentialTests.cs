@@ -19,6 +19,26 @@ public class Sm2CredentialTests(ServiceFixture service)
     private const string SpkiPrefix = "3059301306072a8648ce3d020106082a811ccf5501822d03420004";
 
     [Fact]
+    public async Task The_served_JWKS_with_its_SM2_key_matches_its_schema_in_the_openapi_document()
+    {
+        var jwks = await service.Http.GetStringAsync("/.well-known/jwks.json");
+        Assert.Contains("\"kty\":\"EC\"", jwks, StringComparison.Ordinal);
+        var file = Path.Combine(Path.GetTempPath(), $"elicence-jwks-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, jwks);
+        try
+        {
+            var (exit, output, error) = await ExternalProcess.RunAsync("node", ["tests/tools/validate-response.mjs", "docs/openapi.yaml", "/.well-known/jwks.json", "get", "200", file]);
+
+            Assert.True(exit == 0, $"{output}\n{error}");
+            Assert.Equal("valid", output.Trim());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task The_JSON_form_carries_the_compact_credential_and_an_SM2_signature_that_OpenSSL_verifies()
     {
         var (compact, json) = await CredentialInBothFormsAsync();

@@ -52,8 +52,7 @@ public class StatusListTests(LifecycleFixture service)
         await service.ActAsync(noticed, "deregistration", new { reason = "解散" });
 
         var future = service.Today.AddYears(4).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var ahead = Applications.With("establishedOn", future);
-        ahead["operatingTerm"] = new { from = future, to = (string?)null };
+        var ahead = Applications.With("operatingTerm", new { from = future, to = (string?)null });
         var registeredAhead = await service.IssueAsync(ahead);
         credentials["not-yet-in-force"] = await service.CredentialAsync(registeredAhead);
 

@@ -38,10 +38,26 @@ public class TransparencyLogTests(ServiceFixture service)
             Assert.Equal("licence-event", i.GetProperty("kind").GetString());
             Assert.Equal(code, i.GetProperty("entry").GetProperty("code").GetString());
             var raw = i.GetProperty("entry").GetRawText();
-            Assert.DoesNotContain("reason", raw, StringComparison.Ordinal); // the public register's facts only, never reasons or actors
-            Assert.DoesNotContain("actor", raw, StringComparison.Ordinal);
+            Assert.DoesNotContain("reason", raw, StringComparison.Ordinal); // the public register's facts only, never reasons or names
+            Assert.DoesNotContain("Test registrar", raw, StringComparison.Ordinal);
         });
         Assert.Equal("suspended", items[1].GetProperty("entry").GetProperty("status").GetString()!.ToLowerInvariant());
+        Assert.Equal("key:" + service.RegistrarKey[4..20], items[1].GetProperty("entry").GetProperty("actor").GetString()); // who acted, by key id
+    }
+
+    [Fact]
+    public async Task An_approved_revocation_reaches_the_log_naming_the_approver_and_the_proposer_by_id()
+    {
+        var code = await service.IssueAsync(Applications.Valid("阿图什市透明日志四眼有限公司"));
+        await Documents.ServiceCalls.RevokeWithApprovalAsync(service, code, new { reason = "提交虚假材料取得登记（日志）" });
+        var holder = await service.CreateHolderKeyAsync(code);
+
+        var items = await WaitForLicenceLogAsync(code, holder, count: 2);
+
+        var revoked = items.Select(i => i.GetProperty("entry")).Single(e => e.GetProperty("type").GetString() == "revoked");
+        Assert.Equal("key:" + service.SupervisorKey[4..20], revoked.GetProperty("actor").GetString());
+        Assert.Equal("key:" + service.RegistrarKey[4..20], revoked.GetProperty("proposer").GetString());
+        Assert.DoesNotContain("Test supervisor", revoked.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

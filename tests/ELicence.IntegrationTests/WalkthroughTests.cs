@@ -30,7 +30,7 @@ public partial class WalkthroughTests(ServiceFixture service)
             var platform = await verifiers.CreateAsync(Caller.Registrar("registrar:test", "Test registrar"), new NewVerifierRequest("Walkthrough tendering platform", VerifierKind.TenderingPlatform), null, default);
             var tenderKey = (await verifiers.IssueKeyAsync(platform.Id, default)).Key;
             await File.WriteAllTextAsync(Path.Combine(dir.FullName, ".local", "dev-keys.env"),
-                $"export ELICENCE_REGISTRAR_KEY={service.RegistrarKey}\nexport ELICENCE_VERIFIER_KEY={service.VerifierKey}\nexport ELICENCE_TENDER_KEY={tenderKey}\n");
+                $"export ELICENCE_REGISTRAR_KEY={service.RegistrarKey}\nexport ELICENCE_SUPERVISOR_KEY={service.SupervisorKey}\nexport ELICENCE_VERIFIER_KEY={service.VerifierKey}\nexport ELICENCE_TENDER_KEY={tenderKey}\n");
             var script = Path.Combine(dir.FullName, "walkthrough.sh");
             await File.WriteAllTextAsync(script, "set -euo pipefail\n" + string.Join("\n", blocks));
 
@@ -38,7 +38,7 @@ public partial class WalkthroughTests(ServiceFixture service)
             {
                 ["ELICENCE_BASE"] = service.Http.BaseAddress!.ToString().TrimEnd('/'),
                 ["ELICENCE_STATUS_LIST_WAIT"] = "2", // the test host publishes status lists after 0.2 s, not 10 s
-                ["ELICENCE_WEBHOOK_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["ELICENCE_WEBHOOK_PORT"] = service.WebhookPort.ToString(System.Globalization.CultureInfo.InvariantCulture), // the one loopback port the host allows
             });
 
             Assert.True(exit == 0, $"exit {exit}\n{error}\n{output}");
@@ -47,6 +47,8 @@ public partial class WalkthroughTests(ServiceFixture service)
             Assert.Contains("\"status\":\"issued\"", output, StringComparison.Ordinal);
             Assert.Contains("\"code\":\"superseded\"", output, StringComparison.Ordinal);
             Assert.Contains("urn:elicence:problem:invalid-transition", output, StringComparison.Ordinal);
+            Assert.Contains("urn:elicence:problem:four-eyes-required", output, StringComparison.Ordinal); // the direct revocation points to the proposals
+            Assert.Contains("\"state\":\"approved\"", output, StringComparison.Ordinal); // the supervisor's approval
             Assert.Contains("%PDF-", lines);
             Assert.Contains("<strong>Valid</strong>", lines);
             Assert.Contains(lines, l => l.StartsWith("<strong>Genuine: byte for byte", StringComparison.Ordinal));
@@ -67,15 +69,6 @@ public partial class WalkthroughTests(ServiceFixture service)
 
     [GeneratedRegex("```sh\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex ShellBlock();
-
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     [Fact]
     public async Task A_registrar_issues_a_licence_a_holder_downloads_it_and_a_bank_verifies_it_with_a_receipt()

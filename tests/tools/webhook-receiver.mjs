@@ -1,6 +1,7 @@
 // A minimal webhook receiver for the README walkthrough: listens on 127.0.0.1:<port>, verifies each delivery with the
 // official Standard Webhooks library (npm `standardwebhooks`) using the secret in <secret-file> (read per request, so
 // it may be written after the receiver starts), answers 204, and appends one line per verified delivery to <log-file>.
+// Only POST /hooks is its own: anything else sent to the port (another subscription on the same allowed port) is a 404, unlogged.
 // Usage: node webhook-receiver.mjs <port> <secret-file> <log-file>
 import { createServer } from 'node:http';
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -8,6 +9,12 @@ import { Webhook } from 'standardwebhooks';
 
 const [port, secretFile, logFile] = process.argv.slice(2);
 createServer((req, res) => {
+  if (req.method !== 'POST' || req.url !== '/hooks') {
+    req.resume();
+    res.writeHead(404).end();
+    return;
+  }
+
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {

@@ -20,7 +20,7 @@ public sealed class ApplicationService(IApplicationStore applications, IIdempote
 
         // Every step below may have run already (a retry after a crash): each is safe to repeat.
         var application = await applications.TryAddAsync(
-                new LicenceApplication(id, details, ApplicationStatus.Pending, caller.Id, time.GetUtcNow(), Queued: false, null, null, 0, null, null, null) { SubmittedByName = caller.Name },
+                new LicenceApplication(id, details, ApplicationStatus.Pending, caller.Actor.Id, time.GetUtcNow(), Queued: false, null, null, 0, null, null, null) { SubmittedByName = caller.Actor.Name },
                 cancellationToken)
             ?? await applications.FindAsync(id, cancellationToken)
             ?? throw new InvalidOperationException($"Application {id} exists but cannot be read.");

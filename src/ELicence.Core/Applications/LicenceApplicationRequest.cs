@@ -55,9 +55,10 @@ public sealed record LicenceApplicationRequest(
         {
             errors.Add(new FieldError("establishedOn", "Required: a date (YYYY-MM-DD)."));
         }
-        else
+        else if (RegisterDates.Check(errors, "establishedOn", EstablishedOn) && EstablishedOn > today)
         {
-            RegisterDates.Check(errors, "establishedOn", EstablishedOn);
+            // A business is established when it is registered: the date is the first licence's, never after the register's today.
+            errors.Add(new FieldError("establishedOn", $"Cannot be after the date of issue ({today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}, China time); a term may start later, the establishment cannot."));
         }
 
         var term = OperatingTerm?.Validate(errors, "operatingTerm", EstablishedOn, today);

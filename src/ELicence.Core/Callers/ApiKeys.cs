@@ -26,7 +26,8 @@ public sealed record ApiKeyRecord(
     VerifierKind? VerifierKind = null,
     HolderKind? HolderKind = null,
     IReadOnlyList<HolderScope>? Scopes = null,
-    DateTimeOffset? ExpiresAt = null);
+    DateTimeOffset? ExpiresAt = null,
+    RegistrarRole? RegistrarRole = null);
 
 /// <summary>A new holder key: for which licence, for whom, of which kind; an agent's scopes and expiry.</summary>
 public sealed record HolderKeySpec(CreditCode Code, string PersonName, HolderKind Kind, IReadOnlyList<HolderScope> Scopes, DateTimeOffset? ExpiresAt);
@@ -71,6 +72,10 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
 
         return CreateAsync(role, principalId, name, holderOf, null, cancellationToken);
     }
+
+    /// <summary>A registrar key of bureau staff: a clerk's, or a supervisor's who may approve what another proposed.</summary>
+    public Task<IssuedApiKey> CreateRegistrarKeyAsync(string principalId, string name, RegistrarRole role, CancellationToken cancellationToken) =>
+        CreateAsync(record => record with { Role = Role.Registrar, PrincipalId = principalId, Name = name, RegistrarRole = role }, cancellationToken);
 
     /// <summary>A key of a verifier organisation: whoever presents it acts as that organisation.</summary>
     public Task<IssuedApiKey> CreateVerifierKeyAsync(VerifierOrganisation organisation, CancellationToken cancellationToken)
@@ -129,14 +134,16 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
             return null;
         }
 
-        return record.Role switch
+        var caller = record.Role switch
         {
-            Role.Registrar => Caller.Registrar(record.PrincipalId, record.Name),
+            // A registrar key not marked supervisor (every key from before the roles) is a clerk's.
+            Role.Registrar => Caller.Registrar(record.PrincipalId, record.Name, record.RegistrarRole ?? RegistrarRole.Clerk),
             // A verifier key from before organisations (no kind) authenticates nobody: receipts must name an organisation.
             Role.Verifier when record.VerifierKind is { } kind => Caller.Verifier(record.PrincipalId, record.Name, kind),
             Role.Holder when StoredCode(record.HolderOf) is { } code => Caller.Holder(record.PrincipalId, record.Name, code, GrantOf(record)),
             _ => null,
         };
+        return caller is null ? null : caller with { Acting = Actor.Key(record.KeyId, record.Name) };
     }
 
     /// <summary>

@@ -68,10 +68,11 @@ public sealed class LicenceDocuments(LicenceQueries queries, IDocumentDownloadLo
         return (licence, credential);
     }
 
-    /// <summary>The recorded downloads of the licence's documents, for its holder and the registrar.</summary>
+    /// <summary>The recorded downloads of the licence's documents: its usage, for the registrar and holder keys that may view usage.</summary>
     public async Task<IReadOnlyList<DocumentDownload>> GetDownloadsAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
         var licence = await queries.GetLicenceAsync(caller, code, cancellationToken);
+        caller.EnsureMayViewUsage(licence.Code);
         return await downloads.ListAsync(licence.Code, cancellationToken);
     }
 }

@@ -56,7 +56,11 @@ public enum CopyVerdict
 }
 
 /// <summary>The public page of one licence.</summary>
-public sealed record PublicLicencePage(Licence Licence, PublicStanding Standing, CopyVerdict Copy, int? CopyVersion);
+public sealed record PublicLicencePage(Licence Licence, PublicStanding Standing, CopyVerdict Copy, int? CopyVersion)
+{
+    /// <summary>The latest annual report on file: "annual report for YEAR filed on …".</summary>
+    public AnnualReportStanding? AnnualReport { get; init; }
+}
 
 /// <summary>The result of checking a credential someone pasted or a PDF they uploaded.</summary>
 public sealed record PublicCredentialCheck(bool Valid, IReadOnlyList<VerificationReason> Reasons, LicenceSummary? Licence, PublicStanding? Standing);
@@ -71,20 +75,22 @@ public sealed class PublicLicenceCheck(ILicenceStore licences, ICredentialStore 
     public async Task<PublicLicencePage> GetPageAsync(string code, string? version, string? digest, CancellationToken cancellationToken)
     {
         var creditCode = codeExceptions.ParseField(code, "code");
-        var licence = await licences.FindCurrentAsync(creditCode, cancellationToken)
-            ?? throw ProblemException.NotFound($"The register has no licence {creditCode}.");
+        // The licence with its permits and annual-report standing: one partition query, the same as the licence alone.
+        var found = await licences.FindCurrentWithPermitsAsync(creditCode, cancellationToken)
+            ?? throw ProblemException.LicenceNotFound(creditCode);
+        var licence = found.Licence;
         var today = ChinaTime.DateOf(time.GetUtcNow());
         var standing = PublicStanding.Of(licence.Summarize(today), today);
         if (version is null && digest is null)
         {
-            return new PublicLicencePage(licence, standing, CopyVerdict.None, null);
+            return new PublicLicencePage(licence, standing, CopyVerdict.None, null) { AnnualReport = found.AnnualReport };
         }
 
         var copy = int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1 && v <= licence.Version && digest is not null
             && await credentials.FindAsync(licence.Code, v, cancellationToken) is { } issued && PrintedCopy.Matches(issued, digest)
                 ? (v == licence.Version ? CopyVerdict.Current : CopyVerdict.Superseded)
                 : CopyVerdict.NotIssued;
-        return new PublicLicencePage(licence, standing, copy, copy == CopyVerdict.NotIssued ? null : v);
+        return new PublicLicencePage(licence, standing, copy, copy == CopyVerdict.NotIssued ? null : v) { AnnualReport = found.AnnualReport };
     }
 
     /// <summary>Checks a credential as a verifier would (signature, byte-equality with the issued one, status), without a receipt.</summary>

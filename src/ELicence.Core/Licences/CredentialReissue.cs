@@ -1,3 +1,4 @@
+using ELicence.Core.Callers;
 using ELicence.Core.Keys;
 using ELicence.Core.CreditCodes;
 using ELicence.Jose;
@@ -26,7 +27,7 @@ public enum ReissueOutcome
 /// </summary>
 public sealed class CredentialReissue(LicenceChangeCommitter committer, ISequenceAllocator sequence, ILicenceStore licences, ICredentialStore credentials, IKeyRingProvider keys, IKeyRingEditor ring)
 {
-    public static Actor ReissueActor { get; } = new("system:key-compromise", "ELicence key-compromise re-issue");
+    public static Actor ReissueActor { get; } = new("system:key-compromise", "ELicence key-compromise re-issue", ActorKind.System);
 
     /// <summary>Every current licence (one row per licence), whatever its status.</summary>
     public async IAsyncEnumerable<Licence> AllCurrentAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -8,8 +8,11 @@ namespace ELicence.Core.Licences;
 /// </summary>
 public sealed record LicenceChange(Licence Updated, LicenceEvent Event, bool AddsVersion, OperatingPermit? Permit = null, IReadOnlyList<Objection>? Objections = null);
 
-/// <summary>A licence as it stands with its operating permits.</summary>
-public sealed record LicenceWithPermits(Licence Licence, IReadOnlyList<OperatingPermit> Permits);
+/// <summary>A licence as it stands with its operating permits (and its latest annual report on file, read in the same query).</summary>
+public sealed record LicenceWithPermits(Licence Licence, IReadOnlyList<OperatingPermit> Permits)
+{
+    public AnnualReportStanding? AnnualReport { get; init; }
+}
 
 
 /// <summary>Licences by credit code: the current state, every version, the history and the permits.</summary>

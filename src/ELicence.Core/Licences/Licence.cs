@@ -28,16 +28,20 @@ public enum LicenceStatus
 /// A running or finished deregistration notice: 20 days of public notice, decision due one working day after. While an
 /// objection is under review the clock keeps running, but the notice cannot be finalised.
 /// </summary>
-public sealed record DeregistrationNotice(DateTimeOffset StartsAt, DateTimeOffset EndsAt, DateOnly DecisionDueBy, int Objections = 0, int ObjectionsUnderReview = 0)
+/// <remarks><c>ObjectionsQueued</c> counts objections received beyond the ones under review at once (they hold the notice too).</remarks>
+public sealed record DeregistrationNotice(DateTimeOffset StartsAt, DateTimeOffset EndsAt, DateOnly DecisionDueBy, int Objections = 0, int ObjectionsUnderReview = 0, int ObjectionsQueued = 0)
 {
     public const string Open = "open";
     public const string UnderReview = "objection-under-review";
 
     /// <summary><c>open</c>, or <c>objection-under-review</c> while the registrar has an objection to decide.</summary>
-    public string State => ObjectionsUnderReview > 0 ? UnderReview : Open;
+    public string State => ObjectionsUndecided > 0 ? UnderReview : Open;
+
+    /// <summary>Objections the registrar has still to decide: under review or queued for review.</summary>
+    public int ObjectionsUndecided => ObjectionsUnderReview + ObjectionsQueued;
 
     /// <summary>Ended without an objection left to decide: the timer may deregister.</summary>
-    public bool IsDue(DateTimeOffset now) => now >= EndsAt && ObjectionsUnderReview == 0;
+    public bool IsDue(DateTimeOffset now) => now >= EndsAt && ObjectionsUndecided == 0;
 }
 
 /// <summary>Why and since when a licence has its status.</summary>
@@ -109,4 +113,8 @@ public sealed record LicenceSummary(
     string RegistrationAuthority,
     LicenceStatus Status,
     StatusDetail StatusDetail,
-    int Version);
+    int Version)
+{
+    /// <summary>The latest annual report on file, where the caller read it (verification does).</summary>
+    public AnnualReportStanding? AnnualReport { get; init; }
+}

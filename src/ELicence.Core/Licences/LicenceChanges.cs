@@ -6,23 +6,6 @@ using ELicence.Core.StatusLists;
 
 namespace ELicence.Core.Licences;
 
-/// <summary>Who made a change, as the history names them.</summary>
-public sealed record Actor(string Id, string Name)
-{
-    public static Actor Of(Caller caller)
-    {
-        ArgumentNullException.ThrowIfNull(caller);
-        return new(caller.Id, caller.Name);
-    }
-
-    /// <summary>A member of the public objecting to a notice: their name is for the registrar only, never in the history.</summary>
-    public static Actor PublicObjector { get; } = new("public", "public objector");
-
-    public static Actor DeregistrationTimer { get; } = new("system:deregistration-timer", "ELicence deregistration timer");
-
-    public static Actor ExpiryTimer { get; } = new("system:expiry-timer", "ELicence operating-term timer");
-}
-
 /// <summary>A change to commit: the licence as read and as it becomes, what happened and why, and what comes with it.</summary>
 public sealed record PlannedChange(Actor Actor, Licence Before, Licence After, string EventType, string? Reason)
 {
@@ -32,6 +15,9 @@ public sealed record PlannedChange(Actor Actor, Licence Before, Licence After, s
     public bool AddsVersion { get; init; }
 
     public OperatingPermit? Permit { get; init; }
+
+    /// <summary>Set when the change takes effect on a supervisor's approval: the event names the proposer too.</summary>
+    public EventApproval? Approval { get; init; }
 
     /// <summary>Objection rows written (added or updated) with the change.</summary>
     public IReadOnlyList<Objection> Objections { get; init; } = [];
@@ -43,7 +29,7 @@ public static class LicenceStoreExtensions
     public static async Task<Licence> GetCurrentAsync(this ILicenceStore store, CreditCode code, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return await store.FindCurrentAsync(code, cancellationToken) ?? throw ProblemException.NotFound($"The register has no licence {code}.");
+        return await store.FindCurrentAsync(code, cancellationToken) ?? throw ProblemException.LicenceNotFound(code);
     }
 }
 
@@ -62,6 +48,9 @@ public sealed class LicenceChangeCommitter(
     TimeProvider time)
 {
     public TimeProvider Time => time;
+
+    /// <summary>A credit code from a route or a stored reference, or a validation problem naming it.</summary>
+    public CreditCode ParseCode(string code) => codeExceptions.ParseField(code);
 
     /// <summary>Loads the licence for <paramref name="action"/>, honouring If-Match.</summary>
     public async Task<Licence> LoadAsync(string code, string? ifMatch, LicenceAction action, CancellationToken cancellationToken)
@@ -95,7 +84,10 @@ public sealed class LicenceChangeCommitter(
         // A new version is signed before the commit, so a version whose credential cannot be made is never committed.
         var ring = change.AddsVersion ? await keys.GetAsync(cancellationToken) : null;
         var credential = ring is null ? null : LicenceCredential.Sign(after, issuer, ring.Signing);
-        var evt = new LicenceEvent(sequence, change.EventType, time.GetUtcNow(), change.Actor.Id, change.Actor.Name, after.Version, before.Status, after.Status, [.. statusChange, .. change.Changes], change.Reason);
+        var evt = new LicenceEvent(sequence, change.EventType, time.GetUtcNow(), change.Actor.Id, change.Actor.Name, after.Version, before.Status, after.Status, [.. statusChange, .. change.Changes], change.Reason)
+        {
+            Approval = change.Approval,
+        };
         // The row keeps the digest of its version's credential: a new one with a new version, the old one otherwise.
         var digest = credential is null ? before.CredentialSha256 : Verification.LicenceChecker.Digest(credential);
         var committed = await licences.TrySaveAsync(

@@ -85,8 +85,9 @@ public sealed class DeregistrationOptions
     public string ExtraWorkingDays { get; set; } = "";
 
     /// <summary>
-    /// How many objections one notice holds undecided at once: enough for every real creditor, too few to flood the registrar.
-    /// At most 90, so that sustaining one closes the others within one storage transaction (100 operations).
+    /// How many objections one notice has under review at once; later ones are queued, never refused (strangers must not be
+    /// able to fill a notice and lock a creditor out). At most 90, so that sustaining one closes the others under review within
+    /// one storage transaction (100 operations).
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(1, 90)]
     public int MaxObjections { get; set; } = 20;

@@ -1,3 +1,4 @@
+using ELicence.Core.Callers;
 namespace ELicence.Core.Licences;
 
 /// <summary>Marks active licences whose operating term has ended as expired (verification already says so before this runs).</summary>

@@ -10,7 +10,7 @@ namespace ELicence.Core.Licences;
 /// What the registrar does to a licence: amend (a new version), suspend, reinstate, revoke, attach a permit. Each is one
 /// commit through <see cref="LicenceChangeCommitter"/> and answers the licence exactly as it committed it.
 /// </summary>
-public sealed class RegistrarActions(LicenceChangeCommitter committer, ISequenceAllocator sequence, ILicenceStore licences)
+public sealed class RegistrarActions(LicenceChangeCommitter committer, ISequenceAllocator sequence, ILicenceStore licences, IReinstatementCheck? reinstatement = null)
 {
     public async Task<Licence> AmendAsync(Caller registrar, string code, AmendmentRequest request, string? ifMatch, CancellationToken cancellationToken)
     {
@@ -65,34 +65,51 @@ public sealed class RegistrarActions(LicenceChangeCommitter committer, ISequence
         ArgumentNullException.ThrowIfNull(request);
         var licence = await committer.LoadAsync(code, ifMatch, LicenceAction.Reinstate, cancellationToken);
         var reason = RequestText.Reason(request.Reason);
+        if (reinstatement is not null)
+        {
+            await reinstatement.EnsureMayReinstateAsync(licence, cancellationToken);
+        }
+
         var updated = licence with { Status = LicenceStatus.Active, StatusDetail = StatusDetail.ActiveSince(committer.Time.GetUtcNow()) };
         return await committer.CommitAsync(new PlannedChange(Actor.Of(registrar), licence, updated, "reinstated", reason), cancellationToken);
     }
 
-    public async Task<Licence> RevokeAsync(Caller registrar, string code, RevocationRequest request, string? ifMatch, CancellationToken cancellationToken)
+    public Task<Licence> RevokeAsync(Caller registrar, string code, RevocationRequest request, string? ifMatch, CancellationToken cancellationToken) =>
+        RevokeAsync(Actor.Of(registrar), code, request, ifMatch, null, cancellationToken);
+
+    /// <summary>Revokes as <paramref name="actor"/>; with <paramref name="approval"/>, the proposal a supervisor (the actor) approved.</summary>
+    public async Task<Licence> RevokeAsync(Actor actor, string code, RevocationRequest request, string? ifMatch, EventApproval? approval, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var licence = await committer.LoadAsync(code, ifMatch, LicenceAction.Revoke, cancellationToken);
-        var reason = RequestText.Reason(request.Reason);
         var now = committer.Time.GetUtcNow();
-        var effectiveOn = request.EffectiveOn ?? ChinaTime.DateOf(now);
+        var (reason, effectiveOn) = CheckRevocation(request, ChinaTime.DateOf(now));
+        var updated = licence with { Status = LicenceStatus.Revoked, StatusDetail = new StatusDetail(now, "revoked", reason, effectiveOn, null) };
+        // A revocation ends a running deregistration notice: its undecided objections are closed with it.
+        var closed = licence.StatusDetail.Notice is { ObjectionsUnderReview: > 0 }
+            ? (await licences.GetObjectionsAsync(licence.Code, cancellationToken)).Where(o => o.Status == ObjectionStatus.UnderReview).Select(o => o with { Status = ObjectionStatus.Closed }).ToList()
+            : [];
+        return await committer.CommitAsync(new PlannedChange(actor, licence, updated, "revoked", reason) { Objections = closed, Approval = approval }, cancellationToken);
+    }
+
+    /// <summary>The revocation's reason and effective date (today when omitted), or a validation problem naming the field.</summary>
+    public static (string Reason, DateOnly EffectiveOn) CheckRevocation(RevocationRequest request, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var reason = RequestText.Reason(request.Reason);
+        var effectiveOn = request.EffectiveOn ?? today;
         var dateErrors = new List<FieldError>();
         if (!RegisterDates.Check(dateErrors, "effectiveOn", effectiveOn))
         {
             throw ProblemException.Invalid(dateErrors);
         }
 
-        if (effectiveOn > ChinaTime.DateOf(now))
+        if (effectiveOn > today)
         {
             throw ProblemException.Invalid("effectiveOn", "A revocation takes effect today or was decided earlier; it cannot be dated in the future.");
         }
 
-        var updated = licence with { Status = LicenceStatus.Revoked, StatusDetail = new StatusDetail(now, "revoked", reason, effectiveOn, null) };
-        // A revocation ends a running deregistration notice: its undecided objections are closed with it.
-        var closed = licence.StatusDetail.Notice is { ObjectionsUnderReview: > 0 }
-            ? (await licences.GetObjectionsAsync(licence.Code, cancellationToken)).Where(o => o.Status == ObjectionStatus.UnderReview).Select(o => o with { Status = ObjectionStatus.Closed }).ToList()
-            : [];
-        return await committer.CommitAsync(new PlannedChange(Actor.Of(registrar), licence, updated, "revoked", reason) { Objections = closed }, cancellationToken);
+        return (reason, effectiveOn);
     }
 
     public async Task<Licence> AttachPermitAsync(Caller registrar, string code, PermitRequest request, string? ifMatch, CancellationToken cancellationToken)

@@ -57,15 +57,21 @@ public sealed partial class SimplifiedDeregistration(ILicenceStore licences, Lic
                 extensions: new Dictionary<string, object?> { ["currentStatus"] = "deregistration-notice-closed", ["allowedActions"] = Array.Empty<string>() });
         }
 
-        // Only undecided objections count: dismissed ones must not shut out a later creditor before the notice ends.
-        if (notice.ObjectionsUnderReview >= options.MaxObjections)
+        // A repeat of an undecided objection (same contact, same grounds: a second press of "submit") is the same objection.
+        var ofThisNotice = notice.Objections == 0 ? [] : OfNotice(await licences.GetObjectionsAsync(licence.Code, cancellationToken), notice);
+        var repeat = ofThisNotice.FirstOrDefault(o => o.IsUndecided && SameContact(o.Contact, contact!) && SameText(o.Grounds, grounds!));
+        if (repeat is not null)
         {
-            throw new ProblemException(ProblemType.LimitReached, $"The deregistration notice of {licence.Code} has {options.MaxObjections} objections awaiting the registrar's decision, the most it holds at once; try again after the registrar has decided some, or contact the registration authority directly.",
-                extensions: new Dictionary<string, object?> { ["limit"] = options.MaxObjections });
+            return repeat;
         }
 
-        var objection = new Objection(ResourceIds.New(ObjectionIdPrefix), name!, contact!, grounds!, now, ObjectionStatus.UnderReview, null);
-        var updatedNotice = notice with { Objections = notice.Objections + 1, ObjectionsUnderReview = notice.ObjectionsUnderReview + 1 };
+        // Never refused for being one too many (strangers could otherwise fill the notice and shut out a creditor): beyond the
+        // objections the registrar has under review at once, an objection is queued and moves up as the ones ahead are decided.
+        var queued = notice.ObjectionsQueued > 0 || notice.ObjectionsUnderReview >= options.MaxObjections;
+        var objection = new Objection(ResourceIds.New(ObjectionIdPrefix), name!, contact!, grounds!, now, queued ? ObjectionStatus.Queued : ObjectionStatus.UnderReview, null);
+        var updatedNotice = queued
+            ? notice with { Objections = notice.Objections + 1, ObjectionsQueued = notice.ObjectionsQueued + 1 }
+            : notice with { Objections = notice.Objections + 1, ObjectionsUnderReview = notice.ObjectionsUnderReview + 1 };
         var updated = licence with { StatusDetail = licence.StatusDetail with { Notice = updatedNotice } };
         await committer.CommitAsync(
             new PlannedChange(Actor.PublicObjector, licence, updated, "deregistration-objection-lodged", "An objection was lodged; the registrar is reviewing it.") { Objections = [objection] },
@@ -83,9 +89,34 @@ public sealed partial class SimplifiedDeregistration(ILicenceStore licences, Lic
         }
 
         var creditCode = codeExceptions.ParseField(code);
-        _ = await licences.GetCurrentAsync(creditCode, cancellationToken);
-        return await licences.GetObjectionsAsync(creditCode, cancellationToken);
+        var licence = await licences.GetCurrentAsync(creditCode, cancellationToken);
+        return Effective(licence, await licences.GetObjectionsAsync(creditCode, cancellationToken));
     }
+
+    /// <summary>
+    /// The objections as they stand, oldest first. A queued objection is not rewritten when its notice ends (a sustained
+    /// objection or a revocation closes the ones under review in its one transaction, which has no room for a long queue):
+    /// it reads as closed once the licence is no longer in the notice it was received under.
+    /// </summary>
+    private static List<Objection> Effective(Licence licence, IReadOnlyList<Objection> objections)
+    {
+        var notice = licence.Status == LicenceStatus.InDeregistrationNotice ? licence.StatusDetail.Notice : null;
+        return [.. objections
+            .Select(o => o.Status == ObjectionStatus.Queued && (notice is null || o.LodgedAt < notice.StartsAt) ? o with { Status = ObjectionStatus.Closed } : o)
+            .OrderBy(o => o.LodgedAt)];
+    }
+
+    private static List<Objection> OfNotice(IReadOnlyList<Objection> objections, DeregistrationNotice notice) =>
+        [.. objections.Where(o => o.LodgedAt >= notice.StartsAt).OrderBy(o => o.LodgedAt)];
+
+    /// <summary>Contacts compared as the registrar would dial or write: a telephone number by its digits, an e-mail address without case.</summary>
+    private static bool SameContact(string a, string b) => string.Equals(NormalisedContact(a), NormalisedContact(b), StringComparison.Ordinal);
+
+    private static string NormalisedContact(string contact) =>
+        contact.Contains('@', StringComparison.Ordinal) ? contact.ToUpperInvariant() : new string([.. contact.Where(char.IsAsciiDigit)]);
+
+    private static bool SameText(string a, string b) =>
+        string.Equals(string.Join(' ', a.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), string.Join(' ', b.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
 
     /// <summary>
     /// The registrar decides an objection under review. Sustained: simplified deregistration ends and the licence is active
@@ -108,9 +139,9 @@ public sealed partial class SimplifiedDeregistration(ILicenceStore licences, Lic
         }
 
         var licence = await committer.LoadAsync(code, ifMatch, LicenceAction.DecideObjection, cancellationToken);
-        var objections = ResourceIds.IsWellFormed(objectionId, ObjectionIdPrefix) ? await licences.GetObjectionsAsync(licence.Code, cancellationToken) : [];
+        var objections = ResourceIds.IsWellFormed(objectionId, ObjectionIdPrefix) ? Effective(licence, await licences.GetObjectionsAsync(licence.Code, cancellationToken)) : [];
         var objection = objections.FirstOrDefault(o => o.Id == objectionId) ?? throw ProblemException.NotFound($"Licence {licence.Code} has no objection '{objectionId}'.");
-        if (objection.Status != ObjectionStatus.UnderReview)
+        if (!objection.IsUndecided)
         {
             throw new ProblemException(ProblemType.InvalidTransition, $"Objection {objectionId} was already decided: {LicenceLifecycle.Kebab(objection.Status)}.",
                 extensions: new Dictionary<string, object?> { ["currentStatus"] = LicenceLifecycle.Kebab(objection.Status), ["allowedActions"] = Array.Empty<string>() });
@@ -128,14 +159,23 @@ public sealed partial class SimplifiedDeregistration(ILicenceStore licences, Lic
                 cancellationToken);
         }
 
-        var remaining = Math.Max(0, notice.ObjectionsUnderReview - 1);
+        // The oldest queued objection of this notice takes the dismissed one's place under review, in the same commit.
+        var next = objection.Status == ObjectionStatus.UnderReview
+            ? OfNotice(objections, notice).FirstOrDefault(o => o.Status == ObjectionStatus.Queued)
+            : null;
+        var decidedQueued = objection.Status == ObjectionStatus.Queued ? 1 : 0;
+        var underReview = Math.Max(0, notice.ObjectionsUnderReview - (1 - decidedQueued) + (next is null ? 0 : 1));
+        var queued = Math.Max(0, notice.ObjectionsQueued - decidedQueued - (next is null ? 0 : 1));
         // Past the notice's end, the one-working-day decision runs from this dismissal.
-        var dueBy = remaining == 0 && now >= notice.EndsAt
+        var dueBy = underReview + queued == 0 && now >= notice.EndsAt
             ? Max(notice.DecisionDueBy, options.Calendar().NextWorkingDayAfter(ChinaTime.DateOf(now)))
             : notice.DecisionDueBy;
-        var updated = licence with { StatusDetail = licence.StatusDetail with { Notice = notice with { ObjectionsUnderReview = remaining, DecisionDueBy = dueBy } } };
+        var updated = licence with { StatusDetail = licence.StatusDetail with { Notice = notice with { ObjectionsUnderReview = underReview, ObjectionsQueued = queued, DecisionDueBy = dueBy } } };
+        Objection[] written = next is null
+            ? [decided with { Status = ObjectionStatus.Dismissed }]
+            : [decided with { Status = ObjectionStatus.Dismissed }, next with { Status = ObjectionStatus.UnderReview }];
         return await committer.CommitAsync(
-            new PlannedChange(Actor.Of(registrar), licence, updated, "deregistration-objection-dismissed", reason) { Objections = [decided with { Status = ObjectionStatus.Dismissed }] },
+            new PlannedChange(Actor.Of(registrar), licence, updated, "deregistration-objection-dismissed", reason) { Objections = written },
             cancellationToken);
     }
 

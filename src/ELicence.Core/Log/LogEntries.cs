@@ -18,7 +18,8 @@ public interface IPendingLeafSink
 /// <summary>
 /// Canonical log entries: compact JSON with members in lexicographic order and only ASCII values, so the bytes are
 /// RFC 8785 (JCS) canonical and anyone can rebuild them. They carry what the public register shows (credit code,
-/// status, version, time) and a digest of the full event; never actor names or reasons.
+/// status, version, time), who acted by their stable id (an API key id or an OpenID Connect subject, and for a four-eyes
+/// change the proposer's too), and a digest of the full event; never names or reasons.
 /// </summary>
 public static class LogEntries
 {
@@ -28,10 +29,16 @@ public static class LogEntries
         var e = notice.Event;
         var entry = Write(w =>
         {
+            w.WriteString("actor", PublicId(e.ActorId));
             w.WriteString("at", Time(e.At));
             w.WriteString("code", notice.Code.ToString());
             w.WriteString("digest", B64Url.Encode(SHA256.HashData(ElicenceJson.SerializeToUtf8(e))));
             w.WriteString("kind", "licence-event");
+            if (e.Approval is { } approval)
+            {
+                w.WriteString("proposer", PublicId(approval.ProposedBy.Id));
+            }
+
             w.WriteNumber("sequence", e.Sequence);
             w.WriteString("status", e.StatusAfter.ToString());
             w.WriteString("type", e.Type);
@@ -172,6 +179,15 @@ public static class LogEntries
 
     private static string Time(DateTimeOffset at) =>
         at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// An actor id as the entry shows it: as is when it is ASCII letters, digits and <c>:._-</c> (key ids, Entra subjects, timers),
+    /// else its SHA-256, so the entry stays canonical (nothing a JSON writer escapes).
+    /// </summary>
+    private static string PublicId(string id) =>
+        id.Length <= 200 && id.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '.' or '_' or '-')
+            ? id
+            : "sha256:" + B64Url.Encode(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)));
 
     private static byte[] Write(Action<Utf8JsonWriter> members)
     {

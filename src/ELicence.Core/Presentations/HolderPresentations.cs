@@ -70,7 +70,7 @@ public sealed class SdJwtVcIssuer(ILicenceStore licences, IKeyRingProvider keys,
     /// <summary>The current version of the licence as an SD-JWT VC bound to <paramref name="holderKey"/>.</summary>
     public async Task<(string Combined, IReadOnlyList<Disclosure> Disclosures, int LicenceVersion, string IssuerJwt)> IssueAsync(CreditCode code, HolderJwk holderKey, CancellationToken cancellationToken)
     {
-        var found = await licences.FindCurrentWithPermitsAsync(code, cancellationToken) ?? throw ProblemException.NotFound($"The register has no licence {code}.");
+        var found = await licences.FindCurrentWithPermitsAsync(code, cancellationToken) ?? throw ProblemException.LicenceNotFound(code);
         var ring = await keys.GetAsync(cancellationToken);
         var vc = LicenceSdJwtVc.Issue(found, holderKey, issuer, ring.Signing, time.GetUtcNow());
         return (vc.Combined, vc.Disclosures, found.Licence.Version, vc.IssuerJwt);

@@ -16,11 +16,15 @@ public sealed record ProblemType(string Slug, string Title)
     public static readonly ProblemType Unauthenticated = new("unauthenticated", "Credentials are missing or not valid.");
     public static readonly ProblemType Forbidden = new("forbidden", "The caller may not do this.");
     public static readonly ProblemType NotFound = new("not-found", "The resource does not exist.");
+
+    /// <summary>The register holds no licence under a well-formed code: its own type, so a client tells it from a mistyped route.</summary>
+    public static readonly ProblemType LicenceNotFound = new("licence-not-found", "The register has no licence with this unified social credit code.");
     public static readonly ProblemType MethodNotAllowed = new("method-not-allowed", "The resource does not support this method.");
     public static readonly ProblemType NotAcceptable = new("not-acceptable", "The resource is not available in the form the Accept header asks for.");
     public static readonly ProblemType Conflict = new("conflict", "The resource was changed by someone else at the same time.");
     public static readonly ProblemType InvalidTransition = new("invalid-transition", "The licence's status does not allow this action.");
     public static readonly ProblemType PreconditionFailed = new("precondition-failed", "The resource has changed since the version named in If-Match.");
+    public static readonly ProblemType RequestTimeout = new("request-timeout", "The request did not arrive in time.");
     public static readonly ProblemType PayloadTooLarge = new("payload-too-large", "The request body is too large.");
     public static readonly ProblemType UnsupportedMediaType = new("unsupported-media-type", "The request body has an unsupported content type.");
     public static readonly ProblemType LimitReached = new("limit-reached", "A limit on this resource has been reached.");
@@ -28,12 +32,16 @@ public sealed record ProblemType(string Slug, string Title)
     public static readonly ProblemType RateLimited = new("rate-limited", "Too many requests from this client; retry later.");
     public static readonly ProblemType Gone = new("gone", "What the request asks for is no longer kept.");
     public static readonly ProblemType HeadersTooLarge = new("headers-too-large", "The request headers are too large.");
+    public static readonly ProblemType FourEyesRequired = new("four-eyes-required", "This action takes effect only when a second person, a supervisor, approves it.");
+    public static readonly ProblemType ProposalClosed = new("proposal-closed", "The proposal is no longer pending: it was decided or has expired.");
     public static readonly ProblemType Internal = new("internal", "An unexpected error occurred.");
+    public static readonly ProblemType Unavailable = new("unavailable", "The service cannot reach its storage right now; nothing was changed unless the response says so. Retry later.");
 
     public static IReadOnlyList<ProblemType> All { get; } =
     [
-        Validation, MalformedJson, BadRequest, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, InvalidTransition,
-        LimitReached, PreconditionFailed, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, Gone, HeadersTooLarge, Internal,
+        Validation, MalformedJson, BadRequest, Unauthenticated, Forbidden, NotFound, LicenceNotFound, MethodNotAllowed, NotAcceptable, Conflict, InvalidTransition,
+        LimitReached, PreconditionFailed, RequestTimeout, PayloadTooLarge, UnsupportedMediaType, IdempotencyKeyReused, RateLimited, Gone, HeadersTooLarge,
+        FourEyesRequired, ProposalClosed, Internal, Unavailable,
     ];
 }
 
@@ -81,6 +89,10 @@ public sealed class ProblemException : Exception
     public static ProblemException Invalid(string field, string message) => Invalid([new FieldError(field, message)]);
 
     public static ProblemException NotFound(string detail) => new(ProblemType.NotFound, detail);
+
+    /// <summary>The register has no licence <paramref name="code"/> (a valid code).</summary>
+    public static ProblemException LicenceNotFound(CreditCodes.CreditCode code) =>
+        new(ProblemType.LicenceNotFound, $"The register has no licence {code}.", extensions: new Dictionary<string, object?> { ["creditCode"] = code.Value });
 
     public static ProblemException Forbidden(string detail) => new(ProblemType.Forbidden, detail);
 }

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using ELicence.Core.Text;
 
 namespace ELicence.Core.Serialization;
 
 /// <summary>
 /// Reads request bodies strictly: only the documented members, each with its documented JSON type (numbers as numbers,
 /// dates as <c>YYYY-MM-DD</c> strings, enums as their kebab-case names), each once. A body that breaks a rule is a
-/// validation problem naming the member; stored documents keep <see cref="ElicenceJson"/>'s lenient reading.
+/// validation problem naming the member; the body must be valid UTF-8 (<see cref="StrictUtf8"/>), never repaired; stored
+/// documents keep <see cref="ElicenceJson"/>'s lenient reading.
 /// </summary>
 public static class RequestJson
 {
@@ -33,6 +35,7 @@ public static class RequestJson
         where T : class
     {
         ArgumentNullException.ThrowIfNull(utf8);
+        StrictUtf8.EnsureJson(utf8);
         try
         {
             return JsonSerializer.Deserialize<T>(utf8, Options) ?? throw new ProblemException(ProblemType.MalformedJson, "The body is empty or null; send a JSON object.");

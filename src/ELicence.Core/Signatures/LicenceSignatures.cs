@@ -110,6 +110,18 @@ public sealed class LicenceSigning(LicenceQueries licences, IKeyRingProvider key
             throw ProblemException.Invalid(errors);
         }
 
+        return await SignDigestAsync(caller, licence, digest!, documentName!, purpose!, cancellationToken);
+    }
+
+    /// <summary>
+    /// Signs <paramref name="digest"/> with the licence for a holder whose right to do so the caller has checked (the
+    /// <c>sign</c> scope, or another that implies signing, such as <c>report</c>): recorded in the signature history and usage.
+    /// </summary>
+    public async Task<IssuedSignature> SignDigestAsync(Caller caller, Licence licence, byte[] digest, string documentName, string purpose, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(licence);
+        ArgumentNullException.ThrowIfNull(digest);
         var now = time.GetUtcNow();
         var grant = caller.Grant ?? HolderGrant.Owner(caller.Id);
         var attestation = new SignatureAttestation(
@@ -120,25 +132,26 @@ public sealed class LicenceSigning(LicenceQueries licences, IKeyRingProvider key
             licence.Version,
             licence.EffectiveStatus(ChinaTime.DateOf(now)),
             new SignatureSigner(caller.Name, grant.KeyId, grant.Kind),
-            documentName!,
-            purpose!);
+            documentName,
+            purpose);
         var ring = await keys.GetAsync(cancellationToken);
-        var jws = LicenceSignature.Sign(ring.Signing, attestation, digest!);
-        var digestHex = Convert.ToHexStringLower(digest!);
+        var jws = LicenceSignature.Sign(ring.Signing, attestation, digest);
+        var digestHex = Convert.ToHexStringLower(digest);
         // Both records are written before the signature is handed out, each under the signature's id (a retried write leaves one).
         await history.AppendAsync(
             licence.Code,
-            new SignatureEntry(attestation.Id, now, caller.Name, grant.KeyId, grant.Kind, documentName!, digestHex, purpose!, licence.Version, attestation.LicenceStatus),
+            new SignatureEntry(attestation.Id, now, caller.Name, grant.KeyId, grant.Kind, documentName, digestHex, purpose, licence.Version, attestation.LicenceStatus),
             cancellationToken);
         var record = UsageRecord.By(caller, attestation.Id, UsageKind.Signature, now) with { Purpose = purpose, Document = documentName, SignatureId = attestation.Id };
         await usage.AppendAsync(licence.Code, record, cancellationToken);
         return new IssuedSignature(jws, digestHex, attestation);
     }
 
-    /// <summary>The signatures made with the licence, oldest first, for its holder keys and the registrar (as its history).</summary>
+    /// <summary>The signatures made with the licence, oldest first: its usage, for the registrar and holder keys that may view usage.</summary>
     public async Task<IReadOnlyList<SignatureEntry>> GetSignaturesAsync(Caller caller, string code, CancellationToken cancellationToken)
     {
         var licence = await licences.GetLicenceAsync(caller, code, cancellationToken);
+        caller.EnsureMayViewUsage(licence.Code);
         return await history.ListAsync(licence.Code, cancellationToken);
     }
 }

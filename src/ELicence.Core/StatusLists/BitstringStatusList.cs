@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using ELicence.Core.Compression;
 using ELicence.Core.Keys;
 using ELicence.Jose;
 
@@ -12,6 +13,9 @@ public sealed class BitstringStatusList
 {
     /// <summary>The spec's minimum, 16 KiB, which gives every holder group privacy.</summary>
     public const int Length = 131_072;
+
+    /// <summary>The <c>source</c> of <see cref="Decode"/>'s measurements in <see cref="BoundedInflate.InflatedBytes"/>.</summary>
+    public const string InflateSource = "status-list";
 
     private readonly byte[] _bits;
 
@@ -54,10 +58,10 @@ public sealed class BitstringStatusList
             throw new FormatException("An encoded status list is multibase base64url: 'u' followed by unpadded base64url.");
         }
 
-        using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
-        using var bits = new MemoryStream();
-        gzip.CopyTo(bits);
-        return bits.Length >= Length / 8 ? new BitstringStatusList(bits.ToArray()) : throw new FormatException($"A status list has at least {Length} entries.");
+        // The list comes from outside (a verifier's cache, a download): inflated no further than a list of this service's length.
+        var bits = BoundedInflate.Read(compressed, InflateFormat.Gzip, Length / 8, InflateSource)
+            ?? throw new FormatException($"A status list of this service has {Length} entries; this one inflates to more.");
+        return bits.Length == Length / 8 ? new BitstringStatusList(bits) : throw new FormatException($"A status list has at least {Length} entries.");
     }
 
     private static int Check(int index) => index is >= 0 and < Length ? index : throw new ArgumentOutOfRangeException(nameof(index));

@@ -9,7 +9,7 @@ public enum TextKind
     /// <summary>A name of a business, person or authority: one line, no invisible characters, no look-alike script mixing.</summary>
     Name,
 
-    /// <summary>An identifier such as a permit number: one line, no invisible characters.</summary>
+    /// <summary>An identifier such as a permit number: one line, no invisible characters, no look-alike script mixing.</summary>
     Identifier,
 
     /// <summary>One line of prose (a domicile, a contact).</summary>
@@ -24,7 +24,7 @@ public enum TextKind
 /// characters that hide or disguise text from the people who read it later (banks read these in verification answers):
 /// C0/C1 controls (a newline only in multi-line fields), bidirectional overrides and isolates, zero-width characters in
 /// names and identifiers, other invisible format characters, variation selectors, fillers and mathematical letters in
-/// names and identifiers, and names that mix look-alike scripts (Cyrillic or Greek letters among Latin or Han).
+/// names and identifiers, and names and identifiers that mix look-alike scripts (Cyrillic or Greek letters among Latin or Han).
 /// </summary>
 public static class FreeText
 {
@@ -62,7 +62,7 @@ public static class FreeText
             return null;
         }
 
-        var problem = ForbiddenCharacter(text, kind) ?? (kind == TextKind.Name ? MixedScripts(text) : null);
+        var problem = ForbiddenCharacter(text, kind) ?? (kind is TextKind.Name or TextKind.Identifier ? MixedScripts(text, kind) : null);
         if (problem is not null)
         {
             errors.Add(new FieldError(field, problem));
@@ -161,8 +161,11 @@ public static class FreeText
         Greek,
     }
 
-    /// <summary>Cyrillic and Greek letters look like Latin ones (а/a, о/o, Α/A): in a name beside Latin or Han they disguise it.</summary>
-    private static string? MixedScripts(string text)
+    /// <summary>
+    /// Cyrillic and Greek letters look like Latin ones (а/a, о/o, Α/A, Р/P): in a name or an identifier (a permit number
+    /// "JY1650…" written with a Cyrillic "Ј") beside Latin or Han they disguise it.
+    /// </summary>
+    private static string? MixedScripts(string text, TextKind kind)
     {
         (int Code, int Position)? firstLookAlike = null;
         Script lookAlikeScript = Script.Other, otherScript = Script.Other;
@@ -191,7 +194,7 @@ public static class FreeText
         }
 
         return firstLookAlike is { } f && otherScript != Script.Other
-            ? string.Create(CultureInfo.InvariantCulture, $"Mixes {lookAlikeScript} letters (U+{f.Code:X4} at position {f.Position}) with {otherScript} letters: names that mix look-alike scripts are not accepted.")
+            ? string.Create(CultureInfo.InvariantCulture, $"Mixes {lookAlikeScript} letters (U+{f.Code:X4} at position {f.Position}) with {otherScript} letters: {(kind == TextKind.Name ? "names" : "identifiers")} that mix look-alike scripts are not accepted.")
             : null;
     }
 

@@ -67,10 +67,7 @@ public sealed partial class UsageQueries(IUsageLog log, ICreditCodeExceptions co
     {
         ArgumentNullException.ThrowIfNull(caller);
         var creditCode = codes.ParseField(code);
-        if (caller.Role != Role.Registrar)
-        {
-            caller.EnsureHolderMay(creditCode, HolderScope.ViewUsage);
-        }
+        caller.EnsureMayViewUsage(creditCode);
 
         var errors = new List<FieldError>();
         var fromAt = Instant(errors, "from", from);

@@ -62,7 +62,7 @@ public sealed class LicenceChecker(
         };
 
         var valid = Conclude(reasons);
-        return new LicenceCheck(target, valid, reasons, found?.Licence.Summarize(moment.Today), PermitsOf(found, moment.Today));
+        return new LicenceCheck(target, valid, reasons, found is null ? null : found.Licence.Summarize(moment.Today) with { AnnualReport = found.AnnualReport }, PermitsOf(found, moment.Today));
     }
 
     /// <summary>The SHA-256 (lower-case hex) a receipt records of a presented credential or code: of its UTF-8 bytes, surrounding whitespace removed.</summary>
@@ -296,7 +296,7 @@ public sealed class LicenceChecker(
     {
         var code = codeExceptions.ParseField(input, "creditCode");
         var found = await FindAsync(code, moment, cancellationToken)
-            ?? throw ProblemException.NotFound($"The register has no licence {code}.");
+            ?? throw ProblemException.LicenceNotFound(code);
         var reasons = new List<VerificationReason>();
         reasons.AddRange(StatusReasons.For(found.Licence, moment.Today));
         return (new ReceiptTarget("credit-code", found.Licence.Code.Value, null, found.Licence.Version, null, null), found, reasons);

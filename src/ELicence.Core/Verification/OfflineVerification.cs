@@ -120,6 +120,14 @@ public static class OfflineVerification
         }
 
         var position = int.Parse(entry.StatusListIndex, NumberStyles.None, CultureInfo.InvariantCulture);
-        return BitstringStatusList.Decode(list.CredentialSubject.EncodedList)[position];
+        try
+        {
+            return BitstringStatusList.Decode(list.CredentialSubject.EncodedList)[position];
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException)
+        {
+            gap = $"status: the cached list {entry.StatusListCredential} cannot be decoded ({e.Message})";
+            return null;
+        }
     }
 }

@@ -19,7 +19,7 @@ public static class StatusReasons
                 ? $"The licence is valid; simplified deregistration is under public notice until {detail.Notice.EndsAt:O} and an objection to it is under review by the registrar."
                 : $"The licence is valid, but simplified deregistration is under public notice until {detail.Notice?.EndsAt:O}; the business may cease to exist after it."),
             LicenceStatus.Suspended => new(ReasonCodes.Suspended,
-                $"The licence is genuine but not in good standing: listed in the abnormal-operations list ({detail.ReasonCode}) since {Date(detail.EffectiveOn)}.{reason}"),
+                $"The licence is genuine but not in good standing: listed in the abnormal-operations list ({Wording(detail.ReasonCode)}) since {Date(detail.EffectiveOn)}.{reason}"),
             LicenceStatus.Revoked => new(ReasonCodes.Revoked, $"The licence was revoked with effect from {Date(detail.EffectiveOn)}.{reason}"),
             LicenceStatus.Deregistered => new(ReasonCodes.Deregistered, $"The business was deregistered on {Date(detail.EffectiveOn)}; it no longer exists."),
             LicenceStatus.Expired => new(ReasonCodes.Expired, $"The operating term ended on {Date(licence.Details.OperatingTerm.To)}."),
@@ -32,6 +32,17 @@ public static class StatusReasons
             : null;
         return [.. new[] { notYet, status }.OfType<VerificationReason>()];
     }
+
+    /// <summary>A listing's reason code with what it means (企业经营异常名录管理暂行办法, art. 4), so a verifier reads why without a code table.</summary>
+    public static string Wording(string? reasonCode) => reasonCode switch
+    {
+        "annual-report-not-filed" => "annual-report-not-filed: the annual report was not filed by its deadline",
+        "information-not-disclosed" => "information-not-disclosed: required information was not disclosed within the time ordered",
+        "false-information" => "false-information: disclosed information concealed the truth or was falsified",
+        "unreachable-at-domicile" => "unreachable-at-domicile: the business cannot be reached at its registered domicile",
+        null => "no reason code",
+        _ => reasonCode,
+    };
 
     private static string Date(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "an unrecorded date";
 }

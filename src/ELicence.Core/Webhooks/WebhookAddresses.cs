@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -35,9 +36,19 @@ public sealed class WebhookAddresses(WebhookOptions options)
             return "A URL without user name, password or fragment.";
         }
 
-        if (uri.Scheme == Uri.UriSchemeHttp && IsLoopbackHost(uri))
+        if (IsLoopbackHost(uri))
         {
-            return options.AllowHttpLocalhost ? null : "http://localhost is accepted only in development; use an https URL.";
+            if (options.AllowHttpLocalhostPort is not { } port)
+            {
+                return uri.Scheme == Uri.UriSchemeHttp ? "http://localhost is accepted only in development; use an https URL." : "The URL must reach a public address.";
+            }
+
+            if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            {
+                return "Only https URLs are accepted.";
+            }
+
+            return uri.Port == port ? null : string.Create(CultureInfo.InvariantCulture, $"A loopback URL may name only port {port} (Webhooks:AllowHttpLocalhostPort).");
         }
 
         if (uri.Scheme != Uri.UriSchemeHttps)
@@ -45,12 +56,7 @@ public sealed class WebhookAddresses(WebhookOptions options)
             return "Only https URLs are accepted.";
         }
 
-        if (IsLoopbackHost(uri) && !options.AllowHttpLocalhost)
-        {
-            return "The URL must reach a public address.";
-        }
-
-        if (IPAddress.TryParse(uri.IdnHost, out var literal) && !IsPublic(literal) && !(options.AllowHttpLocalhost && IPAddress.IsLoopback(literal)))
+        if (IPAddress.TryParse(uri.IdnHost, out var literal) && !IsPublic(literal))
         {
             return $"The URL must reach a public address; {literal} is not one.";
         }
@@ -58,16 +64,26 @@ public sealed class WebhookAddresses(WebhookOptions options)
         return null;
     }
 
-    /// <summary>Whether the sender may connect to <paramref name="address"/> for a delivery to <paramref name="uri"/>.</summary>
+    /// <summary>
+    /// Whether the sender may connect to <paramref name="address"/> for a delivery to <paramref name="uri"/>: a public
+    /// address, or in development a loopback address for a loopback URL on the one allowed port.
+    /// </summary>
     public bool MayConnect(Uri uri, IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(uri);
         ArgumentNullException.ThrowIfNull(address);
-        return IsPublic(address) || (options.AllowHttpLocalhost && IsLoopbackHost(uri) && IPAddress.IsLoopback(address));
+        return IsPublic(address)
+            || (options.AllowHttpLocalhostPort is { } port && uri.Port == port && IsLoopbackHost(uri) && IsLoopback(address));
     }
 
+    /// <summary>localhost by name, or a loopback address in any spelling (127.1, 0x7f000001, [::ffff:127.0.0.1], [::1] …).</summary>
     private static bool IsLoopbackHost(Uri uri) =>
-        uri.IsLoopback || uri.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase) || uri.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+        uri.IsLoopback
+        || uri.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || uri.IdnHost.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(uri.IdnHost, out var literal) && IsLoopback(literal));
+
+    private static bool IsLoopback(IPAddress address) => IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 
     /// <summary>A globally routable unicast address (IANA special-purpose registries for IPv4 and IPv6 excluded).</summary>
     public static bool IsPublic(IPAddress address)

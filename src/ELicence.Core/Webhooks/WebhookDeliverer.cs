@@ -63,7 +63,6 @@ public sealed class WebhookDeliverer(
             Attempts = claimed.Attempts + 1,
             LastAttemptAt = after,
             LastStatus = attempt.Status,
-            LastResponse = attempt.Response,
             LastError = attempt.Succeeded ? null : attempt.Error ?? string.Create(CultureInfo.InvariantCulture, $"The receiver answered {attempt.Status}."),
         };
         WebhookDelivery outcome;

@@ -11,10 +11,17 @@ public sealed class WebhookOptions : IValidatableObject
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// Allows <c>http://</c> URLs of the loopback interface (localhost, 127.0.0.1, [::1]): for the local host and the tests
-    /// only. Off in Azure, where only https URLs that resolve to public addresses are accepted.
+    /// The one loopback port that subscriptions may name (http or https, localhost or a loopback address): for a receiver of
+    /// the local host and the tests only. Every other loopback port — Azurite, the service itself — stays unreachable. Unset
+    /// (the default, and always in Azure): only https URLs that resolve to public addresses. A host not itself on loopback
+    /// refuses to start with it (<see cref="WebhookHostCheck"/>).
     /// </summary>
-    public bool AllowHttpLocalhost { get; set; }
+    [Range(1, 65535)]
+    public int? AllowHttpLocalhostPort { get; set; }
+
+    /// <summary>How many subscriptions one verifier organisation may hold; one more is refused (409 limit-reached).</summary>
+    [Range(1, 1000)]
+    public int MaxSubscriptions { get; set; } = 20;
 
     /// <summary>The delay before the first retry; each further one doubles it, up to <see cref="MaxBackoff"/>, with jitter.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(30);

@@ -12,6 +12,7 @@ public static class WebhookRegistration
     {
         services.AddValidatedOptions<WebhookOptions>(configuration, WebhookOptions.Section);
         services.AddSingleton<WebhookAddresses>();
+        services.AddSingleton<WebhookSecretProtector>();
         services.TryAddSingleton<IWebhookSender, HttpWebhookSender>();
         services.AddSingleton<WebhookSubscriptions>();
         services.AddSingleton<WebhookDeliverer>();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -5,10 +6,22 @@ using System.Text;
 
 namespace ELicence.Core.Webhooks;
 
-/// <summary>What one attempt got: the status (none when no answer came), at most 1 KiB of the answer, or why it failed.</summary>
-public sealed record WebhookAttempt(int? Status, string? Response, string? Error)
+/// <summary>
+/// What one attempt got: the status (none when no answer came) and, when it failed, a short reason. The receiver's body is
+/// never read, kept or shown: a delivery log that echoes answers would let a subscriber read whatever its URL reaches.
+/// </summary>
+public sealed record WebhookAttempt(int? Status, string? Error)
 {
+    /// <summary>The longest reason kept.</summary>
+    public const int MaxErrorLength = 200;
+
     public bool Succeeded => Status is >= 200 and < 300;
+
+    public static string Truncate(string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        return reason.Length <= MaxErrorLength ? reason : reason[..(MaxErrorLength - 1)] + "…";
+    }
 }
 
 /// <summary>Posts one signed delivery; never throws for what the receiver does (that is the attempt's result).</summary>
@@ -23,9 +36,6 @@ public interface IWebhookSender
 /// </summary>
 public sealed class HttpWebhookSender : IWebhookSender, IDisposable
 {
-    /// <summary>How much of a receiver's answer is kept.</summary>
-    public const int MaxResponseBytes = 1024;
-
     private readonly HttpClient _client;
 
     public HttpWebhookSender(WebhookAddresses addresses)
@@ -58,37 +68,27 @@ public sealed class HttpWebhookSender : IWebhookSender, IDisposable
 
         try
         {
+            // Headers only: the body is not read (disposing the response drops the connection's rest).
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            var answer = await ReadPrefixAsync(response, timeout.Token);
             var status = (int)response.StatusCode;
-            return new WebhookAttempt(status, answer, status is >= 300 and < 400 ? "Redirects are not followed." : null);
+            return new WebhookAttempt(status, status switch
+            {
+                >= 200 and < 300 => null,
+                >= 300 and < 400 => "Redirects are not followed.",
+                _ => string.Create(CultureInfo.InvariantCulture, $"The receiver answered {status}."),
+            });
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new WebhookAttempt(null, null, $"No answer within {WebhookOptions.Timeout.TotalSeconds:0} s.");
+            return new WebhookAttempt(null, $"No answer within {WebhookOptions.Timeout.TotalSeconds:0} s.");
         }
         catch (HttpRequestException e)
         {
-            return new WebhookAttempt(null, null, e.InnerException is WebhookAddressRefusedException refused ? refused.Message : "Connection failed: " + e.Message);
+            return new WebhookAttempt(null, WebhookAttempt.Truncate(e.InnerException is WebhookAddressRefusedException refused ? refused.Message : "Connection failed: " + e.Message));
         }
     }
 
     public void Dispose() => _client.Dispose();
-
-    private static async Task<string> ReadPrefixAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[MaxResponseBytes];
-        var filled = 0;
-        int read;
-        while (filled < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
-        {
-            filled += read;
-        }
-
-        // Whatever follows is not read: a receiver cannot make the service hold more than 1 KiB of its answer.
-        return Encoding.UTF8.GetString(buffer, 0, filled);
-    }
 
     private static async ValueTask<Stream> ConnectAsync(WebhookAddresses addresses, SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {

@@ -50,6 +50,12 @@ public interface IWebhookStore
     /// <summary>Adds and removes codes (repeating a change changes nothing more). The caller has claimed the change by replacing the subscription row.</summary>
     Task ChangeCodesAsync(string id, IReadOnlyCollection<CreditCode> add, IReadOnlyCollection<CreditCode> remove, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes the subscription's partition (codes, deliveries), then its index rows, then the subscription itself: a crash
+    /// part-way leaves a subscription its verifier still sees and deletes again. Deleting a missing one changes nothing.
+    /// </summary>
+    Task DeleteAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>The subscriptions that may cover <paramref name="code"/> (from the index: check <see cref="CoversAsync"/>).</summary>
     Task<IReadOnlyList<string>> SubscriptionsOfAsync(CreditCode code, CancellationToken cancellationToken);
 }
@@ -78,7 +84,6 @@ public sealed record WebhookDelivery(
     DateTimeOffset NextAttemptAt,
     DateTimeOffset? LastAttemptAt = null,
     int? LastStatus = null,
-    string? LastResponse = null,
     string? LastError = null,
     DateTimeOffset? DeliveredAt = null)
 {

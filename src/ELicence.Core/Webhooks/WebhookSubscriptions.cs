@@ -19,6 +19,7 @@ public sealed class WebhookSubscriptions(
     IWebhookDeliveryStore deliveries,
     IWebhookDeliveryQueue queue,
     WebhookAddresses addresses,
+    WebhookOptions options,
     ICreditCodeExceptions codeExceptions,
     TimeProvider time)
 {
@@ -40,6 +41,12 @@ public sealed class WebhookSubscriptions(
         var codes = ParseCodes(errors, "creditCodes", request.CreditCodes);
         ThrowIfAny(errors);
         EnsureWithinLimit(codes.Count);
+        // Checked before adding: two creations at the same moment may both pass, so the cap can be passed by one at most per race.
+        if ((await store.ListAsync(caller.Id, cancellationToken)).Count >= options.MaxSubscriptions)
+        {
+            throw new ProblemException(ProblemType.LimitReached, $"An organisation holds at most {options.MaxSubscriptions} subscriptions; delete one (DELETE /api/v1/webhooks/{{id}}) or add codes to an existing one.",
+                extensions: new Dictionary<string, object?> { ["limit"] = options.MaxSubscriptions });
+        }
 
         var subscription = new WebhookSubscription(WebhookSubscription.NewId(), caller.Id, request.Url!, events, time.GetUtcNow(), codes.Count, null, null, null);
         var secret = WebhookSignature.NewSecret();
@@ -109,6 +116,16 @@ public sealed class WebhookSubscriptions(
     /// <summary>Enables a disabled subscription again; its failure clock starts afresh.</summary>
     public async Task<WebhookSubscription> EnableAsync(Caller caller, string id, CancellationToken cancellationToken) =>
         (await ReplaceAsync(caller, id, (s, secret) => (s with { DisabledAt = null, DisabledReason = null, FailingSince = null }, secret), cancellationToken)).Subscription;
+
+    /// <summary>
+    /// Deletes the subscription with its codes and delivery log: no delivery is attempted after (a queued attempt finds
+    /// nothing to deliver), and nothing the verifier set up stays behind.
+    /// </summary>
+    public async Task DeleteAsync(Caller caller, string id, CancellationToken cancellationToken)
+    {
+        await FindOwnAsync(caller, id, cancellationToken);
+        await store.DeleteAsync(id, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<WebhookDelivery>> DeliveriesAsync(Caller caller, string id, CancellationToken cancellationToken)
     {

@@ -21,7 +21,7 @@ public sealed class ApplicationFunctions(HttpApi<ApplicationFunctions> api, Appl
 
     [Function("GetApplication")]
     [Endpoint(Access.Registrar)]
-    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/applications/{id}")] HttpRequest req, string id) =>
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/applications/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(ApplicationView.From(await applications.GetAsync(id, call.Cancellation))));
 }

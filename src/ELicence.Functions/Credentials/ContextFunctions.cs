@@ -8,6 +8,6 @@ public sealed class ContextFunctions(HttpApi<ContextFunctions> api, IssuerOption
     /// <summary>Versioned and never changed, so cacheable for a year.</summary>
     [Function("GetLicenceContext")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.Immutable, Cors = true)]
-    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = LicenceContext.Route)] HttpRequest req) =>
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = LicenceContext.Route)] HttpRequest req) =>
         api.RunAsync(req, call => Task.FromResult<IActionResult>(ApiResults.Text(LicenceContext.Document(issuer), LicenceContext.MediaType)));
 }

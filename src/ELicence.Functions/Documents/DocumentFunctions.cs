@@ -12,7 +12,7 @@ public sealed class DocumentFunctions(HttpApi<DocumentFunctions> api, LicenceDoc
     /// <summary>PNG by default, SVG with <c>?format=svg</c>.</summary>
     [Function("GetLicenceQr")]
     [Endpoint(Access.RegistrarOrHolder, Cache = CachePolicy.PrivateNoStore)]
-    public Task<IActionResult> GetQr([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/qr")] HttpRequest req, string code) =>
+    public Task<IActionResult> GetQr([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/qr")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
         {
             var format = req.Query["format"].ToString();
@@ -27,7 +27,7 @@ public sealed class DocumentFunctions(HttpApi<DocumentFunctions> api, LicenceDoc
     /// <summary>The current version only; each download is recorded.</summary>
     [Function("GetLicencePdf")]
     [Endpoint(Access.RegistrarOrHolder, Cache = CachePolicy.PrivateNoStore)]
-    public Task<IActionResult> GetPdf([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/pdf")] HttpRequest req, string code) =>
+    public Task<IActionResult> GetPdf([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/pdf")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
             File(await documents.GetPdfAsync(call.Caller, code, call.Cancellation), inline: false));
 

@@ -21,7 +21,7 @@ public sealed class PublicVerification(HttpApi<PublicVerification> api, PublicLi
     /// <summary>The start page; with <c>?q=</c> it also lists the register's hits for a name or code, under the <see cref="RatePolicy.RegisterSearch"/> limit.</summary>
     [Function("GetVerificationStart")]
     [Endpoint(Access.Anyone)]
-    public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify")] HttpRequest req) =>
+    public Task<IActionResult> Start([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "verify")] HttpRequest req) =>
         req.Query.ContainsKey("q")
             ? api.RunPageAsync(req, async call =>
             {
@@ -39,7 +39,7 @@ public sealed class PublicVerification(HttpApi<PublicVerification> api, PublicLi
     /// <summary><c>?v=&amp;d=</c> from a printed licence's QR code say which copy to check; <c>?lang=en</c> for English.</summary>
     [Function("GetVerificationPage")]
     [Endpoint(Access.Anyone)]
-    public Task<IActionResult> Licence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify/{code}")] HttpRequest req, string code) =>
+    public Task<IActionResult> Licence([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "verify/{code}")] HttpRequest req, string code) =>
         api.RunPageAsync(req, async call =>
         {
             var (version, digest) = (Optional(req, "v"), Optional(req, "d"));
@@ -70,6 +70,8 @@ public sealed class PublicVerification(HttpApi<PublicVerification> api, PublicLi
                 {
                     PdfReadFailure.NotAPdf => texts["UploadNotPdf"],
                     PdfReadFailure.Unreadable => texts["UploadUnreadable"],
+                    PdfReadFailure.Unsupported => texts["UploadUnsupported"],
+                    PdfReadFailure.Oversized => texts["UploadOversized"],
                     _ => texts["UploadNoCredential"],
                 });
                 fromPdf = true;
@@ -117,6 +119,7 @@ public sealed class PublicVerification(HttpApi<PublicVerification> api, PublicLi
             throw new ProblemException(ProblemType.UnsupportedMediaType, "Send the form as multipart/form-data or application/x-www-form-urlencoded.");
         }
 
+        HttpApi.EnsureUncompressed(req);
         if (req.ContentLength > MaxUploadBytes)
         {
             throw new ProblemException(ProblemType.PayloadTooLarge, $"The upload may be at most {MaxUploadBytes} bytes.");
@@ -141,9 +144,10 @@ public sealed class PublicVerification(HttpApi<PublicVerification> api, PublicLi
         {
             return await req.ReadFormAsync(call.Cancellation);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            throw new ProblemException(ProblemType.BadRequest, "The form is malformed.");
+            // The body is already in memory, so an IOException is the form's: a multipart body cut off before its last boundary.
+            throw new ProblemException(ProblemType.BadRequest, "The form is malformed or cut off.");
         }
     }
 }

@@ -32,7 +32,7 @@ public sealed class HolderFunctions(HttpApi<HolderFunctions> api, HolderKeyServi
     /// <summary>Every key of the licence, active, expired and removed; never a secret.</summary>
     [Function("ListHolderKeys")]
     [Endpoint(Access.RegistrarOrHolder, Cache = CachePolicy.NoStore)]
-    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/holder-keys")] HttpRequest req, string code) =>
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/holder-keys")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
         {
             var keys = await holderKeys.ListAsync(call.Caller, code, call.Cancellation);
@@ -48,7 +48,7 @@ public sealed class HolderFunctions(HttpApi<HolderFunctions> api, HolderKeyServi
     /// <summary>Who checked, downloaded or signed with the licence: newest first, by date range, paged.</summary>
     [Function("GetLicenceUsage")]
     [Endpoint(Access.RegistrarOrHolder, Cache = CachePolicy.NoStore)]
-    public Task<IActionResult> GetUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/usage")] HttpRequest req, string code) =>
+    public Task<IActionResult> GetUsage([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/usage")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
         {
             var page = await usage.ListAsync(call.Caller, code, Query(req, "from"), Query(req, "to"), Query(req, "continuation"), Query(req, "limit"), call.Cancellation);

@@ -45,18 +45,25 @@ public sealed class EntraIdOptions : IValidatableObject
 
 /// <summary>
 /// Validates an Entra ID access token with the standard handler (<see cref="JsonWebTokenHandler"/>; issuer and signing keys from
-/// the authority's OpenID metadata through <see cref="ConfigurationManager{T}"/>) and maps it to a caller: the app role
-/// <c>Registrar</c> to the registrar, <c>Verifier</c> to the verifier organisation linked to the token's client (<c>azp</c>, or
-/// <c>appid</c> in v1 tokens). A bad token is 401; a good token without exactly one role, or of a client no organisation is linked to, 403.
+/// the authority's OpenID metadata through <see cref="ConfigurationManager{T}"/>) and maps it to a caller: the app roles
+/// <c>clerk</c> and <c>supervisor</c> (and the older <c>Registrar</c>, a clerk) to the registrar, <c>Verifier</c> to the verifier
+/// organisation linked to the token's client (<c>azp</c>, or <c>appid</c> in v1 tokens). A registrar token acts as the person
+/// signed in (its <c>sub</c> and <c>name</c>) when it is delegated (it has <c>scp</c>), else as the application. A bad token is
+/// 401; a good token of more than one kind of caller, or none, or of a client no organisation is linked to, 403.
 /// </summary>
 public sealed class EntraIdAuthenticator
 {
     /// <summary>The app roles of the API's registration, as they appear in the token's <c>roles</c> claim.</summary>
     public static readonly IReadOnlyDictionary<string, Role> AppRoles = new Dictionary<string, Role>(StringComparer.Ordinal)
     {
+        ["clerk"] = Role.Registrar,
+        ["supervisor"] = Role.Registrar,
         ["Registrar"] = Role.Registrar,
         ["Verifier"] = Role.Verifier,
     };
+
+    /// <summary>The app role that makes a registrar a supervisor (one who holds it may also hold <c>clerk</c>).</summary>
+    public const string SupervisorRole = "supervisor";
 
     private readonly JsonWebTokenHandler _handler = new();
     private readonly TokenValidationParameters _parameters;
@@ -95,7 +102,8 @@ public sealed class EntraIdAuthenticator
             throw Rejected(result.Exception);
         }
 
-        var roles = result.ClaimsIdentity.FindAll("roles").Select(c => AppRoles.GetValueOrDefault(c.Value, (Role)(-1))).Where(r => r >= 0).Distinct().ToList();
+        var roleClaims = result.ClaimsIdentity.FindAll("roles").Select(c => c.Value).ToList();
+        var roles = roleClaims.Select(r => AppRoles.GetValueOrDefault(r, (Role)(-1))).Where(r => r >= 0).Distinct().ToList();
         if (roles.Count != 1)
         {
             throw ProblemException.Forbidden(roles.Count == 0
@@ -108,12 +116,29 @@ public sealed class EntraIdAuthenticator
         var principal = Claim(claims, "oid") ?? Claim(claims, "sub") ?? clientId ?? "unknown";
         if (roles[0] == Role.Registrar)
         {
-            return Caller.Registrar("entra:" + principal, Claim(claims, "name") ?? $"Entra client {clientId}");
+            var registrarRole = roleClaims.Contains(SupervisorRole, StringComparer.Ordinal) ? RegistrarRole.Supervisor : RegistrarRole.Clerk;
+            return Caller.Registrar("entra:" + principal, Claim(claims, "name") ?? $"Entra client {clientId}", registrarRole, ActorOf(claims, clientId));
         }
 
         var organisation = await _verifiers.FindByEntraClientAsync(clientId, cancellationToken)
             ?? throw ProblemException.Forbidden($"The Entra client '{clientId}' is not linked to a verifier organisation; the registrar links it when onboarding the organisation (entraClientId).");
         return Caller.Verifier(organisation.Id, organisation.Name, organisation.Kind);
+    }
+
+    /// <summary>
+    /// A delegated token (it carries <c>scp</c>) acts for the signed-in person: their <c>sub</c> and <c>name</c> (or
+    /// <c>preferred_username</c>); an application token (client credentials) acts for the client.
+    /// </summary>
+    private static Actor ActorOf(IDictionary<string, object> claims, string? clientId)
+    {
+        var name = Claim(claims, "name") ?? Claim(claims, "preferred_username");
+        if (Claim(claims, "scp") is not null && Claim(claims, "sub") is { } subject)
+        {
+            return Actor.Person(subject, name ?? subject);
+        }
+
+        var client = clientId ?? Claim(claims, "sub") ?? "unknown";
+        return Actor.Application(client, name ?? $"Entra client {client}");
     }
 
     private static string? Claim(IDictionary<string, object> claims, string type) =>

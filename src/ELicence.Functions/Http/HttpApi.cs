@@ -54,8 +54,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
             return null;
         }
 
-        var caller = await authenticator.AuthenticateAsync(request, request.HttpContext.RequestAborted)
-            ?? throw new ProblemException(ProblemType.Unauthenticated, CallerAuthenticator.Expected(entraId));
+        var caller = await AuthenticateAsync(request);
         // Before the role check: a caller probing endpoints it may not use spends its own permits too.
         rateLimiter.Admit(rate ?? endpoint.DeclaredRate ?? RateLimitOptions.PolicyOf(caller.Role), caller, request);
         var roles = endpoint.Access.Roles();
@@ -65,6 +64,22 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         }
 
         return caller;
+    }
+
+    /// <summary>The caller, or 401; a client that failed too often is refused (429) before its next attempt costs a key lookup.</summary>
+    private async Task<Caller> AuthenticateAsync(HttpRequest request)
+    {
+        rateLimiter.EnsureAvailable(RatePolicy.FailedAuthentication, request);
+        try
+        {
+            return await authenticator.AuthenticateAsync(request, request.HttpContext.RequestAborted)
+                ?? throw new ProblemException(ProblemType.Unauthenticated, CallerAuthenticator.Expected(entraId));
+        }
+        catch (ProblemException problem) when (problem.Type == ProblemType.Unauthenticated)
+        {
+            rateLimiter.Spend(RatePolicy.FailedAuthentication, request);
+            throw;
+        }
     }
 
     /// <summary>A query parameter given at most once (a repeated one is ambiguous, so refused naming it).</summary>
@@ -95,6 +110,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
             throw new ProblemException(ProblemType.UnsupportedMediaType, $"Send the body as application/json; got '{request.ContentType ?? "no content type"}'.");
         }
 
+        EnsureUncompressed(request);
         if (request.ContentLength > maxBodyBytes)
         {
             throw TooLarge(maxBodyBytes);
@@ -113,6 +129,21 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         }
 
         return RequestJson.Read<T>(buffer.ToArray());
+    }
+
+    /// <summary>
+    /// Request bodies are taken as sent, never inflated: a compressed body would let a small request expand past every
+    /// limit here (a decompression bomb), so any content coding but identity is refused with 415 (RFC 9110, section 15.5.16).
+    /// </summary>
+    public static void EnsureUncompressed(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var coding = request.Headers.ContentEncoding.ToString().Trim();
+        if (coding.Length > 0 && !coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+        {
+            request.HttpContext.Response.Headers.AcceptEncoding = "identity";
+            throw new ProblemException(ProblemType.UnsupportedMediaType, $"Send the body without a Content-Encoding; this service does not inflate request bodies (got '{coding}').");
+        }
     }
 
     private static ProblemException TooLarge(int maxBodyBytes) =>
@@ -140,9 +171,24 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         {
             return errorPage is null ? ApiResults.Problem(problem, request) : await ErrorPage(problem, errorPage);
         }
-        catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (ClientFailures.IsClientFailure(e, request, out var client))
         {
-            return new StatusCodeResult(499);
+            if (client is null)
+            {
+                logger.LogDebug("The client went away during {Method} {Path}", request.Method, request.Path);
+                return new StatusCodeResult(499);
+            }
+
+            logger.LogInformation("Client protocol error in {Method} {Path}: {Detail}", request.Method, request.Path, client.Message);
+            return errorPage is null ? ApiResults.Problem(client, request) : await ErrorPage(client, errorPage);
+        }
+        catch (Exception e) when (StorageFailures.IsUnavailable(e))
+        {
+            // Storage down or unreachable is no fault of this request or of the code: a warning, and an answer that says when to retry.
+            logger.LogWarning(e, "Storage unavailable in {Method} {Path}", request.Method, request.Path);
+            request.HttpContext.Response.Headers.RetryAfter = StorageFailures.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            var problem = new ProblemException(ProblemType.Unavailable, $"Storage cannot be reached right now; retry in {StorageFailures.RetryAfterSeconds} seconds.");
+            return errorPage is null ? ApiResults.Problem(problem, request) : await ErrorPage(problem, errorPage);
         }
         catch (Exception e)
         {

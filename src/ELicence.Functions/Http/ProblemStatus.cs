@@ -13,19 +13,24 @@ public static class ProblemStatus
         [ProblemType.Unauthenticated] = StatusCodes.Status401Unauthorized,
         [ProblemType.Forbidden] = StatusCodes.Status403Forbidden,
         [ProblemType.NotFound] = StatusCodes.Status404NotFound,
+        [ProblemType.LicenceNotFound] = StatusCodes.Status404NotFound,
         [ProblemType.MethodNotAllowed] = StatusCodes.Status405MethodNotAllowed,
         [ProblemType.NotAcceptable] = StatusCodes.Status406NotAcceptable,
         [ProblemType.Conflict] = StatusCodes.Status409Conflict,
         [ProblemType.InvalidTransition] = StatusCodes.Status409Conflict,
         [ProblemType.LimitReached] = StatusCodes.Status409Conflict,
         [ProblemType.PreconditionFailed] = StatusCodes.Status412PreconditionFailed,
+        [ProblemType.RequestTimeout] = StatusCodes.Status408RequestTimeout,
         [ProblemType.PayloadTooLarge] = StatusCodes.Status413PayloadTooLarge,
         [ProblemType.UnsupportedMediaType] = StatusCodes.Status415UnsupportedMediaType,
         [ProblemType.IdempotencyKeyReused] = StatusCodes.Status422UnprocessableEntity,
         [ProblemType.RateLimited] = StatusCodes.Status429TooManyRequests,
         [ProblemType.Gone] = StatusCodes.Status410Gone,
         [ProblemType.HeadersTooLarge] = StatusCodes.Status431RequestHeaderFieldsTooLarge,
+        [ProblemType.FourEyesRequired] = StatusCodes.Status409Conflict,
+        [ProblemType.ProposalClosed] = StatusCodes.Status409Conflict,
         [ProblemType.Internal] = StatusCodes.Status500InternalServerError,
+        [ProblemType.Unavailable] = StatusCodes.Status503ServiceUnavailable,
     }.ToFrozenDictionary();
 
     /// <summary>The status of <paramref name="type"/>; a type added to the core without a status here is a bug, caught by a test.</summary>
@@ -38,11 +43,13 @@ public static class ProblemStatus
         StatusCodes.Status400BadRequest => ProblemType.BadRequest,
         StatusCodes.Status404NotFound => ProblemType.NotFound,
         StatusCodes.Status405MethodNotAllowed => ProblemType.MethodNotAllowed,
+        StatusCodes.Status408RequestTimeout => ProblemType.RequestTimeout,
         StatusCodes.Status413PayloadTooLarge => ProblemType.PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType => ProblemType.UnsupportedMediaType,
         StatusCodes.Status429TooManyRequests => ProblemType.RateLimited,
         StatusCodes.Status431RequestHeaderFieldsTooLarge => ProblemType.HeadersTooLarge,
         StatusCodes.Status500InternalServerError => ProblemType.Internal,
+        StatusCodes.Status503ServiceUnavailable => ProblemType.Unavailable,
         _ => null,
     };
 }

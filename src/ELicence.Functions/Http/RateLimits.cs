@@ -35,6 +35,12 @@ public enum RatePolicy
 
     /// <summary>Batch verifications of a verifier organisation: one permit per batch, whatever its size (at most 500 items), instead of a <see cref="Verifier"/> permit.</summary>
     VerificationBatch,
+
+    /// <summary>
+    /// Failed authentications of one client address (a 401 takes a permit; a success takes none): once spent, the client's
+    /// next attempt is refused before its key is looked up, so guessing keys costs the guesser time, not the service storage.
+    /// </summary>
+    FailedAuthentication,
 }
 
 /// <summary>Which address identifies a client for rate limiting.</summary>
@@ -83,6 +89,8 @@ public sealed class RateLimitOptions
 
     public RatePolicyOptions VerificationBatch { get; set; } = new() { Permits = 60, Window = TimeSpan.FromHours(1), Burst = 10 };
 
+    public RatePolicyOptions FailedAuthentication { get; set; } = new() { Permits = 30, Window = TimeSpan.FromMinutes(1), Burst = 20 };
+
     public ClientAddressSource ClientAddress { get; set; } = ClientAddressSource.Connection;
 
     public RatePolicyOptions For(RatePolicy policy) => policy switch
@@ -94,6 +102,7 @@ public sealed class RateLimitOptions
         RatePolicy.Holder => Holder,
         RatePolicy.Verifier => Verifier,
         RatePolicy.VerificationBatch => VerificationBatch,
+        RatePolicy.FailedAuthentication => FailedAuthentication,
         _ => throw new ArgumentOutOfRangeException(nameof(policy)),
     };
 
@@ -131,6 +140,23 @@ public sealed class ClientRateLimiter : IDisposable
     /// IETF draft <c>RateLimit-Policy</c> and <c>RateLimit</c> fields, and a refusal also <c>Retry-After</c>.
     /// </summary>
     public void Admit(RatePolicy policy, HttpRequest request) => Admit(policy, ClientOf(request), "this client", request);
+
+    /// <summary>Throws the rate-limited problem (429, <c>Retry-After</c>) when the client has no permit of <paramref name="policy"/> left, without taking one.</summary>
+    public void EnsureAvailable(RatePolicy policy, HttpRequest request)
+    {
+        var client = ClientOf(request);
+        // The bucket refills in fractions of a permit, so "permits left" means a whole one; with none, Admit refuses as usual.
+        if (_limiters[policy].GetStatistics(client)?.CurrentAvailablePermits < 1)
+        {
+            Admit(policy, client, "this client", request);
+        }
+    }
+
+    /// <summary>Takes one permit of <paramref name="policy"/> for the request's client if it has one; never refuses (the request's own answer stands).</summary>
+    public void Spend(RatePolicy policy, HttpRequest request)
+    {
+        using var lease = _limiters[policy].AttemptAcquire(ClientOf(request));
+    }
 
     /// <summary>Takes one permit of <paramref name="policy"/> for the authenticated caller (all keys of an organisation share it), as <see cref="Admit(RatePolicy, HttpRequest)"/> does for an address.</summary>
     public void Admit(RatePolicy policy, Caller caller, HttpRequest request)

@@ -8,12 +8,12 @@ namespace ELicence.Functions.Keys;
 /// The public keys of the service (RFC 7517 JWK Set), for anyone to verify credentials and receipts; and the key life cycle
 /// for the registrar: rotate now, withdraw a compromised key, follow the re-issue. A timer rotates on schedule.
 /// </summary>
-public sealed class KeyFunctions(HttpApi<KeyFunctions> api, IKeyRingProvider keys, KeyAdministration administration, KeyRotationOptions options, ICreditCodeExceptions codeExceptions, ILogger<KeyFunctions> logger)
+public sealed class KeyFunctions(HttpApi<KeyFunctions> api, IKeyRingProvider keys, KeyAdministration administration, Core.Proposals.ProposalService proposals, KeyRotationOptions options, ICreditCodeExceptions codeExceptions, ILogger<KeyFunctions> logger)
 {
     /// <summary>Served at the site root (the route prefix is empty), where JOSE tooling looks for it. Cached no longer than a new key is announced before it signs.</summary>
     [Function("Jwks")]
     [Endpoint(Access.Anyone, Cors = true)]
-    public Task<IActionResult> Jwks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ".well-known/jwks.json")] HttpRequest req) =>
+    public Task<IActionResult> Jwks([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ".well-known/jwks.json")] HttpRequest req) =>
         api.RunAsync(req, async call =>
         {
             var ring = await keys.GetAsync(call.Cancellation);
@@ -24,7 +24,7 @@ public sealed class KeyFunctions(HttpApi<KeyFunctions> api, IKeyRingProvider key
     /// <summary>Every key of the ring with its state and dates; never a private part.</summary>
     [Function("ListSigningKeys")]
     [Endpoint(Access.KeyAdministration, Cache = CachePolicy.NoStore)]
-    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys")] HttpRequest req) =>
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/keys")] HttpRequest req) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(new SigningKeyList(await administration.ListAsync(call.Cancellation), options.RotateEvery, options.AnnounceFor)));
 
@@ -39,14 +39,14 @@ public sealed class KeyFunctions(HttpApi<KeyFunctions> api, IKeyRingProvider key
             return ApiResults.Json(rotation, rotation.Started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK);
         });
 
-    /// <summary>Withdraws a key as compromised and starts re-issuing every current credential it signed.</summary>
+    /// <summary>Withdraws a key as compromised and starts re-issuing every current credential it signed; where four-eyes is on, a 409 pointing to <c>…/compromise-proposals</c>.</summary>
     [Function("CompromiseSigningKey")]
     [Endpoint(Access.KeyAdministration, Cache = CachePolicy.NoStore)]
     public Task<IActionResult> Compromise([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/keys/{kid}/compromise")] HttpRequest req, string kid) =>
         api.RunAsync(req, async call =>
         {
             var body = await call.ReadJsonAsync<ReasonRequest>();
-            var progress = await administration.CompromiseAsync(kid, body, call.Cancellation);
+            var progress = await proposals.CompromiseDirectlyAsync(kid, body, call.Cancellation);
             return ApiResults.Json(progress, StatusCodes.Status202Accepted, new Dictionary<string, string>
             {
                 ["Location"] = $"/api/v1/keys/{Uri.EscapeDataString(kid)}/reissue",
@@ -55,7 +55,7 @@ public sealed class KeyFunctions(HttpApi<KeyFunctions> api, IKeyRingProvider key
 
     [Function("GetKeyReissue")]
     [Endpoint(Access.KeyAdministration, Cache = CachePolicy.NoStore)]
-    public Task<IActionResult> GetReissue([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys/{kid}/reissue")] HttpRequest req, string kid) =>
+    public Task<IActionResult> GetReissue([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/keys/{kid}/reissue")] HttpRequest req, string kid) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(await administration.GetReissueAsync(kid, call.Cancellation)));
 

@@ -12,13 +12,13 @@ public sealed class LicenceFunctions(HttpApi<LicenceFunctions> api, LicenceQueri
 {
     [Function("GetLicence")]
     [Endpoint(Access.RegistrarOrHolder)]
-    public Task<IActionResult> GetLicence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}")] HttpRequest req, string code) =>
+    public Task<IActionResult> GetLicence([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
             LicenceView.Result(await queries.GetLicenceAsync(call.Caller, code, call.Cancellation)));
 
     [Function("GetPermits")]
     [Endpoint(Access.RegistrarOrHolder)]
-    public Task<IActionResult> GetPermits([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/permits")] HttpRequest req, string code) =>
+    public Task<IActionResult> GetPermits([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/permits")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(new PermitList(await queries.GetPermitsAsync(call.Caller, code, call.Cancellation))));
 
@@ -28,7 +28,7 @@ public sealed class LicenceFunctions(HttpApi<LicenceFunctions> api, LicenceQueri
     /// </summary>
     [Function("GetCredential")]
     [Endpoint(Access.RegistrarOrHolder, Cache = CachePolicy.PrivateNoStore)]
-    public Task<IActionResult> GetCredential([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/credential")] HttpRequest req, string code) =>
+    public Task<IActionResult> GetCredential([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/credential")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
         {
             var headers = new Dictionary<string, string> { ["Vary"] = "Accept" };

@@ -1,4 +1,5 @@
 using ELicence.Core.Documents;
+using ELicence.Core.Proposals;
 using ELicence.Core.Signatures;
 
 namespace ELicence.Functions.Licences;
@@ -7,7 +8,7 @@ namespace ELicence.Functions.Licences;
 /// Registrar actions on a licence. Each answers the licence exactly as that action committed it, with that commit's ETag;
 /// an If-Match header makes the action conditional (412 when the licence changed since), and a concurrent change is refused with 409.
 /// </summary>
-public sealed class LifecycleFunctions(HttpApi<LifecycleFunctions> api, RegistrarActions actions, SimplifiedDeregistration deregistration, LicenceQueries queries, LicenceDocuments documents, LicenceSigning signing)
+public sealed class LifecycleFunctions(HttpApi<LifecycleFunctions> api, RegistrarActions actions, ProposalService proposals, SimplifiedDeregistration deregistration, LicenceQueries queries, LicenceDocuments documents, LicenceSigning signing)
 {
     [Function("AmendLicence")]
     [Endpoint(Access.Registrar)]
@@ -27,11 +28,12 @@ public sealed class LifecycleFunctions(HttpApi<LifecycleFunctions> api, Registra
         api.RunAsync(req, async call =>
             LicenceView.Result(await actions.ReinstateAsync(call.Caller, code, await call.ReadJsonAsync<ReasonRequest>(), IfMatch(req), call.Cancellation)));
 
+    /// <summary>At once only where four-eyes is off (<c>FourEyes:Enabled</c>); otherwise a 409 pointing to <c>…/revocation-proposals</c>.</summary>
     [Function("RevokeLicence")]
     [Endpoint(Access.Registrar)]
     public Task<IActionResult> Revoke([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/revocation")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
-            LicenceView.Result(await actions.RevokeAsync(call.Caller, code, await call.ReadJsonAsync<RevocationRequest>(), IfMatch(req), call.Cancellation)));
+            LicenceView.Result(await proposals.RevokeDirectlyAsync(call.Caller, code, await call.ReadJsonAsync<RevocationRequest>(), IfMatch(req), call.Cancellation)));
 
     [Function("AttachPermit")]
     [Endpoint(Access.Registrar)]
@@ -48,7 +50,7 @@ public sealed class LifecycleFunctions(HttpApi<LifecycleFunctions> api, Registra
     /// <summary>The objections to the licence's deregistration notices, with who made them: the registrar only.</summary>
     [Function("ListObjections")]
     [Endpoint(Access.Registrar, Cache = CachePolicy.NoStore)]
-    public Task<IActionResult> ListObjections([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/objections")] HttpRequest req, string code) =>
+    public Task<IActionResult> ListObjections([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/objections")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(new ObjectionList(await deregistration.GetObjectionsAsync(call.Caller, code, call.Cancellation))));
 
@@ -61,10 +63,16 @@ public sealed class LifecycleFunctions(HttpApi<LifecycleFunctions> api, Registra
 
     [Function("GetHistory")]
     [Endpoint(Access.RegistrarOrHolder)]
-    public Task<IActionResult> History([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/history")] HttpRequest req, string code) =>
+    public Task<IActionResult> History([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/history")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
         {
             var events = await queries.GetHistoryAsync(call.Caller, code, call.Cancellation);
+            if (!call.Caller.MayViewUsage)
+            {
+                // Downloads and signatures are the licence's usage: an agent without view-usage sees the changes only.
+                return ApiResults.Json(new LicenceHistoryView(code.Trim().ToUpperInvariant(), events, null, null));
+            }
+
             var downloads = await documents.GetDownloadsAsync(call.Caller, code, call.Cancellation);
             var signatures = await signing.GetSignaturesAsync(call.Caller, code, call.Cancellation);
             return ApiResults.Json(new LicenceHistoryView(code.Trim().ToUpperInvariant(), events, downloads, signatures));
@@ -78,7 +86,7 @@ public sealed class DeregistrationNoticeFunctions(HttpApi<DeregistrationNoticeFu
 {
     [Function("ListDeregistrationNotices")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.PublicMinute)]
-    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/deregistration-notices")] HttpRequest req) =>
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/deregistration-notices")] HttpRequest req) =>
         api.RunAsync(req, async call =>
         {
             var notices = (await deregistration.OpenNoticesAsync(call.Cancellation))
@@ -94,7 +102,7 @@ public sealed class DeregistrationNoticeFunctions(HttpApi<DeregistrationNoticeFu
         api.RunAsync(req, async call =>
         {
             var objection = await deregistration.LodgeObjectionAsync(code, await call.ReadJsonAsync<ObjectionRequest>(), call.Cancellation);
-            return ApiResults.Json(new LodgedObjection(code.Trim().ToUpperInvariant(), objection.Id, objection.Status, LodgedObjection.Recorded), StatusCodes.Status201Created);
+            return ApiResults.Json(new LodgedObjection(code.Trim().ToUpperInvariant(), objection.Id, objection.Status, objection.Status == ObjectionStatus.Queued ? LodgedObjection.Queued : LodgedObjection.Recorded), StatusCodes.Status201Created);
         });
 }
 
@@ -105,10 +113,12 @@ public sealed record NoticeList(IReadOnlyList<NoticeView> Notices);
 public sealed record ObjectionList(IReadOnlyList<Objection> Objections);
 
 /// <summary>A licence's history: its events, every document download, and every signature made with it.</summary>
-public sealed record LicenceHistoryView(string CreditCode, IReadOnlyList<LicenceEvent> Events, IReadOnlyList<DocumentDownload> Downloads, IReadOnlyList<SignatureEntry> Signatures);
+public sealed record LicenceHistoryView(string CreditCode, IReadOnlyList<LicenceEvent> Events, IReadOnlyList<DocumentDownload>? Downloads, IReadOnlyList<SignatureEntry>? Signatures);
 
 /// <summary>What the person who lodged an objection is told (no contact details echoed).</summary>
 public sealed record LodgedObjection(string CreditCode, string ObjectionId, ObjectionStatus Status, string Message)
 {
+    public const string Queued = "The objection is recorded and queued: the registrar reviews objections in order of arrival. The business cannot be deregistered until it is decided.";
+
     public const string Recorded = "The objection is recorded. The registrar reviews it; the notice stays open meanwhile and the business cannot be deregistered until it is decided.";
 }

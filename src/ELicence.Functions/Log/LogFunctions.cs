@@ -21,18 +21,18 @@ public sealed class LogFunctions(HttpApi<LogFunctions> api, LogReader log, Recei
 
     [Function("GetLogCheckpoint")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.Live, Cors = true)]
-    public Task<IActionResult> Checkpoint([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/checkpoint")] HttpRequest req) =>
+    public Task<IActionResult> Checkpoint([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/log/checkpoint")] HttpRequest req) =>
         api.RunAsync(req, async call => ApiResults.Text(await log.NoteAsync(call.Cancellation), "text/plain; charset=utf-8"));
 
     [Function("GetLogKey")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.PublicHour, Cors = true)]
-    public Task<IActionResult> Key([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/key")] HttpRequest req) =>
+    public Task<IActionResult> Key([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/log/key")] HttpRequest req) =>
         api.RunAsync(req, async call => ApiResults.Text(await log.VerifierKeyAsync(call.Cancellation), "text/plain; charset=utf-8"));
 
     /// <summary>C2SP tlog-tiles resources under <c>tile/</c>: full tiles never change; a partial tile is replaced by a wider one as the tree grows.</summary>
     [Function("GetLogTile")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.Immutable, Cors = true)]
-    public Task<IActionResult> Tile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/tile/{**path}")] HttpRequest req, string path) =>
+    public Task<IActionResult> Tile([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/log/tile/{**path}")] HttpRequest req, string path) =>
         api.RunAsync(req, async call =>
         {
             var resource = await log.TileAsync(path, call.Cancellation)
@@ -47,20 +47,20 @@ public sealed class LogFunctions(HttpApi<LogFunctions> api, LogReader log, Recei
 
     [Function("GetLogInclusionProof")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.Live, Cors = true)]
-    public Task<IActionResult> Inclusion([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/proofs/inclusion")] HttpRequest req) =>
+    public Task<IActionResult> Inclusion([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/log/proofs/inclusion")] HttpRequest req) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(await log.InclusionAsync(call.Query("leaf"), call.Query("size"), call.Cancellation)));
 
     [Function("GetLogConsistencyProof")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.Live, Cors = true)]
-    public Task<IActionResult> Consistency([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/log/proofs/consistency")] HttpRequest req) =>
+    public Task<IActionResult> Consistency([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/log/proofs/consistency")] HttpRequest req) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(await log.ConsistencyAsync(call.Query("from"), call.Query("to"), call.Cancellation)));
 
     /// <summary>Receipt, proof and checkpoint together verify offline. Until the receipt is sequenced (seconds): 404 with Retry-After.</summary>
     [Function("GetReceiptProof")]
     [Endpoint(Access.RegistrarOrVerifier, Cache = CachePolicy.PrivateNoStore)]
-    public Task<IActionResult> ReceiptProof([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/receipts/{id}/proof")] HttpRequest req, string id) =>
+    public Task<IActionResult> ReceiptProof([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/receipts/{id}/proof")] HttpRequest req, string id) =>
         api.RunAsync(req, async call =>
         {
             var receipt = await receipts.GetAsync(call.Caller, id, call.Cancellation);
@@ -74,14 +74,15 @@ public sealed class LogFunctions(HttpApi<LogFunctions> api, LogReader log, Recei
             return ApiResults.Json(proof);
         });
 
-    /// <summary>What the log says about one licence: a holder watching its own licence sees any event it did not expect.</summary>
+    /// <summary>What the log says about one licence: a holder watching its own licence sees any event it did not expect (the registrar, and holder keys that may view usage).</summary>
     [Function("GetLicenceLog")]
     [Endpoint(Access.RegistrarOrHolder, Cache = CachePolicy.PrivateNoStore)]
-    public Task<IActionResult> LicenceLog([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/log")] HttpRequest req, string code) =>
+    public Task<IActionResult> LicenceLog([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/log")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
         {
             var creditCode = log.ParseCode(code);
             call.Caller.EnsureMayReadLicence(creditCode);
+            call.Caller.EnsureMayViewUsage(creditCode); // the receipts among the entries say when the licence was checked
             var page = await log.AboutAsync(creditCode, call.Query("after"), call.Cancellation);
             var next = page.NextAfter is { } after ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/api/v1/licences/{creditCode}/log?after={after}") : null;
             return ApiResults.Json(new LicenceLogView(page.Items, next));

@@ -11,13 +11,13 @@ public sealed class HealthFunctions(HttpApi<HealthFunctions> api, HealthService 
 {
     [Function("GetHealth")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.NoStore)]
-    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/health")] HttpRequest req) =>
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/health")] HttpRequest req) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(new HealthSummary((await health.CheckAsync(call.Cancellation)).Status)));
 
     [Function("GetHealthDetails")]
     [Endpoint(Access.Operations, Cache = CachePolicy.NoStore)]
-    public Task<IActionResult> GetDetails([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/health")] HttpRequest req) =>
+    public Task<IActionResult> GetDetails([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/health")] HttpRequest req) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(await health.CheckAsync(call.Cancellation)));
 }

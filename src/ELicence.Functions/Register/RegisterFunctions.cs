@@ -12,19 +12,19 @@ public sealed class RegisterFunctions(HttpApi<RegisterFunctions> api, RegisterSe
 
     [Function("SearchRegister")]
     [Endpoint(Access.RegistrarOrVerifier)]
-    public Task<IActionResult> Search([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/search")] HttpRequest req) =>
+    public Task<IActionResult> Search([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/register/search")] HttpRequest req) =>
         api.RunAsync(req, async call => ApiResults.Json(await search.SearchAsync(SearchRequest(call), call.Cancellation)));
 
     /// <summary>The same search for the public page, without credentials, under the stricter <see cref="RatePolicy.RegisterSearch"/> per-client limit.</summary>
     [Function("SearchRegisterPublic")]
     [Endpoint(Access.Anyone, Rate = RatePolicy.RegisterSearch, Cache = CachePolicy.PublicMinute, Cors = true)]
-    public Task<IActionResult> SearchPublic([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/public-search")] HttpRequest req) =>
+    public Task<IActionResult> SearchPublic([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/register/public-search")] HttpRequest req) =>
         api.RunAsync(req, async call => ApiResults.Json(await search.SearchAsync(SearchRequest(call), call.Cancellation)));
 
     /// <summary>JSON Lines when the caller accepts <c>application/jsonl</c>, else a JSON page; the cursor to resume from is in <c>ELicence-Cursor</c> either way.</summary>
     [Function("GetRegisterChanges")]
     [Endpoint(Access.RegistrarOrVerifier, Cache = CachePolicy.PrivateNoStore)]
-    public Task<IActionResult> Changes([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/changes")] HttpRequest req) =>
+    public Task<IActionResult> Changes([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/register/changes")] HttpRequest req) =>
         api.RunAsync(req, async call =>
         {
             var page = await feed.ReadAsync(new FeedRequest(call.Query("after"), call.Query("limit"), call.Query("wait")), call.Cancellation);
@@ -46,7 +46,7 @@ public sealed class RegisterFunctions(HttpApi<RegisterFunctions> api, RegisterSe
 
     [Function("ListRegisterSnapshots")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.PublicMinute, Cors = true)]
-    public Task<IActionResult> Snapshots([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/snapshots")] HttpRequest req) =>
+    public Task<IActionResult> Snapshots([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/register/snapshots")] HttpRequest req) =>
         api.RunAsync(req, async call =>
         {
             var published = await files.ListAsync(call.Cancellation);
@@ -58,7 +58,7 @@ public sealed class RegisterFunctions(HttpApi<RegisterFunctions> api, RegisterSe
     /// <summary>A snapshot or delta file: its name never changes content, so it may be cached for good.</summary>
     [Function("GetRegisterFile")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.Immutable, Cors = true)]
-    public Task<IActionResult> File([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/files/{name}")] HttpRequest req, string name) =>
+    public Task<IActionResult> File([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/register/files/{name}")] HttpRequest req, string name) =>
         api.RunAsync(req, async call => new BodyResult(StatusCodes.Status200OK, "application/gzip", await files.ReadAsync(name, call.Cancellation), new Dictionary<string, string>
         {
             ["Content-Disposition"] = $"attachment; filename=\"{name}\"",

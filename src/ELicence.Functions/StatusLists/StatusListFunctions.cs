@@ -11,7 +11,7 @@ public sealed class StatusListFunctions(HttpApi<StatusListFunctions> api, Status
 {
     [Function("GetStatusList")]
     [Endpoint(Access.Anyone, Cors = true)]
-    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/status-lists/{purpose}/{list}")] HttpRequest req, string purpose, string list) =>
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/status-lists/{purpose}/{list}")] HttpRequest req, string purpose, string list) =>
         api.RunAsync(req, async call =>
         {
             var published = await statusLists.GetPublishedAsync(purpose, list, call.Cancellation);

@@ -43,7 +43,7 @@ public sealed class VerificationFunctions(HttpApi<VerificationFunctions> api, Ve
     /// <summary>A stored receipt, single or batch: JSON with the signed token and its decoded claims, or the bare token for Accept: application/jwt.</summary>
     [Function("GetReceipt")]
     [Endpoint(Access.RegistrarOrVerifier)]
-    public Task<IActionResult> GetReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/receipts/{id}")] HttpRequest req, string id) =>
+    public Task<IActionResult> GetReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/receipts/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, async call =>
         {
             var stored = await receipts.GetAsync(call.Caller, id, call.Cancellation);

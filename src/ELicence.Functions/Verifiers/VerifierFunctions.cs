@@ -22,7 +22,7 @@ public sealed class VerifierFunctions(HttpApi<VerifierFunctions> api, VerifierSe
 
     [Function("ListVerifiers")]
     [Endpoint(Access.VerifierAdministration)]
-    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/verifiers")] HttpRequest req) =>
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/verifiers")] HttpRequest req) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(new VerifierList(await verifiers.ListAsync(call.Cancellation))));
 
@@ -39,7 +39,7 @@ public sealed class VerifierFunctions(HttpApi<VerifierFunctions> api, VerifierSe
     /// <summary>The organisation's keys, active and revoked; never a secret.</summary>
     [Function("ListVerifierKeys")]
     [Endpoint(Access.VerifierAdministration, Cache = CachePolicy.NoStore)]
-    public Task<IActionResult> ListKeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/verifiers/{id}/keys")] HttpRequest req, string id) =>
+    public Task<IActionResult> ListKeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/verifiers/{id}/keys")] HttpRequest req, string id) =>
         api.RunAsync(req, async call =>
         {
             var keys = await verifiers.ListKeysAsync(id, call.Cancellation);

@@ -24,18 +24,28 @@ public sealed class WebhookFunctions(HttpApi<WebhookFunctions> api, WebhookSubsc
 
     [Function("ListWebhooks")]
     [Endpoint(Access.Verifier)]
-    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/webhooks")] HttpRequest req) =>
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/webhooks")] HttpRequest req) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(new WebhookList([.. (await subscriptions.ListAsync(call.Caller, call.Cancellation)).Select(View)])));
 
     [Function("GetWebhook")]
     [Endpoint(Access.Verifier)]
-    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/webhooks/{id}")] HttpRequest req, string id) =>
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/webhooks/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, async call => ApiResults.Json(View(await subscriptions.GetAsync(call.Caller, id, call.Cancellation))));
+
+    /// <summary>Deletes the subscription, its codes and its delivery log; pending deliveries stop.</summary>
+    [Function("DeleteWebhook")]
+    [Endpoint(Access.Verifier)]
+    public Task<IActionResult> Delete([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/v1/webhooks/{id}")] HttpRequest req, string id) =>
+        api.RunAsync(req, async call =>
+        {
+            await subscriptions.DeleteAsync(call.Caller, id, call.Cancellation);
+            return new NoContentResult();
+        });
 
     [Function("ListWebhookCodes")]
     [Endpoint(Access.Verifier)]
-    public Task<IActionResult> ListCodes([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/webhooks/{id}/codes")] HttpRequest req, string id) =>
+    public Task<IActionResult> ListCodes([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/webhooks/{id}/codes")] HttpRequest req, string id) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(new WebhookCodes([.. (await subscriptions.CodesAsync(call.Caller, id, call.Cancellation)).Select(c => c.Value).Order(StringComparer.Ordinal)])));
 
@@ -61,10 +71,10 @@ public sealed class WebhookFunctions(HttpApi<WebhookFunctions> api, WebhookSubsc
     public Task<IActionResult> Enable([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/webhooks/{id}/enable")] HttpRequest req, string id) =>
         api.RunAsync(req, async call => ApiResults.Json(View(await subscriptions.EnableAsync(call.Caller, id, call.Cancellation))));
 
-    /// <summary>The delivery log: the most recent deliveries, each with its state, attempts and last answer (at most 1 KiB).</summary>
+    /// <summary>The delivery log: the most recent deliveries, each with its state, attempts, last status and a short reason (never the receiver's body).</summary>
     [Function("ListWebhookDeliveries")]
     [Endpoint(Access.Verifier)]
-    public Task<IActionResult> Deliveries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/webhooks/{id}/deliveries")] HttpRequest req, string id) =>
+    public Task<IActionResult> Deliveries([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/webhooks/{id}/deliveries")] HttpRequest req, string id) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(new WebhookDeliveryList([.. (await subscriptions.DeliveriesAsync(call.Caller, id, call.Cancellation)).Select(View)])));
 
@@ -102,7 +112,6 @@ public sealed class WebhookFunctions(HttpApi<WebhookFunctions> api, WebhookSubsc
         d.State == WebhookDeliveryState.Pending ? d.NextAttemptAt : null,
         d.LastAttemptAt,
         d.LastStatus,
-        d.LastResponse,
         d.LastError,
         d.DeliveredAt);
 }
@@ -125,7 +134,6 @@ public sealed record WebhookDeliveryView(
     DateTimeOffset? NextAttemptAt,
     DateTimeOffset? LastAttemptAt,
     int? LastStatus,
-    string? LastResponse,
     string? LastError,
     DateTimeOffset? DeliveredAt);
 

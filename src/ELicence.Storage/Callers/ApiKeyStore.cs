@@ -30,7 +30,8 @@ public sealed class ApiKeyStore(StorageClients storage) : IApiKeyStore
                 e.GetString("VerifierKind") is { } kind ? Enum.Parse<VerifierKind>(kind) : null,
                 e.GetString("HolderKind") is { } holderKind ? Enum.Parse<HolderKind>(holderKind) : null,
                 e.GetString("Scopes") is { } scopes ? [.. scopes.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<HolderScope>)] : null,
-                e.GetDateTimeOffset("ExpiresAt"));
+                e.GetDateTimeOffset("ExpiresAt"),
+                e.GetString("RegistrarRole") is { } registrarRole ? Enum.Parse<RegistrarRole>(registrarRole) : null);
     }
 
     public async Task AddAsync(ApiKeyRecord record, CancellationToken cancellationToken)
@@ -50,6 +51,7 @@ public sealed class ApiKeyStore(StorageClients storage) : IApiKeyStore
                 ["HolderKind"] = record.HolderKind?.ToString(),
                 ["Scopes"] = record.Scopes is null ? null : string.Join(',', record.Scopes),
                 ["ExpiresAt"] = record.ExpiresAt,
+                ["RegistrarRole"] = record.RegistrarRole?.ToString(),
             },
             cancellationToken);
     }

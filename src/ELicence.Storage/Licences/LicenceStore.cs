@@ -54,15 +54,21 @@ public sealed class LicenceStore(StorageClients storage, ILicenceEventQueue even
     public async Task<LicenceWithPermits?> FindCurrentWithPermitsAsync(CreditCode code, CancellationToken cancellationToken)
     {
         Licence? licence = null;
+        AnnualReportStanding? annualReport = null;
         var permits = new List<OperatingPermit>();
         var partition = code.Value;
+        const string standingRow = AnnualReports.AnnualReportStore.StandingRow;
         await foreach (var e in _table.QueryAsync<TableEntity>(
-            x => x.PartitionKey == partition && (x.RowKey == CurrentRow || (x.RowKey.CompareTo(PermitRowPrefix) >= 0 && x.RowKey.CompareTo(PermitRowEnd) < 0)),
+            x => x.PartitionKey == partition && (x.RowKey == CurrentRow || x.RowKey == standingRow || (x.RowKey.CompareTo(PermitRowPrefix) >= 0 && x.RowKey.CompareTo(PermitRowEnd) < 0)),
             cancellationToken: cancellationToken))
         {
             if (e.RowKey == CurrentRow)
             {
                 licence = FromEntity(e);
+            }
+            else if (e.RowKey == standingRow)
+            {
+                annualReport = AnnualReports.AnnualReportStore.StandingOf(e);
             }
             else
             {
@@ -70,7 +76,7 @@ public sealed class LicenceStore(StorageClients storage, ILicenceEventQueue even
             }
         }
 
-        return licence is null ? null : new LicenceWithPermits(licence, [.. permits.OrderBy(p => p.AttachedAt)]);
+        return licence is null ? null : new LicenceWithPermits(licence, [.. permits.OrderBy(p => p.AttachedAt)]) { AnnualReport = annualReport };
     }
 
     public async Task<Licence?> FindVersionAsync(CreditCode code, int version, CancellationToken cancellationToken)

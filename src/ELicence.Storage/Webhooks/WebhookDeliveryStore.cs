@@ -91,7 +91,6 @@ public sealed class WebhookDeliveryStore(StorageClients storage) : IWebhookDeliv
         ["NextAttemptAt"] = d.NextAttemptAt,
         ["LastAttemptAt"] = d.LastAttemptAt,
         ["LastStatus"] = d.LastStatus,
-        ["LastResponse"] = d.LastResponse,
         ["LastError"] = d.LastError,
         ["DeliveredAt"] = d.DeliveredAt,
     };
@@ -109,7 +108,6 @@ public sealed class WebhookDeliveryStore(StorageClients storage) : IWebhookDeliv
         e.GetDateTimeOffset("NextAttemptAt") ?? default,
         e.GetDateTimeOffset("LastAttemptAt"),
         e.GetInt32("LastStatus"),
-        e.GetString("LastResponse"),
         e.GetString("LastError"),
         e.GetDateTimeOffset("DeliveredAt"));
 }

@@ -5,9 +5,10 @@ namespace ELicence.Storage.Webhooks;
 /// <summary>
 /// Table <c>webhooks</c>, one partition per subscription: the subscription row, one row per covered code
 /// (<c>code-{code}</c>) and its deliveries (<see cref="WebhookDeliveryStore"/>). Table <c>webhookcodes</c> indexes the codes
-/// by credit code (partition = code, row = subscription id), so fan-out for a licence is one partition query.
+/// by credit code (partition = code, row = subscription id), so fan-out for a licence is one partition query. The signing
+/// secret is stored encrypted (<see cref="WebhookSecretProtector"/>).
 /// </summary>
-public sealed class WebhookStore(StorageClients storage) : IWebhookStore
+public sealed class WebhookStore(StorageClients storage, WebhookSecretProtector protector) : IWebhookStore
 {
     internal const string SubscriptionRow = "subscription";
     private const string CodeRowPrefix = "code-";
@@ -17,15 +18,15 @@ public sealed class WebhookStore(StorageClients storage) : IWebhookStore
     private readonly TableClient _table = storage.Table(StorageNames.WebhooksTable);
     private readonly TableClient _index = storage.Table(StorageNames.WebhookCodesTable);
 
-    public Task<bool> TryAddAsync(WebhookSubscription subscription, string secret, CancellationToken cancellationToken)
+    public async Task<bool> TryAddAsync(WebhookSubscription subscription, string secret, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subscription);
-        return _table.TryAddAsync(ToEntity(subscription, secret), cancellationToken);
+        return await _table.TryAddAsync(await ToEntityAsync(subscription, secret, cancellationToken), cancellationToken);
     }
 
     public async Task<StoredSubscription?> FindAsync(string id, CancellationToken cancellationToken) =>
         WebhookSubscription.IsWellFormedId(id) && await _table.FindAsync<TableEntity>(id, SubscriptionRow, cancellationToken) is { } e
-            ? new StoredSubscription(FromEntity(e), e.GetString("Secret"), e.ETag.ToString())
+            ? new StoredSubscription(FromEntity(e), await protector.UnprotectAsync(e.GetString("Secret"), id, cancellationToken), e.ETag.ToString())
             : null;
 
     public async Task<IReadOnlyList<WebhookSubscription>> ListAsync(string verifierId, CancellationToken cancellationToken)
@@ -39,11 +40,12 @@ public sealed class WebhookStore(StorageClients storage) : IWebhookStore
         return [.. found.OrderBy(s => s.CreatedAt)];
     }
 
-    public Task<bool> TryReplaceAsync(StoredSubscription read, WebhookSubscription updated, string secret, CancellationToken cancellationToken)
+    /// <summary>Replaces the row; a secret stored in plain text before encryption is encrypted by this write.</summary>
+    public async Task<bool> TryReplaceAsync(StoredSubscription read, WebhookSubscription updated, string secret, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(updated);
-        return _table.TryReplaceAsync(ToEntity(updated, secret), new ETag(read.ETag), cancellationToken);
+        return await _table.TryReplaceAsync(await ToEntityAsync(updated, secret, cancellationToken), new ETag(read.ETag), cancellationToken);
     }
 
     public async Task<IReadOnlyCollection<CreditCode>> CodesAsync(string id, CancellationToken cancellationToken)
@@ -75,6 +77,27 @@ public sealed class WebhookStore(StorageClients storage) : IWebhookStore
         await Parallel.ForEachAsync(remove, parallel, async (code, ct) => await _index.DeleteEntityAsync(code.Value, id, ETag.All, ct));
     }
 
+    public async Task DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!WebhookSubscription.IsWellFormedId(id))
+        {
+            return;
+        }
+
+        var rows = new List<string>();
+        await foreach (var e in _table.QueryAsync<TableEntity>(e => e.PartitionKey == id, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            rows.Add(e.RowKey);
+        }
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken };
+        // Truth before index (as when removing codes), the subscription row last.
+        await Parallel.ForEachAsync(rows.Where(r => r != SubscriptionRow), parallel, async (row, ct) => await _table.DeleteEntityAsync(id, row, ETag.All, ct));
+        var codes = rows.Where(r => r.StartsWith(CodeRowPrefix, StringComparison.Ordinal)).Select(r => r[CodeRowPrefix.Length..]);
+        await Parallel.ForEachAsync(codes, parallel, async (code, ct) => await _index.DeleteEntityAsync(code, id, ETag.All, ct));
+        await _table.DeleteEntityAsync(id, SubscriptionRow, ETag.All, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<string>> SubscriptionsOfAsync(CreditCode code, CancellationToken cancellationToken)
     {
         var ids = new List<string>();
@@ -94,7 +117,7 @@ public sealed class WebhookStore(StorageClients storage) : IWebhookStore
         }
     }
 
-    private static TableEntity ToEntity(WebhookSubscription s, string secret) => new(s.Id, SubscriptionRow)
+    private async Task<TableEntity> ToEntityAsync(WebhookSubscription s, string secret, CancellationToken cancellationToken) => new(s.Id, SubscriptionRow)
     {
         ["VerifierId"] = s.VerifierId,
         ["Url"] = s.Url,
@@ -104,8 +127,9 @@ public sealed class WebhookStore(StorageClients storage) : IWebhookStore
         ["FailingSince"] = s.FailingSince,
         ["DisabledAt"] = s.DisabledAt,
         ["DisabledReason"] = s.DisabledReason,
-        // The secret must be kept to sign with; it never leaves the service except in the answer that creates or rotates it.
-        ["Secret"] = secret,
+        // The secret must be kept to sign with; it never leaves the service except in the answer that creates or rotates it,
+        // and the table holds it only encrypted under a key kept elsewhere.
+        ["Secret"] = await protector.ProtectAsync(secret, s.Id, cancellationToken),
     };
 
     private static WebhookSubscription FromEntity(TableEntity e) => new(

@@ -80,7 +80,7 @@ public class PublicLicenceCheckTests
         var unknown = await Assert.ThrowsAsync<ProblemException>(() => Check.GetPageAsync(Builders.Licence(99).Code.Value, null, null, default));
         var malformed = await Assert.ThrowsAsync<ProblemException>(() => Check.GetPageAsync("../etc", null, null, default));
 
-        Assert.Equal(ProblemType.NotFound, unknown.Type);
+        Assert.Equal(ProblemType.LicenceNotFound, unknown.Type);
         Assert.Equal(ProblemType.Validation, malformed.Type);
     }
 

@@ -18,10 +18,36 @@ public class LogEntryTests
         var json = Encoding.UTF8.GetString(leaf.Entry);
 
         Assert.Equal($"event:{Code}:3", leaf.Id);
-        Assert.StartsWith($"{{\"at\":\"2026-11-02T17:30:12.3450000Z\",\"code\":\"{Code}\",\"digest\":\"", json, StringComparison.Ordinal);
+        Assert.StartsWith($"{{\"actor\":\"reg_1\",\"at\":\"2026-11-02T17:30:12.3450000Z\",\"code\":\"{Code}\",\"digest\":\"", json, StringComparison.Ordinal);
         Assert.EndsWith("\",\"kind\":\"licence-event\",\"sequence\":3,\"status\":\"Revoked\",\"type\":\"Revoked\",\"version\":2}", json, StringComparison.Ordinal);
         Assert.DoesNotContain("Registrar Li", json, StringComparison.Ordinal);
         Assert.DoesNotContain("fraudulent", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_four_eyes_event_names_the_approver_and_the_proposer_by_id_never_by_name()
+    {
+        var notice = Revoked();
+        var approved = notice with
+        {
+            Event = notice.Event with { ActorId = "oidc:sub-Zhang_1", ActorName = "科长张", Approval = new EventApproval("prp_1", Actor.Key("00000000000000aa", "登记员王"), Builders.IssuedAt) },
+        };
+
+        var json = Encoding.UTF8.GetString(LogEntries.ForLicenceEvent(approved).Entry);
+
+        Assert.StartsWith("{\"actor\":\"oidc:sub-Zhang_1\",", json, StringComparison.Ordinal);
+        Assert.Contains(",\"kind\":\"licence-event\",\"proposer\":\"key:00000000000000aa\",\"sequence\":3,", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u", json, StringComparison.Ordinal); // no names, nothing escaped
+    }
+
+    [Fact]
+    public void An_actor_id_that_is_not_plain_ASCII_is_shown_by_its_digest_so_the_entry_stays_canonical()
+    {
+        var notice = Revoked();
+        var json = Encoding.UTF8.GetString(LogEntries.ForLicenceEvent(notice with { Event = notice.Event with { ActorId = "oidc:张\"<x>" } }).Entry);
+
+        Assert.StartsWith("{\"actor\":\"sha256:", json, StringComparison.Ordinal);
+        Assert.True(json.All(char.IsAscii));
     }
 
     [Fact]

@@ -149,7 +149,7 @@ public class CallerInputPropertyTests
                 Assert.NotEmpty(result.Reasons);
                 Assert.Equal(receipts + 1, h.Receipts.All.Count);
             }
-            catch (ProblemException e) when (e.Type == ProblemType.Validation || (e.Type == ProblemType.NotFound && creditCode is not null))
+            catch (ProblemException e) when (e.Type == ProblemType.Validation || (e.Type == ProblemType.LicenceNotFound && creditCode is not null))
             {
                 Assert.Equal(receipts, h.Receipts.All.Count);
             }
@@ -167,7 +167,7 @@ public class CallerInputPropertyTests
 
         ran += Body<LicenceApplicationRequest>(r => r.ToDetails(Builders.Today), ProblemType.Validation);
         ran += Body<AmendmentRequest>(r => r.Apply(world.Licence.Details, Builders.Today), [ProblemType.Validation], [.. LicenceApplicationRequest.MemberNames, "reason"]);
-        ran += Body<VerificationRequest>(r => world.Verification.Service.VerifyAsync(VerificationHarness.Verifier, r, default).GetAwaiter().GetResult(), ProblemType.Validation, ProblemType.NotFound);
+        ran += Body<VerificationRequest>(r => world.Verification.Service.VerifyAsync(VerificationHarness.Verifier, r, default).GetAwaiter().GetResult(), ProblemType.Validation, ProblemType.NotFound, ProblemType.LicenceNotFound);
         ran += Body<SuspensionRequest>(r => world.Actions.SuspendAsync(World.Registrar, code, r, null, default).GetAwaiter().GetResult(), LifecycleProblems);
         ran += Body<ReasonRequest>(r => world.Actions.ReinstateAsync(World.Registrar, code, r, null, default).GetAwaiter().GetResult(), LifecycleProblems);
         ran += Body<RevocationRequest>(r => world.Actions.RevokeAsync(World.Registrar, world.Disposable(), r, null, default).GetAwaiter().GetResult(), LifecycleProblems);
@@ -234,7 +234,7 @@ public class CallerInputPropertyTests
         Assert.Equal(Counts.RouteValues * Scale, ran);
     }
 
-    private static readonly ProblemType[] LifecycleProblems = [ProblemType.Validation, ProblemType.InvalidTransition, ProblemType.Conflict, ProblemType.NotFound];
+    private static readonly ProblemType[] LifecycleProblems = [ProblemType.Validation, ProblemType.InvalidTransition, ProblemType.Conflict, ProblemType.NotFound, ProblemType.LicenceNotFound];
 
     /// <summary>Deserializes generated JSON into <typeparamref name="T"/> as HttpApi does, then hands it to its validation.</summary>
     private static int Body<T>(Action<T> validate, params ProblemType[] allowed)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using ELicence.Core.Webhooks;
 
@@ -60,10 +61,10 @@ public class WebhookRuleTests
     [InlineData("https://example.com/hook", false, true)]
     [InlineData("https://203.0.113.5/hook", false, false)]
     [InlineData("https://[::1]/hook", false, false)]
-    [InlineData("http://localhost:8080/hook", false, false)]
-    [InlineData("http://localhost:8080/hook", true, true)]
-    [InlineData("http://127.0.0.1:8080/hook", true, true)]
-    [InlineData("http://[::1]:8080/hook", true, true)]
+    [InlineData("http://localhost:8787/hook", false, false)]
+    [InlineData("http://localhost:8787/hook", true, true)]
+    [InlineData("http://127.0.0.1:8787/hook", true, true)]
+    [InlineData("http://[::1]:8787/hook", true, true)]
     [InlineData("http://example.com/hook", true, false)]
     [InlineData("http://10.0.0.1/hook", true, false)]
     [InlineData("https://10.0.0.1/hook", true, false)]
@@ -72,22 +73,87 @@ public class WebhookRuleTests
     [InlineData("file:///etc/passwd", true, false)]
     [InlineData("gopher://example.com/", false, false)]
     [InlineData("", false, false)]
-    public void Subscription_urls_are_https_to_public_hosts_and_http_loopback_only_in_development(string url, bool development, bool accepted)
+    public void Subscription_urls_are_https_to_public_hosts_and_loopback_only_on_the_development_port(string url, bool development, bool accepted)
     {
-        var addresses = new WebhookAddresses(new WebhookOptions { AllowHttpLocalhost = development });
+        var addresses = new WebhookAddresses(new WebhookOptions { AllowHttpLocalhostPort = development ? 8787 : null });
 
         Assert.Equal(accepted, addresses.Refusal(url) is null);
     }
 
-    [Fact]
-    public void A_loopback_address_is_connectable_in_development_only_for_a_loopback_url()
+    [Theory]
+    [InlineData("http://127.1:{0}/")]
+    [InlineData("http://0x7f000001:{0}/")]
+    [InlineData("http://2130706433:{0}/")]
+    [InlineData("http://0177.0.0.1:{0}/")]
+    [InlineData("http://127.0.0.2:{0}/")]
+    [InlineData("http://[::ffff:127.0.0.1]:{0}/")]
+    [InlineData("http://[::ffff:7f00:1]:{0}/")]
+    [InlineData("http://[0:0:0:0:0:0:0:1]:{0}/")]
+    [InlineData("http://LOCALHOST:{0}/")]
+    [InlineData("http://azurite.localhost:{0}/")]
+    [InlineData("https://localhost:{0}/")]
+    public void Every_spelling_of_loopback_reaches_only_the_one_allowed_port(string template)
     {
-        var addresses = new WebhookAddresses(new WebhookOptions { AllowHttpLocalhost = true });
+        var addresses = new WebhookAddresses(new WebhookOptions { AllowHttpLocalhostPort = 8787 });
 
-        Assert.True(addresses.MayConnect(new Uri("http://localhost:9/x"), IPAddress.Loopback));
+        foreach (var port in new[] { 10000, 10001, 10002, 7071, 80, 8788 })
+        {
+            var url = string.Format(CultureInfo.InvariantCulture, template, port);
+            Assert.NotNull(addresses.Refusal(url));
+            Assert.False(addresses.MayConnect(new Uri(url), IPAddress.Loopback), url);
+        }
+
+        var allowed = string.Format(CultureInfo.InvariantCulture, template, 8787);
+        Assert.Null(addresses.Refusal(allowed));
+        Assert.True(addresses.MayConnect(new Uri(allowed), IPAddress.Loopback), allowed);
+    }
+
+    [Theory]
+    [InlineData("http://127.1:10000/")]
+    [InlineData("http://0x7f000001/")]
+    [InlineData("http://[::ffff:127.0.0.1]:7071/")]
+    [InlineData("http://0.0.0.0:8787/")]
+    [InlineData("http://[::]:8787/")]
+    public void Without_the_development_port_no_spelling_of_loopback_or_any_address_is_accepted(string url)
+    {
+        var addresses = new WebhookAddresses(new WebhookOptions());
+
+        Assert.NotNull(addresses.Refusal(url));
+        Assert.False(addresses.MayConnect(new Uri(url), IPAddress.Loopback));
+        Assert.False(addresses.MayConnect(new Uri(url), IPAddress.Any));
+    }
+
+    [Fact]
+    public void A_loopback_address_is_connectable_in_development_only_for_a_loopback_url_on_the_allowed_port()
+    {
+        var addresses = new WebhookAddresses(new WebhookOptions { AllowHttpLocalhostPort = 8787 });
+
+        Assert.True(addresses.MayConnect(new Uri("http://localhost:8787/x"), IPAddress.Loopback));
+        Assert.True(addresses.MayConnect(new Uri("http://localhost:8787/x"), IPAddress.Parse("::ffff:127.0.0.1")));
         // A public-looking name that resolves to loopback (DNS rebinding) is refused even in development.
-        Assert.False(addresses.MayConnect(new Uri("http://rebind.example/x"), IPAddress.Loopback));
-        Assert.False(addresses.MayConnect(new Uri("http://localhost:9/x"), IPAddress.Parse("10.0.0.1")));
+        Assert.False(addresses.MayConnect(new Uri("http://rebind.example:8787/x"), IPAddress.Loopback));
+        Assert.False(addresses.MayConnect(new Uri("http://localhost:8787/x"), IPAddress.Parse("10.0.0.1")));
+        Assert.False(addresses.MayConnect(new Uri("http://localhost:8787/x"), IPAddress.Any));
+    }
+
+    [Theory]
+    [InlineData(null, "http://0.0.0.0:7071", true)]
+    [InlineData(8787, "http://localhost:7071", true)]
+    [InlineData(8787, "http://127.0.0.1:0", true)]
+    [InlineData(8787, "http://[::1]:7071;http://localhost:7072", true)]
+    [InlineData(8787, "http://0.0.0.0:7071", false)]
+    [InlineData(8787, "http://*:7071", false)]
+    [InlineData(8787, "http://+:7071", false)]
+    [InlineData(8787, "https://elicence.azurewebsites.net", false)]
+    [InlineData(8787, "", false)]
+    [InlineData(7071, "http://localhost:7071", false)]
+    public void The_loopback_port_setting_is_refused_at_start_unless_the_host_runs_on_loopback_and_the_port_is_not_its_own(int? port, string hostUrls, bool starts)
+    {
+        var check = new WebhookHostCheck(hostUrls.Split(';', StringSplitOptions.RemoveEmptyEntries));
+
+        var result = check.Validate(null, new WebhookOptions { AllowHttpLocalhostPort = port });
+
+        Assert.Equal(starts, result.Succeeded);
     }
 
     [Fact]

@@ -153,6 +153,48 @@ public class PublicPageTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task A_128_KiB_pdf_whose_embedded_file_inflates_to_128_MiB_is_refused_after_64_KiB_of_inflating()
+    {
+        var bomb = ELicence.Core.UnitTests.Documents.PlainPdfs.WithEmbeddedFileInflatingTo(128 * 1024 * 1024);
+        var inflated = new System.Collections.Concurrent.ConcurrentBag<(long Bytes, string? Outcome)>();
+        var instrumentName = ELicence.Core.Compression.BoundedInflate.InflatedBytes.Name;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ELicence.Core.Operations.ElicenceTelemetry.Name && instrument.Name == instrumentName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, bytes, tags, _) =>
+        {
+            var source = tags.ToArray().FirstOrDefault(t => t.Key == "source").Value as string;
+            if (source == ELicence.Core.Documents.PdfCredentialReader.InflateSource)
+            {
+                inflated.Add((bytes, tags.ToArray().FirstOrDefault(t => t.Key == "outcome").Value as string));
+            }
+        });
+        listener.Start();
+
+        var (status, html) = await PostAsync(Upload(bomb, "licence.pdf", "application/pdf"), "en");
+
+        Assert.True(bomb.Length < 256 * 1024, $"{bomb.Length} bytes");
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("far larger than any credential", html, StringComparison.Ordinal);
+        Assert.Contains(inflated, m => m.Outcome == "over-limit");
+        Assert.All(inflated, m => Assert.True(m.Bytes <= ELicence.Core.Documents.PdfCredentialReader.MaxCredentialBytes + 1, $"{m.Bytes} bytes inflated"));
+    }
+
+    [Fact]
+    public async Task A_pdf_with_compressed_cross_reference_streams_is_refused_unparsed()
+    {
+        var (status, html) = await PostAsync(Upload(ELicence.Core.UnitTests.Documents.PlainPdfs.WithObjectStreamInflatingTo(128 * 1024 * 1024), "licence.pdf", "application/pdf"), "en");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("compressed cross-reference streams", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_printed_copy_that_is_not_the_current_one_leads_the_page_with_its_own_verdict_before_the_licence_state()
     {
         var code = await service.IssueAsync();

@@ -73,6 +73,33 @@ public class HolderKeyTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.OK, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/{document}", owner)).Status);
     }
 
+    [Theory]
+    [InlineData("download")]
+    [InlineData("present")]
+    [InlineData("sign")]
+    public async Task An_agent_without_view_usage_reads_the_history_of_changes_but_not_who_downloaded_or_signed(string scope)
+    {
+        var code = await service.IssueAsync();
+        var owner = await service.CreateHolderKeyAsync(code);
+        var agent = await HolderKeys.CreateAsync(service, owner, $"/api/v1/licences/{code}/agents", Agent("办事员", scope));
+        var watcher = await HolderKeys.CreateAsync(service, owner, $"/api/v1/licences/{code}/agents", Agent("查询员", "view-usage"));
+        Assert.Equal(HttpStatusCode.OK, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/pdf", owner)).Status);
+        Assert.Equal(HttpStatusCode.Created, (await service.SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/signatures", owner, new { documentSha256 = new string('a', 64), documentName = "合同.pdf", purpose = "contract" })).Status);
+
+        var (status, history, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/history", agent.Key);
+        var (_, full, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/history", watcher.Key);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(history.GetProperty("events").GetArrayLength() > 0);
+        Assert.False(history.TryGetProperty("downloads", out _));
+        Assert.False(history.TryGetProperty("signatures", out _));
+        Assert.DoesNotContain("合同.pdf", history.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal(1, full.GetProperty("downloads").GetArrayLength());
+        Assert.Equal(1, full.GetProperty("signatures").GetArrayLength());
+        Assert.Equal(HttpStatusCode.Forbidden, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/usage", agent.Key)).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/log", agent.Key)).Status);
+    }
+
     [Fact]
     public async Task A_removed_agent_is_refused_on_its_next_request_and_removing_it_again_changes_nothing()
     {

@@ -41,6 +41,45 @@ public class EntraIdTests(OperationsFixture service)
         Assert.Equal("urn:elicence:problem:forbidden", problem.GetProperty("type").GetString());
     }
 
+    [Fact]
+    public async Task A_clerk_person_proposes_a_revocation_a_supervisor_person_approves_it_and_the_history_names_both_by_their_subject()
+    {
+        var code = await service.IssueAsync(Applications.Valid("阿图什市统一身份四眼有限公司"));
+        var client = Guid.NewGuid().ToString("D");
+        var clerk = service.Issuer.Token(new TokenSpec(client, "clerk") { Person = ("sub-clerk-Wang_01", "王登记员") });
+        var otherClerk = service.Issuer.Token(new TokenSpec(client, "clerk") { Person = ("sub-clerk-Li_02", "李登记员") });
+        var supervisor = service.Issuer.Token(new TokenSpec(client, "clerk", "supervisor") { Person = ("sub-supervisor-Zhang_03", "张科长") });
+
+        var (proposed, proposal, _) = await service.SendWithTokenAsync(HttpMethod.Post, $"/api/v1/licences/{code}/revocation-proposals", clerk, new { reason = "提交虚假材料取得登记" });
+        var id = proposal.GetProperty("id").GetString();
+        var (byClerk, _, _) = await service.SendWithTokenAsync(HttpMethod.Post, $"/api/v1/proposals/{id}/approval", otherClerk);
+        var (approved, _, _) = await service.SendWithTokenAsync(HttpMethod.Post, $"/api/v1/proposals/{id}/approval", supervisor);
+        var (_, history, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/history", service.RegistrarKey);
+
+        Assert.Equal(HttpStatusCode.Created, proposed);
+        Assert.Equal(("oidc:sub-clerk-Wang_01", "王登记员", "person"), (proposal.GetProperty("proposedBy").GetProperty("id").GetString(), proposal.GetProperty("proposedBy").GetProperty("name").GetString(), proposal.GetProperty("proposedBy").GetProperty("kind").GetString()));
+        Assert.Equal(HttpStatusCode.Forbidden, byClerk);
+        Assert.Equal(HttpStatusCode.OK, approved);
+        var revoked = history.GetProperty("events").EnumerateArray().Last();
+        Assert.Equal(("oidc:sub-supervisor-Zhang_03", "张科长", "person"), (revoked.GetProperty("actorId").GetString(), revoked.GetProperty("actorName").GetString(), revoked.GetProperty("actorKind").GetString()));
+        Assert.Equal("oidc:sub-clerk-Wang_01", revoked.GetProperty("approval").GetProperty("proposedBy").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_registrar_token_without_a_signed_in_person_acts_as_its_application()
+    {
+        var client = Guid.NewGuid().ToString("D");
+        var token = service.Issuer.Token(new TokenSpec(client, "clerk"));
+
+        var (submitted, application, _) = await service.SendWithTokenAsync(HttpMethod.Post, "/api/v1/applications", token, Applications.Valid("阿图什市应用身份有限公司"));
+        var code = (await service.WaitUntilSettledAsync(application.GetProperty("id").GetString()!)).GetProperty("creditCode").GetString();
+        var (_, history, _) = await service.SendAsync(HttpMethod.Get, $"/api/v1/licences/{code}/history", service.RegistrarKey);
+
+        Assert.Equal(HttpStatusCode.Accepted, submitted);
+        var issued = history.GetProperty("events")[0];
+        Assert.Equal(("app:" + client, "application"), (issued.GetProperty("actorId").GetString(), issued.GetProperty("actorKind").GetString()));
+    }
+
     public static TheoryData<string, HttpStatusCode, string> RefusedTokens => new()
     {
         { "wrong audience", HttpStatusCode.Unauthorized, "aud" },

@@ -75,6 +75,14 @@ public sealed class TestIssuer : IAsyncDisposable
             claims["roles"] = spec.Roles;
         }
 
+        if (spec.Person is { } person)
+        {
+            // A delegated token, as Entra issues to an app acting for a signed-in user: scp, sub and name.
+            claims["scp"] = "access_as_user";
+            claims["sub"] = person.Subject;
+            claims["name"] = person.Name;
+        }
+
         var key = new RsaSecurityKey(spec.SignedByStranger ? _stranger : _rsa) { KeyId = "test-key" };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
@@ -118,4 +126,7 @@ public sealed record TokenSpec(string ClientId, params string[] Roles)
     public TimeSpan Shift { get; init; }
 
     public bool SignedByStranger { get; init; }
+
+    /// <summary>A user the token is delegated for (its <c>sub</c> and <c>name</c>); none for a client-credentials token.</summary>
+    public (string Subject, string Name)? Person { get; init; }
 }

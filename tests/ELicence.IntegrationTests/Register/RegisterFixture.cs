@@ -60,8 +60,14 @@ public sealed class RegisterFixture : ServiceFixture
         }
     }
 
+    /// <summary>A registrar action that must succeed; a revocation goes the four-eyes way (proposed, then approved by the supervisor).</summary>
     public async Task<JsonElement> ActAsync(string code, string action, object body)
     {
+        if (action == "revocation")
+        {
+            return await Documents.ServiceCalls.RevokeWithApprovalAsync(this, code, body);
+        }
+
         var (status, json, _) = await SendAsync(HttpMethod.Post, $"/api/v1/licences/{code}/{action}", RegistrarKey, body);
         Assert.True(status == HttpStatusCode.OK, $"{action}: {(int)status} {json}");
         return json;

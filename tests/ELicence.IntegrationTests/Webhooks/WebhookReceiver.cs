@@ -30,7 +30,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The status of the next answer, from what was received (default 204).</summary>
     public Func<ReceivedWebhook, int> Answer { get; set; } = _ => StatusCodes.Status204NoContent;
 
-    /// <summary>A body to send with every answer (to check that the service keeps at most 1 KiB of it).</summary>
+    /// <summary>A body to send with every answer (to check that the service never keeps or shows it).</summary>
     public string AnswerBody { get; set; } = "";
 
     public TimeSpan AnswerDelay { get; set; } = TimeSpan.Zero;
@@ -39,16 +39,28 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedWebhook> Received => [.. _received];
 
-    public static async Task<WebhookReceiver> StartAsync(Func<DateTimeOffset>? serviceClock = null)
+    /// <summary>The port the receiver listens on.</summary>
+    public int Port => new Uri(Url).Port;
+
+    /// <summary>Starts a receiver on <paramref name="port"/> (the port the service under test allows; 0: any free one).</summary>
+    public static async Task<WebhookReceiver> StartAsync(int port, Func<DateTimeOffset>? serviceClock = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
         var clock = serviceClock ?? (() => DateTimeOffset.UtcNow);
+        var path = "/hooks/" + Guid.NewGuid().ToString("N");
         app.MapPost("/hooks/{**rest}", async (HttpContext context) =>
         {
+            // Receivers of one test host share its one allowed port: what another test's subscription sends is not ours.
+            if (context.Request.Path != path)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
             using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
             var headers = context.Request.Headers;
             var received = new ReceivedWebhook(headers["webhook-id"].ToString(), headers["webhook-timestamp"].ToString(), headers["webhook-signature"].ToString(), await reader.ReadToEndAsync(), clock());
@@ -63,7 +75,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             await context.Response.WriteAsync(receiver.AnswerBody);
         });
         await app.StartAsync();
-        receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/hooks/" + Guid.NewGuid().ToString("N");
+        receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + path;
         return receiver;
     }
 

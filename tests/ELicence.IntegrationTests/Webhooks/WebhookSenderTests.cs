@@ -2,7 +2,7 @@ using ELicence.Core.Webhooks;
 
 namespace ELicence.IntegrationTests.Webhooks;
 
-/// <summary>The HTTP sender against a real receiver: no redirects, a 5 s limit, at most 1 KiB of the answer, loopback only in development.</summary>
+/// <summary>The HTTP sender against a real receiver: no redirects, a 5 s limit, never the answer's body, loopback only on the development port.</summary>
 public class WebhookSenderTests
 {
     private static readonly KeyValuePair<string, string>[] NoHeaders = [];
@@ -10,9 +10,9 @@ public class WebhookSenderTests
     [Fact]
     public async Task A_redirect_is_a_failed_attempt_and_is_not_followed()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync(0);
         receiver.Answer = _ => 307;
-        using var sender = Sender(allowHttpLocalhost: true);
+        using var sender = Sender(receiver.Port);
 
         var attempt = await sender.SendAsync(new Uri(receiver.Url), NoHeaders, "{}", default);
 
@@ -22,26 +22,41 @@ public class WebhookSenderTests
     }
 
     [Fact]
-    public async Task An_answer_is_kept_to_its_first_kilobyte()
+    public async Task An_answer_is_its_status_and_a_short_reason_never_its_body()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
-        receiver.AnswerBody = new string('a', 1000) + new string('b', 100_000);
-        receiver.Answer = _ => 200;
-        using var sender = Sender(allowHttpLocalhost: true);
+        await using var receiver = await WebhookReceiver.StartAsync(0);
+        receiver.AnswerBody = "secret-of-the-receiver " + new string('b', 100_000);
+        receiver.Answer = _ => 500;
+        using var sender = Sender(receiver.Port);
 
         var attempt = await sender.SendAsync(new Uri(receiver.Url), NoHeaders, "{}", default);
 
-        Assert.True(attempt.Succeeded);
-        Assert.Equal(HttpWebhookSender.MaxResponseBytes, attempt.Response!.Length);
-        Assert.EndsWith("b", attempt.Response, StringComparison.Ordinal);
+        Assert.Equal(new WebhookAttempt(500, "The receiver answered 500."), attempt);
+    }
+
+    [Fact]
+    public async Task A_receiver_on_another_loopback_port_is_not_connected_to_in_any_spelling()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(0);
+        using var sender = Sender(receiver.Port + 1 == 65536 ? 1 : receiver.Port + 1);
+
+        foreach (var host in new[] { "127.0.0.1", "127.1", "0x7f000001", "[::ffff:127.0.0.1]", "localhost" })
+        {
+            var url = new Uri($"http://{host}:{receiver.Port}/hooks/x");
+            var attempt = await sender.SendAsync(url, NoHeaders, "{}", default);
+            Assert.Null(attempt.Status);
+            Assert.Contains("may not reach", attempt.Error, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(receiver.Received);
     }
 
     [Fact]
     public async Task A_receiver_that_does_not_answer_within_5_seconds_is_a_failed_attempt()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync(0);
         receiver.AnswerDelay = TimeSpan.FromSeconds(8);
-        using var sender = Sender(allowHttpLocalhost: true);
+        using var sender = Sender(receiver.Port);
 
         var attempt = await sender.SendAsync(new Uri(receiver.Url), NoHeaders, "{}", default);
 
@@ -55,10 +70,10 @@ public class WebhookSenderTests
     [InlineData("localhost")]
     public async Task Loopback_is_not_connected_to_unless_the_development_setting_allows_it(string host)
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync(0);
         var url = new UriBuilder(receiver.Url) { Host = host }.Uri;
-        using var production = Sender(allowHttpLocalhost: false);
-        using var development = Sender(allowHttpLocalhost: true);
+        using var production = Sender(null);
+        using var development = Sender(receiver.Port);
 
         var refused = await production.SendAsync(url, NoHeaders, "{}", default);
         Assert.Empty(receiver.Received);
@@ -71,5 +86,24 @@ public class WebhookSenderTests
         Assert.Single(receiver.Received);
     }
 
-    private static HttpWebhookSender Sender(bool allowHttpLocalhost) => new(new WebhookAddresses(new WebhookOptions { AllowHttpLocalhost = allowHttpLocalhost }));
+    [Theory]
+    [InlineData("http://0.0.0.0:0")]
+    [InlineData("http://127.0.0.1:8787")]
+    public async Task A_host_not_only_on_loopback_or_on_the_allowed_port_itself_refuses_to_start_with_the_setting(string urls)
+    {
+        await using var app = LocalFunctionsHost.Build(
+        [
+            "--AzureWebJobsStorage=UseDevelopmentStorage=true",
+            $"--LocalHost:Urls={urls}",
+            "--LocalHost:StartAzurite=false",
+            "--LocalHost:CreateDevKeys=false",
+            "--Webhooks:AllowHttpLocalhostPort=8787",
+        ]);
+
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("AllowHttpLocalhostPort", error.Message, StringComparison.Ordinal);
+    }
+
+    private static HttpWebhookSender Sender(int? allowedLoopbackPort) => new(new WebhookAddresses(new WebhookOptions { AllowHttpLocalhostPort = allowedLoopbackPort }));
 }

@@ -1,4 +1,6 @@
 using ELicence.Core.CreditCodes;
+using ELicence.Core.Webhooks;
+using ELicence.Storage;
 
 namespace ELicence.IntegrationTests.Webhooks;
 
@@ -10,7 +12,7 @@ public class WebhookTests(ServiceFixture service)
     public async Task The_tendering_platform_receives_a_signed_notification_of_a_bidders_suspension_verified_by_the_standardwebhooks_library()
     {
         var code = await service.IssueAsync();
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync(service.WebhookPort);
         var (webhook, secret) = await SubscribeAsync(receiver.Url, [code], ["licence.suspended"]);
 
         await Act(code, "suspension", new { reasonCode = "annual-report-not-filed", reason = "未按期公示年度报告" });
@@ -38,7 +40,7 @@ public class WebhookTests(ServiceFixture service)
     public async Task A_tampered_delivery_fails_the_librarys_check()
     {
         var code = await service.IssueAsync();
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync(service.WebhookPort);
         var (_, secret) = await SubscribeAsync(receiver.Url, [code], ["licence.suspended"]);
 
         await Act(code, "suspension", new { reasonCode = "annual-report-not-filed", reason = "未按期公示年度报告" });
@@ -58,7 +60,7 @@ public class WebhookTests(ServiceFixture service)
     {
         var first = await service.IssueAsync();
         var second = await service.IssueAsync();
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync(service.WebhookPort);
         var (webhook, _) = await SubscribeAsync(receiver.Url, [first], ["licence.reinstated"]);
 
         var (addStatus, added, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/webhooks/{webhook}/codes", service.VerifierKey, new { add = new[] { second }, remove = new[] { first } });
@@ -84,7 +86,7 @@ public class WebhookTests(ServiceFixture service)
     public async Task The_secret_is_shown_once_and_a_rotated_secret_signs_the_next_delivery()
     {
         var code = await service.IssueAsync();
-        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var receiver = await WebhookReceiver.StartAsync(service.WebhookPort);
         var (webhook, oldSecret) = await SubscribeAsync(receiver.Url, [code], ["licence.suspended", "licence.reinstated"]);
 
         var (_, shown, response) = await service.SendAsync(HttpMethod.Get, $"/api/v1/webhooks/{webhook}", service.VerifierKey);
@@ -109,7 +111,7 @@ public class WebhookTests(ServiceFixture service)
     public async Task Another_verifiers_subscription_does_not_exist_for_it_and_its_list_is_its_own()
     {
         var code = await service.IssueAsync();
-        var (webhook, _) = await SubscribeAsync("http://127.0.0.1:9/hooks/x", [code], ["licence.revoked"]);
+        var (webhook, _) = await SubscribeAsync($"http://127.0.0.1:{service.WebhookPort}/hooks/x", [code], ["licence.revoked"]);
 
         var paths = new[] { $"/api/v1/webhooks/{webhook}", $"/api/v1/webhooks/{webhook}/codes", $"/api/v1/webhooks/{webhook}/deliveries" };
         foreach (var path in paths)
@@ -141,6 +143,54 @@ public class WebhookTests(ServiceFixture service)
         { """{"url": "https://example.com/hook", "events": ["licence.revoked"], "creditCodes": "91653001MA78XXXX1X"}""", "creditCodes" },
         { """{"url": "https://example.com/hook", "events": ["licence.revoked"], "secret": "whsec_mine"}""", "secret" },
     };
+
+    [Fact]
+    public async Task The_secret_is_encrypted_at_rest_and_a_row_from_before_encryption_still_signs_and_is_encrypted_when_next_written()
+    {
+        var code = await service.IssueAsync();
+        var other = await service.IssueAsync();
+        await using var receiver = await WebhookReceiver.StartAsync(service.WebhookPort);
+        var (webhook, secret) = await SubscribeAsync(receiver.Url, [code], ["licence.suspended"]);
+        var table = service.Storage.Table(StorageNames.WebhooksTable);
+        var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(webhook, "subscription")).Value;
+        Assert.StartsWith(WebhookSecretProtector.Prefix, row.GetString("Secret"), StringComparison.Ordinal);
+        Assert.DoesNotContain(secret["whsec_".Length..], row.GetString("Secret"), StringComparison.Ordinal);
+
+        // A row as it was written before encryption: the plain secret.
+        row["Secret"] = secret;
+        await table.UpdateEntityAsync(row, row.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+        await Act(code, "suspension", new { reasonCode = "annual-report-not-filed", reason = "未按期公示年度报告" });
+        var received = Assert.Single(await receiver.WaitForAsync(1));
+        var (changed, _, _) = await service.SendAsync(HttpMethod.Post, $"/api/v1/webhooks/{webhook}/codes", service.VerifierKey, new { add = new[] { other } });
+
+        Assert.True((await WebhookReceiver.VerifyWithLibraryAsync(secret, [received], atServiceClock: false))[0].GetProperty("verified").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, changed);
+        Assert.StartsWith(WebhookSecretProtector.Prefix, (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>(webhook, "subscription")).Value.GetString("Secret"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Loopback_in_any_spelling_is_refused_except_on_the_one_allowed_port()
+    {
+        var storage = service.Storage.Blobs.Uri.Port;
+        var own = service.Http.BaseAddress!.Port;
+        var spellings = new[] { "127.0.0.1", "127.1", "0x7f000001", "2130706433", "127.0.0.2", "[::ffff:127.0.0.1]", "[::1]", "localhost", "LocalHost", "x.localhost" };
+        var before = await CountAsync();
+        foreach (var host in spellings)
+        {
+            foreach (var port in new[] { storage, own, 1 })
+            {
+                var (status, problem, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/webhooks", service.VerifierKey,
+                    new { url = $"http://{host}:{port}/hooks/x", events = new[] { "licence.revoked" }, creditCodes = Array.Empty<string>() });
+                Assert.True(status == HttpStatusCode.BadRequest, $"{host}:{port} → {status}");
+                Assert.Equal("url", problem.GetProperty("errors")[0].GetProperty("field").GetString());
+            }
+        }
+
+        Assert.Equal(before, await CountAsync());
+        var (allowed, _, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/webhooks", service.VerifierKey,
+            new { url = $"http://127.1:{service.WebhookPort}/hooks/x", events = new[] { "licence.revoked" }, creditCodes = Array.Empty<string>() });
+        Assert.Equal(HttpStatusCode.Created, allowed);
+    }
 
     [Theory]
     [MemberData(nameof(BadSubscriptions))]
@@ -176,7 +226,7 @@ public class WebhookTests(ServiceFixture service)
     public async Task Redelivering_an_unknown_or_malformed_delivery_is_not_found()
     {
         var code = await service.IssueAsync();
-        var (webhook, _) = await SubscribeAsync("http://127.0.0.1:9/hooks/x", [code], ["licence.revoked"]);
+        var (webhook, _) = await SubscribeAsync($"http://127.0.0.1:{service.WebhookPort}/hooks/x", [code], ["licence.revoked"]);
 
         foreach (var id in new[] { $"{code}-7", "x-1", $"{code}-0", $"{code}--1", "%27or%27" })
         {
