@@ -2,7 +2,6 @@ using ELicence.Core.Applications;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Documents;
 using ELicence.Core.Holders;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
@@ -34,7 +33,7 @@ public static class CoreRegistration
         services.AddValidatedOptions<DeregistrationOptions>(configuration, DeregistrationOptions.Section);
         services.AddValidatedOptions<StatusListOptions>(configuration, StatusListOptions.Section);
         services.AddValidatedOptions<CreditCodeOptions>(configuration, CreditCodeOptions.Section);
-        services.AddValidatedOptions<DocumentOptions>(configuration, DocumentOptions.Section);
+        services.AddValidatedOptions<PublicPageOptions>(configuration, PublicPageOptions.Section);
         services.AddSingleton<ICreditCodeExceptions>(sp => sp.GetRequiredService<CreditCodeOptions>().ExceptionList());
 
         services.AddValidatedOptions<KeyRotationOptions>(configuration, KeyRotationOptions.Section);
@@ -65,8 +64,6 @@ public static class CoreRegistration
         services.AddSingleton<UsageQueries>();
         services.AddSingleton<LicenceSigning>();
         services.AddSingleton<SignatureVerification>();
-        services.AddSingleton<LicenceDocuments>();
-        services.AddSingleton<PublicLicenceCheck>();
         services.AddSingleton<HealthService>();
         services.AddRegister(configuration);
         services.AddWebhooks(configuration);

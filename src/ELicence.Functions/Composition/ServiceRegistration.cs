@@ -1,5 +1,6 @@
 using ELicence.Core;
 using ELicence.Core.Operations;
+using ELicence.Documents;
 using ELicence.Storage;
 using ELicence.Storage.Operations;
 using Microsoft.Extensions.Configuration;
@@ -15,6 +16,7 @@ public static class ServiceRegistration
     public static IServiceCollection AddELicence(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddELicenceCore(configuration);
+        services.AddELicenceDocuments(configuration);
         services.AddELicenceStorage(configuration);
         services.AddHttpApi(configuration);
         services.AddELicenceTelemetry();

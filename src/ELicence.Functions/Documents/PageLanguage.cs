@@ -1,4 +1,4 @@
-using ELicence.Core.Documents;
+using ELicence.Documents;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 

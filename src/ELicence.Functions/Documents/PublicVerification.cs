@@ -1,5 +1,5 @@
 using ELicence.Core.Credentials;
-using ELicence.Core.Documents;
+using ELicence.Documents;
 using ELicence.Core.Register;
 using ELicence.Functions.Http;
 using Microsoft.AspNetCore.Http;

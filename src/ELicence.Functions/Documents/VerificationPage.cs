@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.Credentials;
-using ELicence.Core.Documents;
+using ELicence.Documents;
 using ELicence.Core.Register;
 using ELicence.Core.Verification;
 using ELicence.Functions.Http;

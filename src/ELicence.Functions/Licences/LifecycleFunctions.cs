@@ -1,4 +1,4 @@
-using ELicence.Core.Documents;
+using ELicence.Documents;
 using ELicence.Core.Signatures;
 
 namespace ELicence.Functions.Licences;

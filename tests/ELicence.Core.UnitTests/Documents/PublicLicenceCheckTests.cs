@@ -1,5 +1,5 @@
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Documents;
+using ELicence.Documents;
 using ELicence.Core.Licences;
 using ELicence.Core.Problems;
 

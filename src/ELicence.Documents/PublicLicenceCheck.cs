@@ -4,7 +4,7 @@ using ELicence.Core.Licences;
 using ELicence.Core.Problems;
 using ELicence.Core.Verification;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Documents;
 
 /// <summary>Where a licence stands, in the words of the public page.</summary>
 public enum PublicState

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ELicence.Core.Licences;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Documents;
 
 /// <summary>The language a document or page is rendered in.</summary>
 public enum DocumentLanguage
