@@ -3,6 +3,7 @@ using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Holders;
+using ELicence.Core.KeyManagement;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Log;
@@ -40,6 +41,7 @@ public static class CoreRegistration
         services.AddSingleton<KeyRingProvider>();
         services.AddSingleton<IKeyRingProvider>(sp => sp.GetRequiredService<KeyRingProvider>());
         services.AddSingleton<CredentialReissue>();
+        services.AddSingleton<ReissueJobs>();
         services.AddSingleton<KeyAdministration>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<ApplicationService>();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ELicence.Core.Kernel;
 using ELicence.Core.Licences;
 
 namespace ELicence.Documents;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ELicence.Core.CreditCodes;
+using ELicence.Core.Kernel;
 using ELicence.Core.Licences;
 using ELicence.Core.Problems;
 using ELicence.Core.Verification;

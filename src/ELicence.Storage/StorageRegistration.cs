@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
+using ELicence.Core.KeyManagement;
 using ELicence.Core;
 using ELicence.Core.Operations;
 using ELicence.Core.Presentations;

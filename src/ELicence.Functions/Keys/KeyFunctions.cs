@@ -1,5 +1,6 @@
 using System.Globalization;
 using ELicence.Core.CreditCodes;
+using ELicence.Core.KeyManagement;
 using ELicence.Core.Keys;
 using ELicence.Storage;
 
