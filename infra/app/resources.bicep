@@ -43,6 +43,9 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
 // The names the code uses, in one file that a test compares with ELicence.Storage.StorageNames.
 var storageNames = loadJsonContent('storage-names.json')
 
+// The timers' NCRONTAB schedules ([TimerTrigger("%Timers_X%")]): the committed local defaults, so Azure runs the same.
+var timerSchedules = filter(items(loadJsonContent('../../local.settings.sample.json').Values), setting => startsWith(setting.key, 'Timers_'))
+
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for name in concat([deploymentContainer], filter(storageNames.containers, c => c != 'receipts')): {
   parent: blobService
   name: name
@@ -175,7 +178,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'Signing__KeyVaultUri', value: vault.properties.vaultUri }
         { name: 'Signing__KeyRingSecretName', value: 'elicence-key-ring' }
         { name: 'Signing__LogNoteKeySecretName', value: 'elicence-log-note-key' }
-      ], empty(entraAudience) ? [] : [
+      ], map(timerSchedules, setting => { name: setting.key, value: setting.value }), empty(entraAudience) ? [] : [
         // Entra ID bearer tokens beside API keys (docs/operations.md, "Microsoft Entra ID"): both set, or neither.
         { name: 'EntraId__Authority', value: entraAuthority }
         { name: 'EntraId__Audience', value: entraAudience }

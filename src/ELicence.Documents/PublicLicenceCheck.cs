@@ -19,8 +19,11 @@ public enum PublicState
     Expired,
 }
 
-/// <summary>The licence's standing for the public: the state, the date that goes with it, the reason the register makes public.</summary>
-public sealed record PublicStanding(PublicState State, DateOnly? Date, string? Reason)
+/// <summary>
+/// The licence's standing for the public: the state, the date that goes with it, the reason the register makes public (in
+/// the registrar's words) and its code, where the reason is one of a catalogue (a suspension's abnormal-operations reason).
+/// </summary>
+public sealed record PublicStanding(PublicState State, DateOnly? Date, string? Reason, string? ReasonCode = null)
 {
     public static PublicStanding Of(LicenceSummary licence, DateOnly today)
     {
@@ -30,7 +33,7 @@ public sealed record PublicStanding(PublicState State, DateOnly? Date, string? R
         {
             LicenceStatus.Active when today < licence.OperatingTerm.From => new(PublicState.NotYetInForce, licence.OperatingTerm.From, null),
             LicenceStatus.Active => new(PublicState.Valid, null, null),
-            LicenceStatus.Suspended => new(PublicState.NotInGoodStanding, detail.EffectiveOn ?? ChinaTime.DateOf(detail.Since), detail.Reason),
+            LicenceStatus.Suspended => new(PublicState.NotInGoodStanding, detail.EffectiveOn ?? ChinaTime.DateOf(detail.Since), detail.Reason, detail.ReasonCode),
             LicenceStatus.InDeregistrationNotice => new(PublicState.UnderDeregistrationNotice, detail.Notice is { } n ? ChinaTime.DateOf(n.EndsAt) : null, null),
             LicenceStatus.Revoked => new(PublicState.Revoked, detail.EffectiveOn ?? ChinaTime.DateOf(detail.Since), detail.Reason),
             LicenceStatus.Deregistered => new(PublicState.Deregistered, detail.EffectiveOn ?? ChinaTime.DateOf(detail.Since), null),

@@ -3,6 +3,7 @@ using Azure.Storage.Queues.Models;
 using Cronos;
 using ELicence.Storage;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,7 @@ namespace ELicence.LocalHost;
 /// processed, deleted on success, made visible again after the visibility timeout on failure, and moved to
 /// <c>{queue}-poison</c> after maxDequeueCount attempts.
 /// </summary>
-public sealed class QueueTriggerPump(FunctionCatalog catalog, StorageClients storage, IServiceProvider services, LocalHostSettings settings, ILogger<QueueTriggerPump> logger) : BackgroundService
+public sealed class QueueTriggerPump(FunctionCatalog catalog, StorageClients storage, IServiceProvider services, LocalHostSettings settings, IConfiguration configuration, ILogger<QueueTriggerPump> logger) : BackgroundService
 {
     /// <summary>How long a message stays hidden while a function works on it.</summary>
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
@@ -31,7 +32,9 @@ public sealed class QueueTriggerPump(FunctionCatalog catalog, StorageClients sto
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(catalog.Functions
             .Where(f => f.Trigger is QueueFunctionTrigger)
-            .Select(f => PumpAsync(f, ((QueueFunctionTrigger)f.Trigger).QueueName, stoppingToken)));
+            .Select(f => (Function: f, Queue: SettingExpressions.Resolve(((QueueFunctionTrigger)f.Trigger).QueueName, configuration, f.Name)))
+            .ToList()
+            .Select(q => PumpAsync(q.Function, q.Queue, stoppingToken)));
 
     /// <summary>
     /// Keeps up to <see cref="BatchSize"/> + <see cref="NewBatchThreshold"/> messages in work, fetching more as soon as some
@@ -128,17 +131,30 @@ public sealed class QueueTriggerPump(FunctionCatalog catalog, StorageClients sto
     }
 }
 
-/// <summary>Runs the timer-triggered functions on their NCRONTAB schedules (six fields, seconds first, UTC).</summary>
-public sealed class TimerTriggerPump(FunctionCatalog catalog, IServiceProvider services, TimeProvider time, ILogger<TimerTriggerPump> logger) : BackgroundService
+/// <summary>
+/// Runs the timer-triggered functions on their NCRONTAB schedules (six fields, seconds first, UTC), <c>%Setting%</c>
+/// expressions resolved from the app settings. The schedules are read before the first run, so a missing or malformed
+/// one stops the host at start.
+/// </summary>
+public sealed class TimerTriggerPump(FunctionCatalog catalog, IServiceProvider services, TimeProvider time, IConfiguration configuration, ILogger<TimerTriggerPump> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(catalog.Functions
             .Where(f => f.Trigger is TimerFunctionTrigger)
-            .Select(f => RunAsync(f, (TimerFunctionTrigger)f.Trigger, stoppingToken)));
+            .Select(f => (Function: f, Trigger: (TimerFunctionTrigger)f.Trigger, Schedule: Schedule(f, (TimerFunctionTrigger)f.Trigger)))
+            .ToList()
+            .Select(t => RunAsync(t.Function, t.Trigger, t.Schedule, stoppingToken)));
 
-    private async Task RunAsync(FunctionDescriptor function, TimerFunctionTrigger trigger, CancellationToken stoppingToken)
+    private CronExpression Schedule(FunctionDescriptor function, TimerFunctionTrigger trigger)
     {
-        var schedule = CronExpression.Parse(trigger.Schedule, CronFormat.IncludeSeconds);
+        var expression = SettingExpressions.Resolve(trigger.Schedule, configuration, function.Name);
+        return CronExpression.TryParse(expression, CronFormat.IncludeSeconds, out var schedule)
+            ? schedule
+            : throw new InvalidOperationException($"{function.Name}: '{expression}' is not an NCRONTAB schedule of six fields (seconds first).");
+    }
+
+    private async Task RunAsync(FunctionDescriptor function, TimerFunctionTrigger trigger, CronExpression schedule, CancellationToken stoppingToken)
+    {
         DateTime? last = null;
         if (trigger.RunOnStartup)
         {

@@ -1,6 +1,11 @@
 using ELicence.Core;
+using ELicence.Core.Credentials;
 using ELicence.Core.Operations;
+using ELicence.Core.Register;
 using ELicence.Documents;
+using ELicence.Documents.Pages;
+using ELicence.Documents.Pages.Verification;
+using ELicence.Functions.Documents;
 using ELicence.Storage;
 using ELicence.Storage.Operations;
 using Microsoft.Extensions.Configuration;
@@ -19,7 +24,21 @@ public static class ServiceRegistration
         services.AddELicenceDocuments(configuration);
         services.AddELicenceStorage(configuration);
         services.AddHttpApi(configuration);
+        services.AddPages();
         services.AddELicenceTelemetry();
+        return services;
+    }
+
+    /// <summary>The public verifier's pages: one renderer for every page, and what the pages say about the site.</summary>
+    public static IServiceCollection AddPages(this IServiceCollection services)
+    {
+        services.AddSingleton<PageRenderer>();
+        services.AddSingleton(sp =>
+        {
+            var issuer = sp.GetRequiredService<IssuerOptions>();
+            return new VerifierSite(issuer.Name, issuer.NameEn, RegisterSearch.MinQueryLength, RegisterSearch.MaxQueryLength, PublicVerification.MaxUploadBytes);
+        });
+        services.AddSingleton<VerificationPages>();
         return services;
     }
 

@@ -67,28 +67,3 @@ public sealed class ApiKeyAuthenticator(ApiKeyService keys) : ICallerAuthenticat
         return values.Count == 1 ? keys.AuthenticateAsync(values[0], cancellationToken) : Task.FromResult<Caller?>(null);
     }
 }
-
-/// <summary>Which roles an endpoint admits.</summary>
-public static class Access
-{
-    public static readonly Role[] Registrar = [Role.Registrar];
-    public static readonly Role[] Verifier = [Role.Verifier];
-    public static readonly Role[] Holder = [Role.Holder];
-    public static readonly Role[] RegistrarOrHolder = [Role.Registrar, Role.Holder];
-    public static readonly Role[] RegistrarOrVerifier = [Role.Registrar, Role.Verifier];
-
-    /// <summary>
-    /// Onboarding verifier organisations and managing their keys. The registrar (the market regulation bureau) decides who
-    /// relies on its register; an administrator role, if one is ever needed, is added here and nowhere else.
-    /// </summary>
-    public static readonly Role[] VerifierAdministration = [Role.Registrar];
-
-    /// <summary>
-    /// The detailed health: which dependency is failing is useful to whoever runs the register (the registrar's operators) and
-    /// to nobody else; holders and verifiers see the anonymous up/degraded.
-    /// </summary>
-    public static readonly Role[] Operations = [Role.Registrar];
-
-    /// <summary>Rotating the service's signing keys and withdrawing a compromised one: the registrar's, like verifier onboarding.</summary>
-    public static readonly Role[] KeyAdministration = [Role.Registrar];
-}

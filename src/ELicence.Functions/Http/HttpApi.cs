@@ -6,7 +6,8 @@ namespace ELicence.Functions.Http;
 
 /// <summary>
 /// The one place where HTTP functions authenticate, check roles, read JSON bodies and turn failures into RFC 9457 problems.
-/// It runs inside the function (not as worker middleware) so that the Functions host and the local host behave the same.
+/// It runs inside the function (not as worker middleware) so that the Functions host and the local host behave the same;
+/// functions reach it through <see cref="HttpApi{TFunctions}"/>, which finds their <see cref="EndpointAttribute"/>.
 /// </summary>
 public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimiter rateLimiter, EntraIdOptions entraId, HttpDiagnosticsOptions diagnostics, ILogger<HttpApi> logger)
 {
@@ -19,47 +20,52 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
     /// <summary>The limit of a batch verification's body instead: 500 credentials of up to about 4 KiB each.</summary>
     public const int MaxBatchBodyBytes = 2 * 1024 * 1024;
 
-    /// <summary>An endpoint for callers of <paramref name="roles"/>, each request taking one permit of its caller's own rate-limit policy.</summary>
-    public Task<IActionResult> RunAsync(HttpRequest request, IReadOnlyCollection<Role> roles, Func<Caller, Task<IActionResult>> action) =>
-        RunAsync(request, roles, null, action);
-
-    /// <summary>As above, with the request counted against <paramref name="policy"/> instead of the caller's role policy (null: the role policy).</summary>
-    public Task<IActionResult> RunAsync(HttpRequest request, IReadOnlyCollection<Role> roles, RatePolicy? policy, Func<Caller, Task<IActionResult>> action) =>
-        GuardAsync(request, async () =>
-        {
-            var caller = await authenticator.AuthenticateAsync(request, request.HttpContext.RequestAborted)
-                ?? throw new ProblemException(ProblemType.Unauthenticated, CallerAuthenticator.Expected(entraId));
-            // Before the role check: a caller probing endpoints it may not use spends its own permits too.
-            rateLimiter.Admit(policy ?? RateLimitOptions.PolicyOf(caller.Role), caller, request);
-            if (!roles.Contains(caller.Role))
-            {
-                throw ProblemException.Forbidden($"This endpoint is for: {string.Join(", ", roles)}; the caller is a {caller.Role}.");
-            }
-
-            return await action(caller);
-        });
-
-    /// <summary>An endpoint for anyone, under the <see cref="RatePolicy.Anonymous"/> per-client limit.</summary>
-    public Task<IActionResult> RunAnonymousAsync(HttpRequest request, Func<Task<IActionResult>> action) => RunAnonymousAsync(request, RatePolicy.Anonymous, action);
-
-    /// <summary>An endpoint for anyone, under the per-client limit of <paramref name="policy"/>; over it the answer is 429.</summary>
-    public Task<IActionResult> RunAnonymousAsync(HttpRequest request, RatePolicy policy, Func<Task<IActionResult>> action) =>
-        GuardAsync(request, () =>
-        {
-            rateLimiter.Admit(policy, request);
-            return action();
-        });
-
     /// <summary>
-    /// A page for people (HTML), for anyone under the per-client limit of <paramref name="policy"/>: every failure, the 429
-    /// included, is answered by <paramref name="errorPage"/> with the problem's status instead of problem+json.
+    /// Runs <paramref name="action"/> as <paramref name="endpoint"/> declares: authenticates the caller (unless the endpoint is
+    /// for anyone), takes a permit of its rate-limit policy (<paramref name="rate"/>, when given, instead of the declared one),
+    /// checks the role, and sets the declared headers on the answer. Every failure becomes a problem, or
+    /// <paramref name="errorPage"/>'s page with the problem's status where there is one.
     /// </summary>
-    public Task<IActionResult> RunPageAsync(HttpRequest request, RatePolicy policy, Func<Task<IActionResult>> action, Func<ProblemException, int, IActionResult> errorPage) =>
-        GuardAsync(request, () =>
+    public Task<IActionResult> RunAsync(
+        HttpRequest request,
+        EndpointAttribute endpoint,
+        Func<HttpCall, Task<IActionResult>> action,
+        Func<ProblemException, int, Task<IActionResult>>? errorPage = null,
+        RatePolicy? rate = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(action);
+        return GuardAsync(request, async () =>
         {
-            rateLimiter.Admit(policy, request);
-            return action();
+            var caller = await AdmitAsync(request, endpoint, rate);
+            var call = new HttpCall(request, caller, endpoint);
+            var result = await action(call);
+            call.ApplyDeclaredHeaders();
+            return result;
         }, errorPage);
+    }
+
+    private async Task<Caller?> AdmitAsync(HttpRequest request, EndpointAttribute endpoint, RatePolicy? rate)
+    {
+        if (endpoint.Access == Access.Anyone)
+        {
+            rateLimiter.Admit(rate ?? endpoint.Rate, request);
+            return null;
+        }
+
+        var caller = await authenticator.AuthenticateAsync(request, request.HttpContext.RequestAborted)
+            ?? throw new ProblemException(ProblemType.Unauthenticated, CallerAuthenticator.Expected(entraId));
+        // Before the role check: a caller probing endpoints it may not use spends its own permits too.
+        rateLimiter.Admit(rate ?? endpoint.DeclaredRate ?? RateLimitOptions.PolicyOf(caller.Role), caller, request);
+        var roles = endpoint.Access.Roles();
+        if (!roles.Contains(caller.Role))
+        {
+            throw ProblemException.Forbidden($"This endpoint is for: {string.Join(", ", roles)}; the caller is a {caller.Role}.");
+        }
+
+        return caller;
+    }
 
     /// <summary>A query parameter given at most once (a repeated one is ambiguous, so refused naming it).</summary>
     public static string? QueryOnce(HttpRequest request, string name)
@@ -112,7 +118,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
     private static ProblemException TooLarge(int maxBodyBytes) =>
         new(ProblemType.PayloadTooLarge, $"The body may be at most {maxBodyBytes} bytes.", extensions: new Dictionary<string, object?> { ["limit"] = maxBodyBytes });
 
-    private async Task<IActionResult> GuardAsync(HttpRequest request, Func<Task<IActionResult>> action, Func<ProblemException, int, IActionResult>? errorPage = null)
+    private async Task<IActionResult> GuardAsync(HttpRequest request, Func<Task<IActionResult>> action, Func<ProblemException, int, Task<IActionResult>>? errorPage = null)
     {
         using var roundTrips = StorageRoundTrips.Begin();
         var result = await AnswerAsync(request, action, errorPage);
@@ -124,7 +130,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         return result;
     }
 
-    private async Task<IActionResult> AnswerAsync(HttpRequest request, Func<Task<IActionResult>> action, Func<ProblemException, int, IActionResult>? errorPage)
+    private async Task<IActionResult> AnswerAsync(HttpRequest request, Func<Task<IActionResult>> action, Func<ProblemException, int, Task<IActionResult>>? errorPage)
     {
         try
         {
@@ -132,7 +138,7 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         }
         catch (ProblemException problem)
         {
-            return errorPage is null ? ApiResults.Problem(problem, request) : ErrorPage(problem, errorPage);
+            return errorPage is null ? ApiResults.Problem(problem, request) : await ErrorPage(problem, errorPage);
         }
         catch (OperationCanceledException) when (request.HttpContext.RequestAborted.IsCancellationRequested)
         {
@@ -142,12 +148,12 @@ public sealed class HttpApi(ICallerAuthenticator authenticator, ClientRateLimite
         {
             logger.LogError(e, "Unhandled error in {Method} {Path}", request.Method, request.Path);
             var problem = new ProblemException(ProblemType.Internal, "An unexpected error occurred; nothing was changed unless the response says so. Try again.");
-            return errorPage is null ? ApiResults.Problem(problem, request) : ErrorPage(problem, errorPage);
+            return errorPage is null ? ApiResults.Problem(problem, request) : await ErrorPage(problem, errorPage);
         }
     }
 
     // The rate limiter has already put Retry-After and the RateLimit fields on the response; the page keeps them.
-    private static IActionResult ErrorPage(ProblemException problem, Func<ProblemException, int, IActionResult> errorPage) =>
+    private static Task<IActionResult> ErrorPage(ProblemException problem, Func<ProblemException, int, Task<IActionResult>> errorPage) =>
         errorPage(problem, ProblemStatus.Of(problem.Type));
 }
 

@@ -21,6 +21,8 @@ public static class HttpRegistration
         services.AddSingleton<EntraIdAuthenticator>();
         services.TryAddSingleton<ICallerAuthenticator, CallerAuthenticator>();
         services.AddSingleton<HttpApi>();
+        HttpEndpoints.Validate(typeof(HttpApi).Assembly);
+        services.AddSingleton(typeof(HttpApi<>));
         return services;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.KeyManagement;
 using ELicence.Core.Keys;
@@ -10,61 +9,60 @@ namespace ELicence.Functions.Keys;
 /// The public keys of the service (RFC 7517 JWK Set), for anyone to verify credentials and receipts; and the key life cycle
 /// for the registrar: rotate now, withdraw a compromised key, follow the re-issue. A timer rotates on schedule.
 /// </summary>
-public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys, KeyAdministration administration, KeyRotationOptions options, ICreditCodeExceptions codeExceptions, ILogger<KeyFunctions> logger)
+public sealed class KeyFunctions(HttpApi<KeyFunctions> api, IKeyRingProvider keys, KeyAdministration administration, KeyRotationOptions options, ICreditCodeExceptions codeExceptions, ILogger<KeyFunctions> logger)
 {
-    private static readonly Dictionary<string, string> NoStore = new() { ["Cache-Control"] = "no-store" };
-
     /// <summary>Served at the site root (the route prefix is empty), where JOSE tooling looks for it. Cached no longer than a new key is announced before it signs.</summary>
     [Function("Jwks")]
+    [Endpoint(Access.Anyone, Cors = true)]
     public Task<IActionResult> Jwks([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ".well-known/jwks.json")] HttpRequest req) =>
-        api.RunAnonymousAsync(req, async () =>
+        api.RunAsync(req, async call =>
         {
-            var ring = await keys.GetAsync(req.HttpContext.RequestAborted);
-            return ApiResults.Json(ring.ToJwks(), StatusCodes.Status200OK, new Dictionary<string, string>
-            {
-                ["Cache-Control"] = string.Create(CultureInfo.InvariantCulture, $"public, max-age={(int)options.JwksMaxAge.TotalSeconds}"),
-                ["Access-Control-Allow-Origin"] = "*",
-            });
+            var ring = await keys.GetAsync(call.Cancellation);
+            call.CacheFor(options.JwksMaxAge);
+            return ApiResults.Json(ring.ToJwks());
         });
 
     /// <summary>Every key of the ring with its state and dates; never a private part.</summary>
     [Function("ListSigningKeys")]
+    [Endpoint(Access.KeyAdministration, Cache = CachePolicy.NoStore)]
     public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys")] HttpRequest req) =>
-        api.RunAsync(req, Access.KeyAdministration, async _ =>
-            ApiResults.Json(new { keys = await administration.ListAsync(req.HttpContext.RequestAborted), options.RotateEvery, options.AnnounceFor }, StatusCodes.Status200OK, NoStore));
+        api.RunAsync(req, async call =>
+            ApiResults.Json(new SigningKeyList(await administration.ListAsync(call.Cancellation), options.RotateEvery, options.AnnounceFor)));
 
     /// <summary>Rotate now: a successor is announced and signs once its announce period is over. 202 when this call announced it, 200 when one was announced already.</summary>
     [Function("RotateSigningKey")]
+    [Endpoint(Access.KeyAdministration, Cache = CachePolicy.NoStore)]
     public Task<IActionResult> Rotate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/keys/rotations")] HttpRequest req) =>
-        api.RunAsync(req, Access.KeyAdministration, async _ =>
+        api.RunAsync(req, async call =>
         {
-            var body = await HttpApi.ReadJsonAsync<RotationRequest>(req);
-            var rotation = await administration.RotateNowAsync(body, req.HttpContext.RequestAborted);
-            return ApiResults.Json(rotation, rotation.Started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK, NoStore);
+            var body = await call.ReadJsonAsync<RotationRequest>();
+            var rotation = await administration.RotateNowAsync(body, call.Cancellation);
+            return ApiResults.Json(rotation, rotation.Started ? StatusCodes.Status202Accepted : StatusCodes.Status200OK);
         });
 
     /// <summary>Withdraws a key as compromised and starts re-issuing every current credential it signed.</summary>
     [Function("CompromiseSigningKey")]
+    [Endpoint(Access.KeyAdministration, Cache = CachePolicy.NoStore)]
     public Task<IActionResult> Compromise([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/keys/{kid}/compromise")] HttpRequest req, string kid) =>
-        api.RunAsync(req, Access.KeyAdministration, async _ =>
+        api.RunAsync(req, async call =>
         {
-            var body = await HttpApi.ReadJsonAsync<ReasonRequest>(req);
-            var progress = await administration.CompromiseAsync(kid, body, req.HttpContext.RequestAborted);
+            var body = await call.ReadJsonAsync<ReasonRequest>();
+            var progress = await administration.CompromiseAsync(kid, body, call.Cancellation);
             return ApiResults.Json(progress, StatusCodes.Status202Accepted, new Dictionary<string, string>
             {
                 ["Location"] = $"/api/v1/keys/{Uri.EscapeDataString(kid)}/reissue",
-                ["Cache-Control"] = "no-store",
             });
         });
 
     [Function("GetKeyReissue")]
-    public Task<IActionResult> Reissue([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys/{kid}/reissue")] HttpRequest req, string kid) =>
-        api.RunAsync(req, Access.KeyAdministration, async _ =>
-            ApiResults.Json(await administration.GetReissueAsync(kid, req.HttpContext.RequestAborted), StatusCodes.Status200OK, NoStore));
+    [Endpoint(Access.KeyAdministration, Cache = CachePolicy.NoStore)]
+    public Task<IActionResult> GetReissue([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/keys/{kid}/reissue")] HttpRequest req, string kid) =>
+        api.RunAsync(req, async call =>
+            ApiResults.Json(await administration.GetReissueAsync(kid, call.Cancellation)));
 
     /// <summary>Every five minutes: announce, promote or remove keys as <c>Keys:RotateEvery</c> and the announce period say.</summary>
     [Function("RotateSigningKeys")]
-    public Task RotateOnSchedule([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task RotateOnSchedule([TimerTrigger("%Timers_RotateSigningKeys%")] TimerInfo timer, CancellationToken cancellationToken) =>
         administration.RunScheduleAsync(cancellationToken);
 
     [Function("ReissueCredentials")]
@@ -86,3 +84,6 @@ public sealed class KeyFunctions(HttpApi api, IKeyRingProvider keys, KeyAdminist
         return administration.HandleAsync(parsed, code, cancellationToken);
     }
 }
+
+/// <summary>The ring's keys with the rotation settings that govern them.</summary>
+public sealed record SigningKeyList(IReadOnlyList<KeyView> Keys, TimeSpan RotateEvery, TimeSpan AnnounceFor);

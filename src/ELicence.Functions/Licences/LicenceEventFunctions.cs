@@ -13,6 +13,6 @@ public sealed class LicenceEventFunctions(LicenceEventDispatcher dispatcher, ICr
 
     /// <summary>Every minute: re-sends licences whose events are still pending (a crash between commit and nudge, or a subscriber that failed).</summary>
     [Function("SweepLicenceEvents")]
-    public Task Sweep([TimerTrigger("0 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task Sweep([TimerTrigger("%Timers_SweepLicenceEvents%")] TimerInfo timer, CancellationToken cancellationToken) =>
         dispatcher.SweepAsync(cancellationToken);
 }

@@ -8,38 +8,43 @@ using ELicence.Jose;
 namespace ELicence.Functions.Licences;
 
 /// <summary>A licence and its credential, for the registrar and the licence's holder (the credential for holder keys with the download scope).</summary>
-public sealed class LicenceFunctions(HttpApi api, LicenceQueries queries, LicenceDocuments documents)
+public sealed class LicenceFunctions(HttpApi<LicenceFunctions> api, LicenceQueries queries, LicenceDocuments documents)
 {
     [Function("GetLicence")]
+    [Endpoint(Access.RegistrarOrHolder)]
     public Task<IActionResult> GetLicence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
-            LicenceView.Result(await queries.GetLicenceAsync(caller, code, req.HttpContext.RequestAborted)));
+        api.RunAsync(req, async call =>
+            LicenceView.Result(await queries.GetLicenceAsync(call.Caller, code, call.Cancellation)));
 
     [Function("GetPermits")]
+    [Endpoint(Access.RegistrarOrHolder)]
     public Task<IActionResult> GetPermits([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/permits")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
-            ApiResults.Json(new { permits = await queries.GetPermitsAsync(caller, code, req.HttpContext.RequestAborted) }));
+        api.RunAsync(req, async call =>
+            ApiResults.Json(new PermitList(await queries.GetPermitsAsync(call.Caller, code, call.Cancellation))));
 
     /// <summary>
     /// The signed credential: application/vc+jwt (compact EdDSA) by default, application/jose when the client asks for that,
     /// and with <c>Accept: application/jose+json</c> the JWS JSON serialization carrying the SM2 signature as well.
     /// </summary>
     [Function("GetCredential")]
+    [Endpoint(Access.RegistrarOrHolder, Cache = CachePolicy.PrivateNoStore)]
     public Task<IActionResult> GetCredential([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/credential")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
+        api.RunAsync(req, async call =>
         {
-            var headers = new Dictionary<string, string> { ["Cache-Control"] = "private, no-store", ["Vary"] = "Accept" };
+            var headers = new Dictionary<string, string> { ["Vary"] = "Accept" };
             var accepted = req.GetTypedHeaders().Accept.Select(a => a.MediaType.Value).ToList();
             if (accepted.Contains(JsonJws.MediaType, StringComparer.OrdinalIgnoreCase))
             {
-                return ApiResults.Text(await documents.GetCredentialJsonAsync(caller, code, req.HttpContext.RequestAborted), JsonJws.MediaType, headers);
+                return ApiResults.Text(await documents.GetCredentialJsonAsync(call.Caller, code, call.Cancellation), JsonJws.MediaType, headers);
             }
 
-            var jws = await documents.GetCredentialAsync(caller, code, req.HttpContext.RequestAborted);
+            var jws = await documents.GetCredentialAsync(call.Caller, code, call.Cancellation);
             var wantsJose = accepted.Contains("application/jose", StringComparer.OrdinalIgnoreCase);
             return ApiResults.Text(jws, wantsJose ? "application/jose" : LicenceCredential.MediaType, headers);
         });
 }
+
+public sealed record PermitList(IReadOnlyList<OperatingPermit> Permits);
 
 /// <summary>
 /// A licence as the API shows it: its state, then every registered field exactly as <see cref="LicenceDetails"/> serialises

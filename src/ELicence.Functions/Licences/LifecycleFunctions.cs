@@ -7,94 +7,108 @@ namespace ELicence.Functions.Licences;
 /// Registrar actions on a licence. Each answers the licence exactly as that action committed it, with that commit's ETag;
 /// an If-Match header makes the action conditional (412 when the licence changed since), and a concurrent change is refused with 409.
 /// </summary>
-public sealed class LifecycleFunctions(HttpApi api, RegistrarActions actions, SimplifiedDeregistration deregistration, LicenceQueries queries, LicenceDocuments documents, LicenceSigning signing)
+public sealed class LifecycleFunctions(HttpApi<LifecycleFunctions> api, RegistrarActions actions, SimplifiedDeregistration deregistration, LicenceQueries queries, LicenceDocuments documents, LicenceSigning signing)
 {
     [Function("AmendLicence")]
+    [Endpoint(Access.Registrar)]
     public Task<IActionResult> Amend([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/amendments")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.Registrar, async caller =>
-            LicenceView.Result(await actions.AmendAsync(caller, code, await HttpApi.ReadJsonAsync<AmendmentRequest>(req), IfMatch(req), req.HttpContext.RequestAborted)));
+        api.RunAsync(req, async call =>
+            LicenceView.Result(await actions.AmendAsync(call.Caller, code, await call.ReadJsonAsync<AmendmentRequest>(), IfMatch(req), call.Cancellation)));
 
     [Function("SuspendLicence")]
+    [Endpoint(Access.Registrar)]
     public Task<IActionResult> Suspend([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/suspension")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.Registrar, async caller =>
-            LicenceView.Result(await actions.SuspendAsync(caller, code, await HttpApi.ReadJsonAsync<SuspensionRequest>(req), IfMatch(req), req.HttpContext.RequestAborted)));
+        api.RunAsync(req, async call =>
+            LicenceView.Result(await actions.SuspendAsync(call.Caller, code, await call.ReadJsonAsync<SuspensionRequest>(), IfMatch(req), call.Cancellation)));
 
     [Function("ReinstateLicence")]
+    [Endpoint(Access.Registrar)]
     public Task<IActionResult> Reinstate([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/reinstatement")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.Registrar, async caller =>
-            LicenceView.Result(await actions.ReinstateAsync(caller, code, await HttpApi.ReadJsonAsync<ReasonRequest>(req), IfMatch(req), req.HttpContext.RequestAborted)));
+        api.RunAsync(req, async call =>
+            LicenceView.Result(await actions.ReinstateAsync(call.Caller, code, await call.ReadJsonAsync<ReasonRequest>(), IfMatch(req), call.Cancellation)));
 
     [Function("RevokeLicence")]
+    [Endpoint(Access.Registrar)]
     public Task<IActionResult> Revoke([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/revocation")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.Registrar, async caller =>
-            LicenceView.Result(await actions.RevokeAsync(caller, code, await HttpApi.ReadJsonAsync<RevocationRequest>(req), IfMatch(req), req.HttpContext.RequestAborted)));
+        api.RunAsync(req, async call =>
+            LicenceView.Result(await actions.RevokeAsync(call.Caller, code, await call.ReadJsonAsync<RevocationRequest>(), IfMatch(req), call.Cancellation)));
 
     [Function("AttachPermit")]
+    [Endpoint(Access.Registrar)]
     public Task<IActionResult> AttachPermit([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/permits")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.Registrar, async caller =>
-            LicenceView.Result(await actions.AttachPermitAsync(caller, code, await HttpApi.ReadJsonAsync<PermitRequest>(req), IfMatch(req), req.HttpContext.RequestAborted), StatusCodes.Status201Created));
+        api.RunAsync(req, async call =>
+            LicenceView.Result(await actions.AttachPermitAsync(call.Caller, code, await call.ReadJsonAsync<PermitRequest>(), IfMatch(req), call.Cancellation), StatusCodes.Status201Created));
 
     [Function("OpenDeregistration")]
+    [Endpoint(Access.Registrar)]
     public Task<IActionResult> OpenDeregistration([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/deregistration")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.Registrar, async caller =>
-            LicenceView.Result(await deregistration.OpenAsync(caller, code, await HttpApi.ReadJsonAsync<ReasonRequest>(req), IfMatch(req), req.HttpContext.RequestAborted)));
+        api.RunAsync(req, async call =>
+            LicenceView.Result(await deregistration.OpenAsync(call.Caller, code, await call.ReadJsonAsync<ReasonRequest>(), IfMatch(req), call.Cancellation)));
 
     /// <summary>The objections to the licence's deregistration notices, with who made them: the registrar only.</summary>
     [Function("ListObjections")]
+    [Endpoint(Access.Registrar, Cache = CachePolicy.NoStore)]
     public Task<IActionResult> ListObjections([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/objections")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.Registrar, async caller =>
-            ApiResults.Json(new { objections = await deregistration.GetObjectionsAsync(caller, code, req.HttpContext.RequestAborted) }, StatusCodes.Status200OK, NoStore));
+        api.RunAsync(req, async call =>
+            ApiResults.Json(new ObjectionList(await deregistration.GetObjectionsAsync(call.Caller, code, call.Cancellation))));
 
     /// <summary>The registrar sustains or dismisses an objection under review.</summary>
     [Function("DecideObjection")]
+    [Endpoint(Access.Registrar)]
     public Task<IActionResult> DecideObjection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/licences/{code}/objections/{id}/decision")] HttpRequest req, string code, string id) =>
-        api.RunAsync(req, Access.Registrar, async caller =>
-            LicenceView.Result(await deregistration.DecideObjectionAsync(caller, code, id, await HttpApi.ReadJsonAsync<ObjectionDecisionRequest>(req), IfMatch(req), req.HttpContext.RequestAborted)));
+        api.RunAsync(req, async call =>
+            LicenceView.Result(await deregistration.DecideObjectionAsync(call.Caller, code, id, await call.ReadJsonAsync<ObjectionDecisionRequest>(), IfMatch(req), call.Cancellation)));
 
     [Function("GetHistory")]
+    [Endpoint(Access.RegistrarOrHolder)]
     public Task<IActionResult> History([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/history")] HttpRequest req, string code) =>
-        api.RunAsync(req, Access.RegistrarOrHolder, async caller =>
+        api.RunAsync(req, async call =>
         {
-            var events = await queries.GetHistoryAsync(caller, code, req.HttpContext.RequestAborted);
-            var downloads = await documents.GetDownloadsAsync(caller, code, req.HttpContext.RequestAborted);
-            var signatures = await signing.GetSignaturesAsync(caller, code, req.HttpContext.RequestAborted);
-            return ApiResults.Json(new { creditCode = code.Trim().ToUpperInvariant(), events, downloads, signatures });
+            var events = await queries.GetHistoryAsync(call.Caller, code, call.Cancellation);
+            var downloads = await documents.GetDownloadsAsync(call.Caller, code, call.Cancellation);
+            var signatures = await signing.GetSignaturesAsync(call.Caller, code, call.Cancellation);
+            return ApiResults.Json(new LicenceHistoryView(code.Trim().ToUpperInvariant(), events, downloads, signatures));
         });
-
-    private static readonly Dictionary<string, string> NoStore = new() { ["Cache-Control"] = "no-store" };
 
     private static string? IfMatch(HttpRequest req) => req.Headers.IfMatch.Count > 0 ? req.Headers.IfMatch.ToString() : null;
 }
 
 /// <summary>Simplified deregistration in public: the open notices, and objections to them, for anyone.</summary>
-public sealed class DeregistrationNoticeFunctions(HttpApi api, SimplifiedDeregistration deregistration)
+public sealed class DeregistrationNoticeFunctions(HttpApi<DeregistrationNoticeFunctions> api, SimplifiedDeregistration deregistration)
 {
     [Function("ListDeregistrationNotices")]
+    [Endpoint(Access.Anyone, Cache = CachePolicy.PublicMinute)]
     public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/deregistration-notices")] HttpRequest req) =>
-        api.RunAnonymousAsync(req, async () =>
+        api.RunAsync(req, async call =>
         {
-            var notices = (await deregistration.OpenNoticesAsync(req.HttpContext.RequestAborted))
+            var notices = (await deregistration.OpenNoticesAsync(call.Cancellation))
                 .Select(l => new NoticeView(l.Code.Value, l.Details.Name, l.Details.English?.Name, l.StatusDetail.Notice!.StartsAt, l.StatusDetail.Notice.EndsAt,
                     l.StatusDetail.Notice.State, $"/api/v1/deregistration-notices/{l.Code.Value}/objections"))
                 .ToList();
-            return ApiResults.Json(new { notices }, StatusCodes.Status200OK, new Dictionary<string, string> { ["Cache-Control"] = "public, max-age=60" });
+            return ApiResults.Json(new NoticeList(notices));
         });
 
     [Function("LodgeObjection")]
+    [Endpoint(Access.Anyone, Rate = RatePolicy.Objections)]
     public Task<IActionResult> Lodge([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/deregistration-notices/{code}/objections")] HttpRequest req, string code) =>
-        api.RunAnonymousAsync(req, RatePolicy.Objections, async () =>
+        api.RunAsync(req, async call =>
         {
-            var objection = await deregistration.LodgeObjectionAsync(code, await HttpApi.ReadJsonAsync<ObjectionRequest>(req), req.HttpContext.RequestAborted);
-            return ApiResults.Json(
-                new
-                {
-                    creditCode = code.Trim().ToUpperInvariant(),
-                    objectionId = objection.Id,
-                    status = objection.Status,
-                    message = "The objection is recorded. The registrar reviews it; the notice stays open meanwhile and the business cannot be deregistered until it is decided.",
-                },
-                StatusCodes.Status201Created);
+            var objection = await deregistration.LodgeObjectionAsync(code, await call.ReadJsonAsync<ObjectionRequest>(), call.Cancellation);
+            return ApiResults.Json(new LodgedObjection(code.Trim().ToUpperInvariant(), objection.Id, objection.Status, LodgedObjection.Recorded), StatusCodes.Status201Created);
         });
 }
 
 public sealed record NoticeView(string CreditCode, string Name, string? NameEn, DateTimeOffset NoticeStartsAt, DateTimeOffset NoticeEndsAt, string State, string ObjectionsUrl);
+
+public sealed record NoticeList(IReadOnlyList<NoticeView> Notices);
+
+public sealed record ObjectionList(IReadOnlyList<Objection> Objections);
+
+/// <summary>A licence's history: its events, every document download, and every signature made with it.</summary>
+public sealed record LicenceHistoryView(string CreditCode, IReadOnlyList<LicenceEvent> Events, IReadOnlyList<DocumentDownload> Downloads, IReadOnlyList<SignatureEntry> Signatures);
+
+/// <summary>What the person who lodged an objection is told (no contact details echoed).</summary>
+public sealed record LodgedObjection(string CreditCode, string ObjectionId, ObjectionStatus Status, string Message)
+{
+    public const string Recorded = "The objection is recorded. The registrar reviews it; the notice stays open meanwhile and the business cannot be deregistered until it is decided.";
+}

@@ -5,11 +5,11 @@ public sealed class LifecycleTimers(SimplifiedDeregistration deregistration, Ope
 {
     /// <summary>Every five minutes, so a notice that ended is decided long before its one-working-day deadline.</summary>
     [Function("FinaliseDeregistrations")]
-    public Task Finalise([TimerTrigger("0 */5 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task Finalise([TimerTrigger("%Timers_FinaliseDeregistrations%")] TimerInfo timer, CancellationToken cancellationToken) =>
         deregistration.FinaliseDueAsync(cancellationToken);
 
     /// <summary>Daily at 00:05 China time (16:05 UTC): licences whose operating term ended yesterday become expired.</summary>
     [Function("ExpireLicences")]
-    public Task Expire([TimerTrigger("0 5 16 * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task Expire([TimerTrigger("%Timers_ExpireLicences%")] TimerInfo timer, CancellationToken cancellationToken) =>
         operatingTerm.ExpireEndedTermsAsync(cancellationToken);
 }

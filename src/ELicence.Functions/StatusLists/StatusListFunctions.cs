@@ -1,5 +1,4 @@
 using ELicence.Functions.Composition;
-using System.Globalization;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.StatusLists;
 using ELicence.Storage;
@@ -8,18 +7,17 @@ using ELicence.Storage.StatusLists;
 namespace ELicence.Functions.StatusLists;
 
 /// <summary>The Bitstring Status Lists: served to anyone, kept in step by two queues and a sweep timer.</summary>
-public sealed class StatusListFunctions(HttpApi api, StatusListService statusLists, StatusListOptions options, ICreditCodeExceptions codeExceptions, ILogger<StatusListFunctions> logger)
+public sealed class StatusListFunctions(HttpApi<StatusListFunctions> api, StatusListService statusLists, StatusListOptions options, ICreditCodeExceptions codeExceptions, ILogger<StatusListFunctions> logger)
 {
     [Function("GetStatusList")]
+    [Endpoint(Access.Anyone, Cors = true)]
     public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/status-lists/{purpose}/{list}")] HttpRequest req, string purpose, string list) =>
-        api.RunAnonymousAsync(req, async () => ApiResults.Text(
-            await statusLists.GetPublishedAsync(purpose, list, req.HttpContext.RequestAborted),
-            "application/vc+jwt",
-            new Dictionary<string, string>
-            {
-                ["Cache-Control"] = string.Create(CultureInfo.InvariantCulture, $"public, max-age={(int)options.TimeToLive.TotalSeconds}"),
-                ["Access-Control-Allow-Origin"] = "*",
-            }));
+        api.RunAsync(req, async call =>
+        {
+            var published = await statusLists.GetPublishedAsync(purpose, list, call.Cancellation);
+            call.CacheFor(options.TimeToLive);
+            return ApiResults.Text(published, "application/vc+jwt");
+        });
 
     [Function("SyncStatusList")]
     public Task Sync([QueueTrigger(StorageNames.StatusSyncQueue)] string message, CancellationToken cancellationToken) =>
@@ -31,7 +29,7 @@ public sealed class StatusListFunctions(HttpApi api, StatusListService statusLis
 
     /// <summary>Every minute: repairs a sync or publish that a crash interrupted.</summary>
     [Function("SweepStatusLists")]
-    public Task Sweep([TimerTrigger("0 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task Sweep([TimerTrigger("%Timers_SweepStatusLists%")] TimerInfo timer, CancellationToken cancellationToken) =>
         statusLists.SweepAsync(cancellationToken);
 
     private FormatException Malformed(string queue, string message) => MalformedMessages.Reject(logger, queue, message);

@@ -7,6 +7,6 @@ public sealed class ReceiptRelayFunctions(ReceiptRelay relay)
 {
     /// <summary>Every five seconds: relays the journal rows of minutes closed for longer than the skew margin, from the watermark on.</summary>
     [Function("RelayReceipts")]
-    public Task Relay([TimerTrigger("*/5 * * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>
+    public Task Relay([TimerTrigger("%Timers_RelayReceipts%")] TimerInfo timer, CancellationToken cancellationToken) =>
         relay.SweepAsync(cancellationToken);
 }

@@ -4,20 +4,17 @@ using ELicence.Core.Verification;
 namespace ELicence.Functions.Verification;
 
 /// <summary>Verification by banks and tendering platforms, and the receipts it leaves.</summary>
-public sealed class VerificationFunctions(HttpApi api, VerificationService verification, BatchVerificationService batches, ReceiptQueries receipts)
+public sealed class VerificationFunctions(HttpApi<VerificationFunctions> api, VerificationService verification, BatchVerificationService batches, ReceiptQueries receipts)
 {
-    private static readonly Dictionary<string, string> NoStore = new() { ["Cache-Control"] = "no-store" };
-
     [Function("Verify")]
+    [Endpoint(Access.Verifier, Cache = CachePolicy.NoStore)]
     public Task<IActionResult> Verify([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/verifications")] HttpRequest req) =>
-        api.RunAsync(req, Access.Verifier, async caller =>
+        api.RunAsync(req, async call =>
         {
-            var body = await HttpApi.ReadJsonAsync<VerificationRequest>(req);
-            var result = await verification.VerifyAsync(caller, body, req.HttpContext.RequestAborted);
+            var body = await call.ReadJsonAsync<VerificationRequest>();
+            var result = await verification.VerifyAsync(call.Caller, body, call.Cancellation);
             return ApiResults.Json(
-                new VerificationView(result.Valid, result.Reasons, result.Licence, result.Permits, ReceiptLink.Of(result.ReceiptId, result.Receipt), result.Presented),
-                StatusCodes.Status200OK,
-                NoStore);
+                new VerificationView(result.Valid, result.Reasons, result.Licence, result.Permits, ReceiptLink.Of(result.ReceiptId, result.Receipt), result.Presented));
         });
 
     /// <summary>
@@ -25,11 +22,12 @@ public sealed class VerificationFunctions(HttpApi api, VerificationService verif
     /// outcome, and one signed receipt for all. A malformed item is a problem of that item only; a batch too large is refused whole.
     /// </summary>
     [Function("VerifyBatch")]
+    [Endpoint(Access.Verifier, Rate = RatePolicy.VerificationBatch, Cache = CachePolicy.NoStore, MaxBody = HttpApi.MaxBatchBodyBytes)]
     public Task<IActionResult> VerifyBatch([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/v1/verifications/batch")] HttpRequest req) =>
-        api.RunAsync(req, Access.Verifier, RatePolicy.VerificationBatch, async caller =>
+        api.RunAsync(req, async call =>
         {
-            var body = await HttpApi.ReadJsonAsync<BatchVerificationRequest>(req, HttpApi.MaxBatchBodyBytes);
-            var result = await batches.VerifyAsync(caller, body, req.HttpContext.RequestAborted);
+            var body = await call.ReadJsonAsync<BatchVerificationRequest>();
+            var result = await batches.VerifyAsync(call.Caller, body, call.Cancellation);
             var items = result.Items.Select(i => new BatchItemView(
                 i.Index,
                 i.Outcome,
@@ -39,20 +37,24 @@ public sealed class VerificationFunctions(HttpApi api, VerificationService verif
                 i.Check?.Permits,
                 i.Check?.Presented,
                 i.Problem is null ? null : ApiResults.ProblemBody(i.Problem, null, null)));
-            return ApiResults.Json(new BatchVerificationView(result.Summary, items.ToList(), ReceiptLink.Of(result.ReceiptId, result.Receipt)), StatusCodes.Status200OK, NoStore);
+            return ApiResults.Json(new BatchVerificationView(result.Summary, items.ToList(), ReceiptLink.Of(result.ReceiptId, result.Receipt)));
         });
 
     /// <summary>A stored receipt, single or batch: JSON with the signed token and its decoded claims, or the bare token for Accept: application/jwt.</summary>
     [Function("GetReceipt")]
+    [Endpoint(Access.RegistrarOrVerifier)]
     public Task<IActionResult> GetReceipt([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/receipts/{id}")] HttpRequest req, string id) =>
-        api.RunAsync(req, Access.RegistrarOrVerifier, async caller =>
+        api.RunAsync(req, async call =>
         {
-            var stored = await receipts.GetAsync(caller, id, req.HttpContext.RequestAborted);
+            var stored = await receipts.GetAsync(call.Caller, id, call.Cancellation);
             return req.Headers.Accept.ToString().Contains("application/jwt", StringComparison.OrdinalIgnoreCase)
                 ? ApiResults.Text(stored.Jws, "application/jwt")
-                : ApiResults.Json(new { stored.Id, receipt = stored.Jws, claims = stored.Claims });
+                : ApiResults.Json(new ReceiptView(stored.Id, stored.Jws, stored.Claims));
         });
 }
+
+/// <summary>A stored receipt: the signed token and its decoded claims.</summary>
+public sealed record ReceiptView(string Id, string Receipt, object Claims);
 
 public sealed record ReceiptLink(string Id, string Url, string Jws)
 {

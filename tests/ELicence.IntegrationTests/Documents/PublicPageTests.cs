@@ -152,6 +152,49 @@ public class PublicPageTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.BadRequest, empty.Status);
     }
 
+    [Fact]
+    public async Task A_printed_copy_that_is_not_the_current_one_leads_the_page_with_its_own_verdict_before_the_licence_state()
+    {
+        var code = await service.IssueAsync();
+        var digest = DocumentTests.ShortDigest(await CredentialAsync(code));
+        var current = await HtmlAsync($"/verify/{code}?v=1&d={digest}&lang=en");
+        await AmendAsync(code);
+
+        var superseded = await HtmlAsync($"/verify/{code}?v=1&d={digest}&lang=en");
+        var supersededZh = await HtmlAsync($"/verify/{code}?v=1&d={digest}");
+        var forged = await HtmlAsync($"/verify/{code}?v=2&d={digest}&lang=en");
+
+        // The current copy adds its confirmation under the licence's state; an outdated or unknown copy comes first, in its own box.
+        Assert.True(current.IndexOf("id=\"status\"", StringComparison.Ordinal) < current.IndexOf("id=\"copy\"", StringComparison.Ordinal));
+        foreach (var (html, word) in new[] { (superseded, "Outdated printed copy"), (supersededZh, "打印件已过时"), (forged, "Printed copy not issued") })
+        {
+            var copy = html.IndexOf("id=\"copy\"", StringComparison.Ordinal);
+            Assert.InRange(copy, 0, html.IndexOf("id=\"status\"", StringComparison.Ordinal));
+            Assert.StartsWith($"id=\"copy\"><strong>{word}</strong>", html[copy..], StringComparison.Ordinal);
+            Assert.True(html.IndexOf("<strong>", StringComparison.Ordinal) > copy, "no verdict in bold before the copy's");
+        }
+    }
+
+    [Fact]
+    public async Task The_English_page_gives_a_suspension_reason_in_the_codes_English_wording_and_the_registrars_words_as_written()
+    {
+        var suspended = await service.IssueAsync();
+        var revoked = await service.IssueAsync();
+        await ActAsync(suspended, "suspension", new { reasonCode = "annual-report-not-filed", reason = "未按期公示年度报告" });
+        await ActAsync(revoked, "revocation", new { reason = "提交虚假材料取得登记" });
+
+        var suspendedEn = await HtmlAsync($"/verify/{suspended}?lang=en");
+        var revokedEn = await HtmlAsync($"/verify/{revoked}?lang=en");
+        var suspendedZh = await HtmlAsync($"/verify/{suspended}");
+
+        Assert.Contains("Reason: Annual report not published within the set period. As the registrar", suspendedEn, StringComparison.Ordinal);
+        Assert.Contains("As the registrar recorded it: <span lang=\"zh-CN\">未按期公示年度报告</span>", suspendedEn, StringComparison.Ordinal);
+        Assert.Matches("The licence was revoked on [^<]*\\. As the registrar", revokedEn);
+        Assert.Contains("As the registrar recorded it: <span lang=\"zh-CN\">提交虚假材料取得登记</span>", revokedEn, StringComparison.Ordinal);
+        Assert.DoesNotContain("Reason: 提交", revokedEn, StringComparison.Ordinal);
+        Assert.Contains("原因：未按期公示年度报告", suspendedZh, StringComparison.Ordinal);
+    }
+
     private static MultipartFormDataContent Upload(byte[] file, string name, string type)
     {
         var content = new ByteArrayContent(file);
