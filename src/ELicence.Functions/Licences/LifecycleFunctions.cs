@@ -1,5 +1,6 @@
-using ELicence.Documents;
 using ELicence.Core.Signatures;
+using ELicence.Core.Usage;
+using ELicence.Documents;
 
 namespace ELicence.Functions.Licences;
 
