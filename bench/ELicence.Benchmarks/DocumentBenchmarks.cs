@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using ELicence.Core.Credentials;
-using ELicence.Core.Documents;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
+using ELicence.Documents;
 
 namespace ELicence.Benchmarks;
 
@@ -16,6 +16,7 @@ namespace ELicence.Benchmarks;
 public class DocumentBenchmarks
 {
     private static readonly DocumentOptions Options = new();
+    private static readonly PublicPageOptions Page = new();
     private readonly IssuerOptions _issuer = new();
     private KeyRing _ring = null!;
     private Licence _licence = null!;
@@ -28,7 +29,7 @@ public class DocumentBenchmarks
         _ring = KeyRing.CreateNew(DateTimeOffset.UnixEpoch);
         _licence = SampleLicence.Create();
         _credential = LicenceCredential.Sign(_licence, _issuer, _ring.Signing);
-        _link = PrintedCopy.Link(Options, _licence.Code, _licence.Version, _credential);
+        _link = PrintedCopy.Link(Page, _licence.Code, _licence.Version, _credential);
         LicenceFont.EnsureInstalled(Options);
     }
 
@@ -40,7 +41,7 @@ public class DocumentBenchmarks
 
     [Benchmark]
     public byte[] Licence_pdf() =>
-        LicencePdf.Render(new LicencePdfInput(_licence, _credential, _link, PrintedCopy.PageUrl(Options, _licence.Code), _issuer), Options);
+        LicencePdf.Render(new LicencePdfInput(_licence, _credential, _link, PrintedCopy.PageUrl(Page, _licence.Code), _issuer), Options);
 
     private sealed class PercentileConfig : BenchmarkDotNet.Configs.ManualConfig
     {

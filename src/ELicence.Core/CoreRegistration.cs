@@ -2,8 +2,8 @@ using ELicence.Core.Applications;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Documents;
 using ELicence.Core.Holders;
+using ELicence.Core.KeyManagement;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.Log;
@@ -34,13 +34,14 @@ public static class CoreRegistration
         services.AddValidatedOptions<DeregistrationOptions>(configuration, DeregistrationOptions.Section);
         services.AddValidatedOptions<StatusListOptions>(configuration, StatusListOptions.Section);
         services.AddValidatedOptions<CreditCodeOptions>(configuration, CreditCodeOptions.Section);
-        services.AddValidatedOptions<DocumentOptions>(configuration, DocumentOptions.Section);
+        services.AddValidatedOptions<PublicPageOptions>(configuration, PublicPageOptions.Section);
         services.AddSingleton<ICreditCodeExceptions>(sp => sp.GetRequiredService<CreditCodeOptions>().ExceptionList());
 
         services.AddValidatedOptions<KeyRotationOptions>(configuration, KeyRotationOptions.Section);
         services.AddSingleton<KeyRingProvider>();
         services.AddSingleton<IKeyRingProvider>(sp => sp.GetRequiredService<KeyRingProvider>());
         services.AddSingleton<CredentialReissue>();
+        services.AddSingleton<ReissueJobs>();
         services.AddSingleton<KeyAdministration>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<ApplicationService>();
@@ -73,8 +74,6 @@ public static class CoreRegistration
         services.AddSingleton<UsageQueries>();
         services.AddSingleton<LicenceSigning>();
         services.AddSingleton<SignatureVerification>();
-        services.AddSingleton<LicenceDocuments>();
-        services.AddSingleton<PublicLicenceCheck>();
         services.AddSingleton<HealthService>();
         services.AddRegister(configuration);
         services.AddWebhooks(configuration);

@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;
+using ELicence.Core.KeyManagement;
 using ELicence.Core;
-using ELicence.Core.Documents;
 using ELicence.Core.Operations;
 using ELicence.Core.Presentations;
 using ELicence.Core.Holders;

@@ -12,7 +12,7 @@ public class ApiKeyCacheTests
     public async Task A_key_seen_within_the_bound_is_not_looked_up_again()
     {
         var (keys, _) = Build(30);
-        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank, default);
+        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank.Id, Builders.Bank.Name, Builders.Bank.Kind, default);
 
         Assert.NotNull(await keys.AuthenticateAsync(issued.Key, default));
         _clock.Advance(TimeSpan.FromSeconds(29));
@@ -25,7 +25,7 @@ public class ApiKeyCacheTests
     public async Task A_wrong_secret_is_refused_though_its_key_id_is_cached()
     {
         var (keys, _) = Build(30);
-        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank, default);
+        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank.Id, Builders.Bank.Name, Builders.Bank.Kind, default);
         await keys.AuthenticateAsync(issued.Key, default);
         var forged = issued.Key[..^1] + (issued.Key[^1] == 'A' ? 'B' : 'A');
 
@@ -36,7 +36,7 @@ public class ApiKeyCacheTests
     public async Task A_key_revoked_through_this_instance_is_refused_at_once()
     {
         var (keys, _) = Build(30);
-        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank, default);
+        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank.Id, Builders.Bank.Name, Builders.Bank.Kind, default);
         await keys.AuthenticateAsync(issued.Key, default);
 
         await keys.RevokeAsync(issued.KeyId, default);
@@ -48,7 +48,7 @@ public class ApiKeyCacheTests
     public async Task A_key_revoked_elsewhere_is_refused_once_the_bound_has_passed()
     {
         var (keys, _) = Build(30);
-        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank, default);
+        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank.Id, Builders.Bank.Name, Builders.Bank.Kind, default);
         await keys.AuthenticateAsync(issued.Key, default);
 
         await _store.RevokeAsync(issued.KeyId, default); // another instance, straight in the table
@@ -77,7 +77,7 @@ public class ApiKeyCacheTests
     public async Task A_bound_of_zero_looks_every_key_up()
     {
         var (keys, _) = Build(0);
-        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank, default);
+        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank.Id, Builders.Bank.Name, Builders.Bank.Kind, default);
 
         await keys.AuthenticateAsync(issued.Key, default);
         await keys.AuthenticateAsync(issued.Key, default);
@@ -132,7 +132,7 @@ public class ApiKeyCacheTests
     public async Task Guesses_do_not_evict_known_keys()
     {
         var (keys, _) = Build(30);
-        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank, default);
+        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank.Id, Builders.Bank.Name, Builders.Bank.Kind, default);
         await keys.AuthenticateAsync(issued.Key, default);
 
         for (var i = 0; i < 10_001; i++)
@@ -149,7 +149,7 @@ public class ApiKeyCacheTests
     private async Task<(IssuedApiKey Issued, ApiKeyRecord Record)> KeyMadeElsewhereAsync()
     {
         var scratch = new InMemoryApiKeyStore();
-        var issued = await new ApiKeyService(scratch, _clock).CreateVerifierKeyAsync(Builders.Bank, default);
+        var issued = await new ApiKeyService(scratch, _clock).CreateVerifierKeyAsync(Builders.Bank.Id, Builders.Bank.Name, Builders.Bank.Kind, default);
         return (issued, (await scratch.FindAsync(issued.KeyId, default))!);
     }
 

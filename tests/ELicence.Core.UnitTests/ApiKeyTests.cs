@@ -12,7 +12,7 @@ public class ApiKeyTests
     [Fact]
     public async Task A_created_key_authenticates_as_its_principal_and_only_its_hash_is_stored()
     {
-        var issued = await _keys.CreateVerifierKeyAsync(Builders.Bank, default);
+        var issued = await _keys.CreateVerifierKeyAsync(Builders.Bank.Id, Builders.Bank.Name, Builders.Bank.Kind, default);
 
         var caller = await _keys.AuthenticateAsync(issued.Key, default);
 

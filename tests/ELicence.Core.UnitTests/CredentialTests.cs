@@ -104,7 +104,7 @@ public class CredentialTests
     public void A_receipt_is_a_signed_JWT_that_carries_what_was_checked()
     {
         var receipt = new Receipt(Issuer.Id, Receipt.NewId(), 1_795_903_718, "91653001MA0000015P", DateTimeOffset.UnixEpoch,
-            new ReceiptVerifier(Builders.Bank.Id, "Bank", ELicence.Core.Verifiers.VerifierKind.Bank), "account-opening", new ReceiptTarget("credit-code", "91653001MA0000015P", null, 1, null, null),
+            new ReceiptVerifier(Builders.Bank.Id, "Bank", VerifierKind.Bank), "account-opening", new ReceiptTarget("credit-code", "91653001MA0000015P", null, 1, null, null),
             true, [new VerificationReason(ReasonCodes.Verified, "ok")], Builders.Licence().Summarize(new DateOnly(2026, 11, 28)));
 
         var jws = receipt.Sign(_key);

@@ -60,7 +60,7 @@ public class ForgedApiKeyTests
     {
         var store = new InMemoryApiKeyStore();
         var keys = new ApiKeyService(store, new FakeTimeProvider());
-        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank, default);
+        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank.Id, Builders.Bank.Name, Builders.Bank.Kind, default);
         var wrongSecret = $"elk_{issued.KeyId}_{ValidSecret}";
 
         Assert.NotNull(await keys.AuthenticateAsync(issued.Key, default));

@@ -48,7 +48,7 @@ public class HolderScopeTests
         var registrar = await _keys.AuthenticateAsync((await _keys.CreateAsync(Role.Registrar, "registrar:x", "X", null, default)).Key, default);
 
         Assert.Throws<ProblemException>(() => registrar!.EnsureHolderMay(Own, HolderScope.Download));
-        Assert.Throws<ProblemException>(() => Caller.Verifier(Builders.Bank.Id, "Bank", Verifiers.VerifierKind.Bank).EnsureHolderMay(Own, HolderScope.ViewUsage));
+        Assert.Throws<ProblemException>(() => Caller.Verifier(Builders.Bank.Id, "Bank", VerifierKind.Bank).EnsureHolderMay(Own, HolderScope.ViewUsage));
     }
 
     [Fact]

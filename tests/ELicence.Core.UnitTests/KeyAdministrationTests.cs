@@ -1,3 +1,4 @@
+using ELicence.Core.KeyManagement;
 using ELicence.Jose;
 
 namespace ELicence.Core.UnitTests;
@@ -18,7 +19,7 @@ public sealed class KeyAdministrationTests : IDisposable
         _provider = new KeyRingProvider(new InMemoryKeyRingStore(), _register.Clock);
         var committer = new LicenceChangeCommitter(_register.Licences, _register.Credentials, _register.StatusQueue, _provider, _register.Issuer, CreditCodeExceptionList.None, _register.Clock);
         var reissue = new CredentialReissue(committer, _register.Sequence, _register.Licences, _register.Credentials, _provider, _provider);
-        _keys = new KeyAdministration(_provider, _provider, _reissues, _queue, reissue, _lists, _register.StatusQueue, Options, new StatusListOptions(), _register.Clock);
+        _keys = new KeyAdministration(_provider, _provider, new ReissueJobs(_reissues, _queue, reissue, _lists, _register.StatusQueue, new StatusListOptions()), reissue, Options, _register.Clock);
     }
 
     public void Dispose() => _provider.Dispose();

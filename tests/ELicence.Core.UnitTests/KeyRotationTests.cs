@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ELicence.Core.KeyManagement;
 using ELicence.Jose;
 
 namespace ELicence.Core.UnitTests;

@@ -15,7 +15,7 @@ public class LicenceQueriesTests
         Assert.Equal(mine.Code, (await _register.Queries.GetLicenceAsync(holder, mine.Code.Value, default)).Code);
         await _register.Queries.GetHistoryAsync(holder, mine.Code.Value, default);
         var other = await Assert.ThrowsAsync<ProblemException>(() => _register.Queries.GetLicenceAsync(holder, theirs.Code.Value, default));
-        var verifier = await Assert.ThrowsAsync<ProblemException>(() => _register.Queries.GetPermitsAsync(Caller.Verifier("verifier:a", "A", ELicence.Core.Verifiers.VerifierKind.Bank), mine.Code.Value, default));
+        var verifier = await Assert.ThrowsAsync<ProblemException>(() => _register.Queries.GetPermitsAsync(Caller.Verifier("verifier:a", "A", VerifierKind.Bank), mine.Code.Value, default));
 
         Assert.Equal(ProblemType.Forbidden, other.Type);
         Assert.Equal(ProblemType.Forbidden, verifier.Type);
@@ -40,9 +40,9 @@ public class LicenceQueriesTests
             new ReceiptTarget("credit-code", null, null, null, null, null), false, [], null);
         await _register.Receipts.SaveAsync(new StoredReceipt(receipt.Id, "verifier:a", receipt.Sign(_register.Keys.Ring.Signing), receipt), default);
 
-        Assert.Equal(receipt.Id, (await _register.Queries.GetReceiptAsync(Caller.Verifier("verifier:a", "A", ELicence.Core.Verifiers.VerifierKind.Bank), receipt.Id, default)).Id);
+        Assert.Equal(receipt.Id, (await _register.Queries.GetReceiptAsync(Caller.Verifier("verifier:a", "A", VerifierKind.Bank), receipt.Id, default)).Id);
         Assert.Equal(receipt.Id, (await _register.Queries.GetReceiptAsync(InMemoryRegister.Registrar, receipt.Id, default)).Id);
-        var other = await Assert.ThrowsAsync<ProblemException>(() => _register.Queries.GetReceiptAsync(Caller.Verifier("verifier:b", "B", ELicence.Core.Verifiers.VerifierKind.Bank), receipt.Id, default));
+        var other = await Assert.ThrowsAsync<ProblemException>(() => _register.Queries.GetReceiptAsync(Caller.Verifier("verifier:b", "B", VerifierKind.Bank), receipt.Id, default));
         var missing = await Assert.ThrowsAsync<ProblemException>(() => _register.Queries.GetReceiptAsync(InMemoryRegister.Registrar, Receipt.NewId(), default));
         var holder = await Assert.ThrowsAsync<ProblemException>(() => _register.Queries.GetReceiptAsync(Caller.Holder("holder:1", "H", Builders.Licence().Code), receipt.Id, default));
 

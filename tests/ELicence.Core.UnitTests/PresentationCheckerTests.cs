@@ -42,7 +42,7 @@ public class PresentationCheckerTests
     public async Task Without_a_key_binding_JWT_another_nonce_or_for_another_verifier_the_presentation_is_refused_and_not_recorded()
     {
         var good = Present(["domicile"]);
-        var other = Caller.Verifier("vrf_other", "Other bank", Verifiers.VerifierKind.Bank);
+        var other = Caller.Verifier("vrf_other", "Other bank", VerifierKind.Bank);
 
         var missing = await VerifyAsync(good[..(good.LastIndexOf('~') + 1)], "n-1");
         var nonce = await VerifyAsync(good, "n-2");

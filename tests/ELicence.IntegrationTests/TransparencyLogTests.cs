@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ELicence.Core.KeyManagement;
 using ELicence.Core.Keys;
 using ELicence.Core.Log;
 using ELicence.Core.Receipts;

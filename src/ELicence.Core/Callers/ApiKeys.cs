@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.CreditCodes;
 using ELicence.Core.Keys;
-using ELicence.Core.Verifiers;
 using ELicence.Jose;
 
 namespace ELicence.Core.Callers;
@@ -78,11 +77,8 @@ public sealed class ApiKeyService(IApiKeyStore store, TimeProvider time)
         CreateAsync(record => record with { Role = Role.Registrar, PrincipalId = principalId, Name = name, RegistrarRole = role }, cancellationToken);
 
     /// <summary>A key of a verifier organisation: whoever presents it acts as that organisation.</summary>
-    public Task<IssuedApiKey> CreateVerifierKeyAsync(VerifierOrganisation organisation, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(organisation);
-        return CreateAsync(Role.Verifier, organisation.Id, organisation.Name, null, organisation.Kind, cancellationToken);
-    }
+    public Task<IssuedApiKey> CreateVerifierKeyAsync(string organisationId, string organisationName, VerifierKind kind, CancellationToken cancellationToken) =>
+        CreateAsync(Role.Verifier, organisationId, organisationName, null, kind, cancellationToken);
 
     /// <summary>A key of the licence's owner, an administrator or an agent, acting as <see cref="HolderKeySpec.PersonName"/>.</summary>
     public Task<IssuedApiKey> CreateHolderKeyAsync(HolderKeySpec spec, CancellationToken cancellationToken)

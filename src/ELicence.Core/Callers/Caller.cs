@@ -1,5 +1,4 @@
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Verifiers;
 
 namespace ELicence.Core.Callers;
 

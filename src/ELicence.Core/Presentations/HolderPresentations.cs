@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Documents;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;
 using ELicence.Core.StatusLists;
@@ -124,7 +123,7 @@ public sealed class SdJwtVcIssuer(
 /// to it and signs the key-binding JWT for one verifier organisation, with a fresh nonce unless the verifier gave one. Each
 /// presentation is recorded in the licence's usage, naming the person who asked for it, before it is handed out.
 /// </summary>
-public sealed class QuickPresentations(SdJwtVcIssuer issuance, IVerifierStore verifiers, IPresentationKeyStore holderKeys, IUsageLog usage, TimeProvider time)
+public sealed class QuickPresentations(SdJwtVcIssuer issuance, IVerifierStore verifiers, IPresentationKeyStore holderKeys, IUsageLog usage, IPresentationQrCode qrCode, TimeProvider time)
 {
     public async Task<QuickPresentation> CreateAsync(Caller caller, string code, QuickPresentationRequest request, CancellationToken cancellationToken)
     {
@@ -161,7 +160,7 @@ public sealed class QuickPresentations(SdJwtVcIssuer issuance, IVerifierStore ve
         var expiresAt = now + PresentationChecker.MaxAge;
         var record = UsageRecord.By(caller, ResourceIds.New("pres_"), UsageKind.Presentation, now) with { Audience = audience.Id, Disclosed = disclosed, ExpiresAt = expiresAt };
         await usage.AppendAsync(creditCode, record, cancellationToken);
-        return new QuickPresentation(presentation, audience.Id, nonce, disclosed, expiresAt, QrPng(presentation));
+        return new QuickPresentation(presentation, audience.Id, nonce, disclosed, expiresAt, qrCode.Png(presentation));
     }
 
     private static HashSet<string> ValidateDisclose(IReadOnlyList<string>? disclose)
@@ -189,18 +188,5 @@ public sealed class QuickPresentations(SdJwtVcIssuer issuance, IVerifierStore ve
         return await holderKeys.TryCreateSeedAsync(code, seed, cancellationToken)
             ? seed
             : await holderKeys.FindSeedAsync(code, cancellationToken) ?? throw new InvalidOperationException($"The holder key of {code} vanished while being created.");
-    }
-
-    /// <summary>A QR code of the presentation, or null when it is longer than a QR code holds (too many or too long disclosures).</summary>
-    private static byte[]? QrPng(string presentation)
-    {
-        try
-        {
-            return QrCodes.Png(presentation, QrCodes.PresentationPixelsPerModule, QRCoder.QRCodeGenerator.ECCLevel.L);
-        }
-        catch (QRCoder.Exceptions.DataTooLongException)
-        {
-            return null;
-        }
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using ELicence.Core.Callers;
 using ELicence.Core.Keys;
 using ELicence.Core.Verification;
 using ELicence.Core.Verifiers;

@@ -1,15 +1,7 @@
+using ELicence.Core.Callers;
 using ELicence.Core.Serialization;
 
 namespace ELicence.Core.Verifiers;
-
-/// <summary>What kind of organisation relies on licences; receipts carry it so an auditor sees who checked.</summary>
-public enum VerifierKind
-{
-    Bank,
-    TenderingPlatform,
-    Government,
-    Other,
-}
 
 /// <summary>An onboarded verifier (a bank, the tendering platform…): receipts, usage and rate limits follow it, not its keys.</summary>
 /// <param name="EntraClientId">

@@ -90,7 +90,7 @@ public sealed class VerifierService(IVerifierStore verifiers, ApiKeyService apiK
     {
         var read = await ListKeysAsync(id, cancellationToken);
         EnsureBelowLimit(read);
-        var issued = await apiKeys.CreateVerifierKeyAsync(read.Organisation, cancellationToken);
+        var issued = await apiKeys.CreateVerifierKeyAsync(read.Organisation.Id, read.Organisation.Name, read.Organisation.Kind, cancellationToken);
         var listed = new VerifierKey(issued.KeyId, time.GetUtcNow(), null);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {

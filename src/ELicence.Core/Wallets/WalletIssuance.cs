@@ -3,7 +3,6 @@ using System.Text;
 using ELicence.Core.Callers;
 using ELicence.Core.Credentials;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Documents;
 using ELicence.Core.Presentations;
 using ELicence.OpenId4Vc;
 using ELicence.OpenId4Vc.Issuance;
@@ -19,7 +18,8 @@ public sealed record CreatedCredentialOffer(string CredentialOffer, string TxCod
 /// <see cref="OfferLifetime"/>; the wallet redeems it with the transaction code (at most <see cref="MaxWrongTxCodes"/>
 /// wrong tries), gets a nonce, and asks once for up to <see cref="BatchSize"/> copies, each bound to a key it proves.
 /// </summary>
-public sealed class WalletIssuance(IWalletIssuanceStore store, WalletCopyIssuer copies, IssuerOptions issuer, ICreditCodeExceptions codeExceptions, TimeProvider time)
+public sealed class WalletIssuance(
+    IWalletIssuanceStore store, WalletCopyIssuer copies, IssuerOptions issuer, ICreditCodeExceptions codeExceptions, ILinkQrCode qrCodes, TimeProvider time)
 {
     public const string ConfigurationId = "business_licence_sd_jwt_vc";
     public static readonly TimeSpan OfferLifetime = TimeSpan.FromMinutes(10);
@@ -39,7 +39,7 @@ public sealed class WalletIssuance(IWalletIssuanceStore store, WalletCopyIssuer 
         var expiresAt = time.GetUtcNow() + OfferLifetime;
         await store.AddOfferAsync(new WalletOffer(id, creditCode, person, Random(32), TransactionCode.Hash(id, txCode), 0, expiresAt, false), cancellationToken);
         var link = CredentialOffer.ByReference(Endpoint(WalletEndpoints.Offers) + "/" + id);
-        return new CreatedCredentialOffer(link, txCode, QrCodes.Png(link), expiresAt);
+        return new CreatedCredentialOffer(link, txCode, qrCodes.Png(link), expiresAt);
     }
 
     /// <summary>The offer behind a <c>credential_offer_uri</c>, while it is unredeemed and unexpired.</summary>

@@ -1,4 +1,3 @@
-using ELicence.Core.Documents;
 using ELicence.Core.Licences;
 
 namespace ELicence.Core.Webhooks;
@@ -16,7 +15,7 @@ public sealed record WebhookPayloadData(string CreditCode, string Event, int Seq
 /// Turns each committed licence event into one delivery per subscription that covers the licence and wants the event:
 /// a row added if absent (so a repeated notice adds nothing) and a queue message (repeated harmlessly).
 /// </summary>
-public sealed class WebhookFanOut(IWebhookStore store, IWebhookDeliveryStore deliveries, IWebhookDeliveryQueue queue, DocumentOptions documents, TimeProvider time) : ILicenceEventSubscriber
+public sealed class WebhookFanOut(IWebhookStore store, IWebhookDeliveryStore deliveries, IWebhookDeliveryQueue queue, PublicPageOptions page, TimeProvider time) : ILicenceEventSubscriber
 {
     public string Name => "webhooks";
 
@@ -34,7 +33,7 @@ public sealed class WebhookFanOut(IWebhookStore store, IWebhookDeliveryStore del
             notice.Event.Sequence,
             notice.Event.Type,
             ElicenceJson.Serialize(notice.Event.StatusAfter).Trim('"'),
-            $"{documents.BaseUrl}/verify/{notice.Code.Value}")));
+            page.PageUrl(notice.Code))));
         foreach (var id in await store.SubscriptionsOfAsync(notice.Code, cancellationToken))
         {
             var subscription = (await store.FindAsync(id, cancellationToken))?.Subscription;

@@ -2,6 +2,7 @@ using ELicence.Core;
 using ELicence.Core.Credentials;
 using ELicence.Core.Operations;
 using ELicence.Core.Register;
+using ELicence.Documents;
 using ELicence.Documents.Pages;
 using ELicence.Documents.Pages.Verification;
 using ELicence.Functions.Documents;
@@ -20,6 +21,7 @@ public static class ServiceRegistration
     public static IServiceCollection AddELicence(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddELicenceCore(configuration);
+        services.AddELicenceDocuments(configuration);
         services.AddELicenceStorage(configuration);
         services.AddHttpApi(configuration);
         services.AddPages();

@@ -1,4 +1,4 @@
-using ELicence.Core.Documents;
+using ELicence.Documents;
 using ELicence.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -1,3 +1,4 @@
+using ELicence.Documents;
 using ELicence.Documents.Pages;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;

@@ -1,5 +1,6 @@
+using ELicence.Core.Credentials;
+using ELicence.Documents;
 using ELicence.Documents.Pages.Verification;
-using ELicence.Core.Documents;
 using ELicence.Core.Register;
 using ELicence.Functions.Http;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,5 @@
 using ELicence.Core.CreditCodes;
+using ELicence.Core.KeyManagement;
 using ELicence.Core.Keys;
 using ELicence.Storage;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ELicence.Core.Credentials;
-using ELicence.Core.Documents;
+using ELicence.Documents;
 using ELicence.Core.Keys;
 using ELicence.Jose;
 

@@ -1,6 +1,7 @@
-using ELicence.Core.Documents;
 using ELicence.Core.Proposals;
 using ELicence.Core.Signatures;
+using ELicence.Core.Usage;
+using ELicence.Documents;
 
 namespace ELicence.Functions.Licences;
 

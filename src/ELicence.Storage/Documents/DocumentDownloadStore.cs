@@ -1,4 +1,4 @@
-using ELicence.Core.Documents;
+using ELicence.Core.Usage;
 using ELicence.Storage.Licences;
 
 namespace ELicence.Storage.Documents;

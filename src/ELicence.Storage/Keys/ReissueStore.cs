@@ -1,3 +1,5 @@
+using ELicence.Core.KeyManagement;
+
 namespace ELicence.Storage.Keys;
 
 /// <summary>

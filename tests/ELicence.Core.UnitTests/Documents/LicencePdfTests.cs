@@ -1,4 +1,4 @@
-using ELicence.Core.Documents;
+using ELicence.Documents;
 using UglyToad.PdfPig;
 
 namespace ELicence.Core.UnitTests.Documents;
@@ -6,11 +6,12 @@ namespace ELicence.Core.UnitTests.Documents;
 public class LicencePdfTests
 {
     private static readonly DocumentOptions Options = new();
+    private static readonly PublicPageOptions Page = new();
 
     private static byte[] Render(string credential = "eyJhbGciOiJFZERTQSJ9.eyJ4IjoxfQ.c2ln")
     {
         var licence = Builders.Licence();
-        return LicencePdf.Render(new LicencePdfInput(licence, credential, PrintedCopy.Link(Options, licence.Code, licence.Version, credential), PrintedCopy.PageUrl(Options, licence.Code), new IssuerOptions()), Options);
+        return LicencePdf.Render(new LicencePdfInput(licence, credential, PrintedCopy.Link(Page, licence.Code, licence.Version, credential), PrintedCopy.PageUrl(Page, licence.Code), new IssuerOptions()), Options);
     }
 
     [Fact]

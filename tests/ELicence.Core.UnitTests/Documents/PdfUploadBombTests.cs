@@ -1,4 +1,4 @@
-using ELicence.Core.Documents;
+using ELicence.Documents;
 
 namespace ELicence.Core.UnitTests.Documents;
 

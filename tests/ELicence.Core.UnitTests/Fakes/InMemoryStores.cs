@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ELicence.Core.KeyManagement;
 
 namespace ELicence.Core.UnitTests.Fakes;
 

@@ -115,7 +115,7 @@ public class CallerInputPropertyTests
     {
         var store = new InMemoryApiKeyStore();
         var keys = new ApiKeyService(store, new FakeTimeProvider());
-        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank, default);
+        var issued = await keys.CreateVerifierKeyAsync(Builders.Bank.Id, Builders.Bank.Name, Builders.Bank.Kind, default);
 
         var ran = Check(Inputs.Around(issued.Key, "elk_0123456789abcdef_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-AbCdEf"), Counts.ApiKeys, input =>
         {

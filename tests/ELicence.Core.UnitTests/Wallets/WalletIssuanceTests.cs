@@ -18,7 +18,7 @@ public class WalletIssuanceTests
         var sdJwt = new SdJwtVcIssuer(
             harness.Licences, new FixedKeyRing(harness.Ring), harness.Issuer, CreditCodeExceptionList.None, _clock,
             new InMemorySequenceAllocator(), new InMemoryWalletCopyStore(), new RecordingStatusListQueue());
-        _issuance = new WalletIssuance(_store, new WalletCopyIssuer(sdJwt, new NoUsage(), _clock), harness.Issuer, CreditCodeExceptionList.None, _clock);
+        _issuance = new WalletIssuance(_store, new WalletCopyIssuer(sdJwt, new NoUsage(), _clock), harness.Issuer, CreditCodeExceptionList.None, new NoQrCode(), _clock);
     }
 
     [Fact]
@@ -120,4 +120,10 @@ public class WalletIssuanceTests
             return Task.FromResult(true);
         }
     }
+}
+
+/// <summary>The offer's picture is the documents' business; these tests read the offer's clock only.</summary>
+internal sealed class NoQrCode : ILinkQrCode
+{
+    public byte[] Png(string link) => [];
 }

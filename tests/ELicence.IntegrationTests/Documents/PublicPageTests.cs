@@ -169,7 +169,7 @@ public class PublicPageTests(ServiceFixture service)
         listener.SetMeasurementEventCallback<long>((_, bytes, tags, _) =>
         {
             var source = tags.ToArray().FirstOrDefault(t => t.Key == "source").Value as string;
-            if (source == ELicence.Core.Documents.PdfCredentialReader.InflateSource)
+            if (source == ELicence.Documents.PdfCredentialReader.InflateSource)
             {
                 inflated.Add((bytes, tags.ToArray().FirstOrDefault(t => t.Key == "outcome").Value as string));
             }
@@ -182,7 +182,7 @@ public class PublicPageTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("far larger than any credential", html, StringComparison.Ordinal);
         Assert.Contains(inflated, m => m.Outcome == "over-limit");
-        Assert.All(inflated, m => Assert.True(m.Bytes <= ELicence.Core.Documents.PdfCredentialReader.MaxCredentialBytes + 1, $"{m.Bytes} bytes inflated"));
+        Assert.All(inflated, m => Assert.True(m.Bytes <= ELicence.Documents.PdfCredentialReader.MaxCredentialBytes + 1, $"{m.Bytes} bytes inflated"));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using PdfSharp.Pdf;
 using PdfSharp.Pdf.Advanced;
 using PdfSharp.Pdf.IO;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Documents;
 
 /// <summary>Why a file someone uploaded gave no credential.</summary>
 public enum PdfReadFailure

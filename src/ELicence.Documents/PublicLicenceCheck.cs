@@ -1,10 +1,11 @@
 using System.Globalization;
 using ELicence.Core.CreditCodes;
+using ELicence.Core.Kernel;
 using ELicence.Core.Licences;
 using ELicence.Core.Problems;
 using ELicence.Core.Verification;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Documents;
 
 /// <summary>Where a licence stands, in the words of the public page.</summary>
 public enum PublicState

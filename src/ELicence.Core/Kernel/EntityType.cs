@@ -1,4 +1,4 @@
-namespace ELicence.Core.Licences;
+namespace ELicence.Core.Kernel;
 
 /// <summary>The kinds of market entity this registry licenses (the 类型 field of a business licence).</summary>
 public enum EntityType

@@ -1,6 +1,6 @@
 using ELicence.Core.CreditCodes;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Core.Usage;
 
 /// <summary>One download of a licence document: which document of which version, by whom, when.</summary>
 public sealed record DocumentDownload(string Document, int Version, string CallerId, string CallerRole, DateTimeOffset At);

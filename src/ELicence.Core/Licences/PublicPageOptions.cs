@@ -1,9 +1,13 @@
 using System.ComponentModel.DataAnnotations;
+using ELicence.Core.CreditCodes;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Core.Licences;
 
-/// <summary>What the printable documents need (configuration section <c>Documents</c>).</summary>
-public sealed class DocumentOptions : IValidatableObject
+/// <summary>
+/// Where the public verification page of a licence lives (configuration section <c>Documents</c>, key
+/// <c>PublicBaseUrl</c>): the documents print it and webhooks link to it, so it belongs to the licence, not to the PDF.
+/// </summary>
+public sealed class PublicPageOptions : IValidatableObject
 {
     public const string Section = "Documents";
 
@@ -15,25 +19,17 @@ public sealed class DocumentOptions : IValidatableObject
     [Url]
     public string PublicBaseUrl { get; set; } = "http://localhost:7071";
 
-    /// <summary>
-    /// The Noto Sans SC TrueType file the PDF embeds (subset). Empty: looked up in <c>fonts/</c> beside the app (the publish
-    /// output copies it there) and in <c>node_modules/@expo-google-fonts/noto-sans-sc</c> of the working folder or its parents.
-    /// </summary>
-    public string? FontFile { get; set; }
-
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Uri.TryCreate(PublicBaseUrl, UriKind.Absolute, out var uri) && (uri.Query.Length > 0 || uri.Fragment.Length > 0))
         {
             yield return new ValidationResult("Documents:PublicBaseUrl is a base URL: no query and no fragment.", [nameof(PublicBaseUrl)]);
         }
-
-        if (!string.IsNullOrWhiteSpace(FontFile) && !File.Exists(FontFile))
-        {
-            yield return new ValidationResult($"Documents:FontFile '{FontFile}' does not exist.", [nameof(FontFile)]);
-        }
     }
 
     /// <summary>The base URL without a trailing slash.</summary>
     public string BaseUrl => PublicBaseUrl.TrimEnd('/');
+
+    /// <summary>The public page of the licence, without a copy to check.</summary>
+    public string PageUrl(CreditCode code) => $"{BaseUrl}/verify/{code.Value}";
 }

@@ -2,23 +2,7 @@ using ELicence.Core.CreditCodes;
 using ELicence.Core.Licences;
 using ELicence.Core.StatusLists;
 
-namespace ELicence.Core.Keys;
-
-/// <summary>A key as the registrar sees it: never its private part.</summary>
-public sealed record KeyView(string Kid, string Alg, KeyState State, DateTimeOffset AnnouncedAt, DateTimeOffset? ActivatedAt, DateTimeOffset? RetiredAt, DateTimeOffset? CompromisedAt)
-{
-    public static KeyView Of(SigningKey key)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return new(key.KeyId, key.Alg, key.State, key.CreatedAt, key.ActivatedAt ?? (key.State == KeyState.Announced ? null : key.CreatedAt), key.RetiredAt, key.CompromisedAt);
-    }
-}
-
-/// <summary>Rotate now: which algorithm's key (<c>EdDSA</c>; each suite of the ring rotates on its own).</summary>
-public sealed record RotationRequest(string? Alg);
-
-/// <summary>The answer to rotate-now: the announced successor and when it starts signing.</summary>
-public sealed record RotationView(KeyView Announced, DateTimeOffset SignsFrom, bool Started);
+namespace ELicence.Core.KeyManagement;
 
 /// <summary>A re-issue after a compromise: found while scanning, and how far it has got.</summary>
 public sealed record ReissueJob(string Kid, DateTimeOffset StartedAt, string Reason, bool Scanned, IReadOnlyList<ReissueItem> Items);
@@ -71,90 +55,25 @@ public sealed record ReissueMessage(string Kid, string? Code)
 }
 
 /// <summary>
-/// What the registrar and the rotation timer do with the keys: list them, rotate (announce a successor), withdraw a compromised
-/// key and re-issue what it signed through the queue, and remove retired keys nothing current depends on.
+/// The re-issue of what a withdrawn key signed: the job and its queue steps (scan, then one licence at a time), each of
+/// which can run twice without effect. <see cref="KeyAdministration"/> starts it; the <c>key-reissue</c> queue drives it.
 /// </summary>
-public sealed class KeyAdministration(
-    IKeyRingProvider provider,
-    IKeyRingEditor editor,
+public sealed class ReissueJobs(
     IReissueStore reissues,
     IReissueQueue queue,
     CredentialReissue credentials,
     IStatusListStore statusLists,
     IStatusListQueue statusQueue,
-    KeyRotationOptions options,
-    StatusListOptions statusOptions,
-    TimeProvider time)
+    StatusListOptions statusOptions)
 {
-    public async Task<IReadOnlyList<KeyView>> ListAsync(CancellationToken cancellationToken) =>
-        [.. (await provider.GetAsync(cancellationToken)).Keys.Select(KeyView.Of)];
-
-    /// <summary>Announces a successor of the algorithm's active key; when one is announced already, answers that one (so concurrent calls make one rotation).</summary>
-    public async Task<RotationView> RotateNowAsync(RotationRequest request, CancellationToken cancellationToken)
+    /// <summary>Records the job, then queues the scan: a crash between them leaves a job in "scanning" that a repeated call resumes.</summary>
+    public async Task StartAsync(string kid, DateTimeOffset startedAt, string reason, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var algorithms = (await provider.GetAsync(cancellationToken)).Keys.Select(k => k.Alg).Distinct().Order(StringComparer.Ordinal).ToList();
-        if (request.Alg is not { } alg || !algorithms.Contains(alg, StringComparer.Ordinal))
-        {
-            throw ProblemException.Invalid("alg", "Required: the algorithm whose key rotates, one of " + string.Join(", ", algorithms) + ".");
-        }
-
-        var (ring, changed) = await editor.UpdateAsync(r => KeyRotation.AnnounceNow(r, alg, time.GetUtcNow()), cancellationToken);
-        var announced = ring.Keys.Single(k => k.Alg == alg && k.State == KeyState.Announced);
-        return new RotationView(KeyView.Of(announced), announced.CreatedAt + options.AnnounceFor, changed);
-    }
-
-    /// <summary>The rotation timer: promotes or announces as the schedule says, then removes retired keys past their retention that no current credential uses.</summary>
-    public async Task RunScheduleAsync(CancellationToken cancellationToken)
-    {
-        await editor.UpdateAsync(r => KeyRotation.Advance(r, time.GetUtcNow(), options), cancellationToken);
-        var candidates = KeyRotation.RemovalCandidates(await provider.GetAsync(cancellationToken), time.GetUtcNow(), options);
-        if (candidates.Count == 0)
-        {
-            return;
-        }
-
-        var inUse = new HashSet<string>(StringComparer.Ordinal);
-        await foreach (var licence in credentials.AllCurrentAsync(cancellationToken))
-        {
-            if (!CredentialReissue.IsFinal(licence) && await credentials.CurrentKeyIdAsync(licence, cancellationToken) is { } kid)
-            {
-                inUse.Add(kid);
-            }
-        }
-
-        var removable = candidates.Select(k => k.KeyId).Where(kid => !inUse.Contains(kid)).ToList();
-        if (removable.Count > 0)
-        {
-            await editor.UpdateAsync(r => KeyRotation.Remove(r, removable), cancellationToken);
-        }
-    }
-
-    /// <summary>Withdraws the key (its signatures fail from now on, on this instance at once, on others within the ring refresh) and starts the re-issue.</summary>
-    public async Task<ReissueProgress> CompromiseAsync(string kid, ReasonRequest request, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(kid);
-        ArgumentNullException.ThrowIfNull(request);
-        var reason = RequestText.Reason(request.Reason);
-        if ((await provider.GetAsync(cancellationToken)).Find(kid) is null)
-        {
-            throw ProblemException.NotFound($"The key ring has no key '{(kid.Length > 100 ? kid[..100] + "…" : kid)}'.");
-        }
-
-        await editor.UpdateAsync(r => r.Find(kid) is { } key ? KeyRotation.Compromise(r, key, time.GetUtcNow()) : null, cancellationToken);
-        // Job first, then the scan message: a crash between them leaves a job in "scanning" that a repeated call resumes.
-        await reissues.StartAsync(kid, time.GetUtcNow(), reason, cancellationToken);
+        await reissues.StartAsync(kid, startedAt, reason, cancellationToken);
         await queue.EnqueueAsync(new ReissueMessage(kid, null), cancellationToken);
-        return await GetReissueAsync(kid, cancellationToken);
     }
 
-    /// <summary>The re-issue of a withdrawn key; only a kid of the ring reaches storage (compromised keys are never removed).</summary>
-    public async Task<ReissueProgress> GetReissueAsync(string kid, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(kid);
-        var job = (await provider.GetAsync(cancellationToken)).Find(kid) is null ? null : await reissues.FindAsync(kid, cancellationToken);
-        return ReissueProgress.Of(job ?? throw ProblemException.NotFound($"No key '{(kid.Length > 100 ? kid[..100] + "…" : kid)}' has been withdrawn."));
-    }
+    public Task<ReissueJob?> FindAsync(string kid, CancellationToken cancellationToken) => reissues.FindAsync(kid, cancellationToken);
 
     /// <summary>Queue: a scan or one licence's re-issue. Every step can run twice without effect.</summary>
     public Task HandleAsync(ReissueMessage message, CreditCode? code, CancellationToken cancellationToken)

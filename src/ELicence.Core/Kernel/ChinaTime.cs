@@ -1,4 +1,4 @@
-namespace ELicence.Core.Licences;
+namespace ELicence.Core.Kernel;
 
 /// <summary>Dates on a licence are calendar dates in China Standard Time (UTC+8, no daylight saving).</summary>
 public static class ChinaTime

@@ -5,7 +5,7 @@ using ELicence.Core.Licences;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Documents;
 
 /// <summary>What the PDF prints besides the licence: its credential and where to verify it.</summary>
 public sealed record LicencePdfInput(Licence Licence, string Credential, string VerificationLink, string PageUrl, IssuerOptions Issuer);

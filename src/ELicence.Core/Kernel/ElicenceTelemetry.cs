@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace ELicence.Core.Operations;
+namespace ELicence.Core.Kernel;
 
 /// <summary>
 /// The service's own OpenTelemetry signals: spans around verification, issuance and status-list publication, and the

@@ -1,7 +1,8 @@
 using System.Globalization;
+using ELicence.Core.Kernel;
 using ELicence.Core.Licences;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Documents;
 
 /// <summary>The language a document or page is rendered in.</summary>
 public enum DocumentLanguage

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using ELicence.Core.CreditCodes;
-using ELicence.Core.Keys;
+using ELicence.Core.Licences;
 using ELicence.Jose;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Documents;
 
 /// <summary>
 /// What a printed licence carries to identify itself: the version and a short digest of its credential. The page link
@@ -23,17 +23,17 @@ public static class PrintedCopy
     public static string ShortDigest(string credential) => B64Url.Encode(Hash(credential))[..DigestLength];
 
     /// <summary>The public page of the licence, for this version and credential.</summary>
-    public static string Link(DocumentOptions options, CreditCode code, int version, string credential)
+    public static string Link(PublicPageOptions options, CreditCode code, int version, string credential)
     {
         ArgumentNullException.ThrowIfNull(options);
         return $"{PageUrl(options, code)}?v={version.ToString(CultureInfo.InvariantCulture)}&d={ShortDigest(credential)}";
     }
 
     /// <summary>The public page of the licence, without a copy to check.</summary>
-    public static string PageUrl(DocumentOptions options, CreditCode code)
+    public static string PageUrl(PublicPageOptions options, CreditCode code)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return $"{options.BaseUrl}/verify/{code.Value}";
+        return options.PageUrl(code);
     }
 
     /// <summary>Whether <paramref name="digest"/> (from a link) names <paramref name="credential"/>; constant time.</summary>

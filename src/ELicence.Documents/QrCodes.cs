@@ -1,6 +1,6 @@
 using QRCoder;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Documents;
 
 /// <summary>
 /// QR codes of verification links: error correction level M (15 % of the symbol may be damaged or smudged on paper)

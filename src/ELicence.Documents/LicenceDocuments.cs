@@ -3,7 +3,7 @@ using ELicence.Core.Credentials;
 using ELicence.Core.Licences;
 using ELicence.Core.Usage;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Documents;
 
 /// <summary>A rendered document and what it is.</summary>
 public sealed record RenderedDocument(byte[] Content, string MediaType, string FileName);
@@ -12,7 +12,7 @@ public sealed record RenderedDocument(byte[] Content, string MediaType, string F
 /// The documents a business hands over: the signed credential, the QR code of its licence and the printable PDF, for the
 /// registrar and holder keys with the <see cref="HolderScope.Download"/> scope. Each download is recorded in the licence's usage.
 /// </summary>
-public sealed class LicenceDocuments(LicenceQueries queries, IDocumentDownloadLog downloads, IUsageLog usage, DocumentOptions options, IssuerOptions issuer, TimeProvider time)
+public sealed class LicenceDocuments(LicenceQueries queries, IDocumentDownloadLog downloads, IUsageLog usage, PublicPageOptions page, DocumentOptions options, IssuerOptions issuer, TimeProvider time)
 {
     public const string Credential = "credential";
     public const string Pdf = "pdf";
@@ -23,7 +23,7 @@ public sealed class LicenceDocuments(LicenceQueries queries, IDocumentDownloadLo
     public async Task<RenderedDocument> GetQrAsync(Caller caller, string code, bool svg, CancellationToken cancellationToken)
     {
         var (licence, credential) = await DownloadAsync(caller, code, svg ? QrSvg : QrPng, cancellationToken);
-        var link = PrintedCopy.Link(options, licence.Code, licence.Version, credential);
+        var link = PrintedCopy.Link(page, licence.Code, licence.Version, credential);
         var name = $"{licence.Code.Value}-v{licence.Version}-qr";
         return svg
             ? new RenderedDocument(System.Text.Encoding.UTF8.GetBytes(QrCodes.Svg(link)), "image/svg+xml", name + ".svg")
@@ -36,7 +36,7 @@ public sealed class LicenceDocuments(LicenceQueries queries, IDocumentDownloadLo
         ArgumentNullException.ThrowIfNull(caller);
         var (licence, credential) = await DownloadAsync(caller, code, Pdf, cancellationToken);
         var pdf = LicencePdf.Render(
-            new LicencePdfInput(licence, credential, PrintedCopy.Link(options, licence.Code, licence.Version, credential), PrintedCopy.PageUrl(options, licence.Code), issuer),
+            new LicencePdfInput(licence, credential, PrintedCopy.Link(page, licence.Code, licence.Version, credential), PrintedCopy.PageUrl(page, licence.Code), issuer),
             options);
         await downloads.AppendAsync(licence.Code, new DocumentDownload(Pdf, licence.Version, caller.Id, caller.Role.ToString().ToLowerInvariant(), time.GetUtcNow()), cancellationToken);
         return new RenderedDocument(pdf, LicencePdf.MediaType, $"{licence.Code.Value}-v{licence.Version}.pdf");

@@ -1,6 +1,6 @@
 using PdfSharp.Fonts;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Documents;
 
 /// <summary>
 /// The one font of the documents, Noto Sans SC (SIL Open Font License), for Chinese and Latin text alike. PDFsharp's font

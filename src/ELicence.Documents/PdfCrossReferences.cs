@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace ELicence.Core.Documents;
+namespace ELicence.Documents;
 
 /// <summary>
 /// Whether an uploaded PDF indexes its objects only with classic cross-reference tables (<c>xref</c> … <c>trailer</c>),
