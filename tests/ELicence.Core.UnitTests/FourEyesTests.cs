@@ -1,3 +1,4 @@
+using ELicence.Core.KeyManagement;
 using ELicence.Core.Proposals;
 
 namespace ELicence.Core.UnitTests;
@@ -19,8 +20,8 @@ public sealed class FourEyesTests : IDisposable
     {
         _provider = new KeyRingProvider(new InMemoryKeyRingStore(), _register.Clock);
         var reissue = new CredentialReissue(_register.Committer, _register.Sequence, _register.Licences, _register.Credentials, _provider, _provider);
-        var keys = new KeyAdministration(_provider, _provider, new InMemoryReissueStore(), new RecordingReissueQueue(), reissue, new ScriptedStatusListStore(), _register.StatusQueue,
-            new KeyRotationOptions(), new StatusListOptions(), _register.Clock);
+        var jobs = new ReissueJobs(new InMemoryReissueStore(), new RecordingReissueQueue(), reissue, new ScriptedStatusListStore(), _register.StatusQueue, new StatusListOptions());
+        var keys = new KeyAdministration(_provider, _provider, jobs, reissue, new KeyRotationOptions(), _register.Clock);
         _proposals = new ProposalService(_store, _register.Actions, _register.Committer, _register.Licences, keys, _provider, _options, _register.Clock);
     }
 

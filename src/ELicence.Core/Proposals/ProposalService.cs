@@ -1,3 +1,4 @@
+using ELicence.Core.KeyManagement;
 using ELicence.Core.Callers;
 using ELicence.Core.Keys;
 using ELicence.Core.Licences;

@@ -58,7 +58,7 @@ public class PublicLicenceCheckTests
         var page = await Check.GetPageAsync(licence.Code.Value.ToLowerInvariant(), null, null, default);
 
         Assert.Equal(CopyVerdict.None, page.Copy);
-        Assert.Equal(new PublicStanding(PublicState.NotInGoodStanding, new DateOnly(2026, 11, 30), "未按期公示年度报告", "annual-report-not-filed"), page.Standing);
+        Assert.Equal(new PublicStanding(PublicState.NotInGoodStanding, new DateOnly(2026, 11, 30), "未按期公示年度报告"), page.Standing);
     }
 
     [Fact]

@@ -161,7 +161,7 @@ public class PublicPageTests(ServiceFixture service)
         using var listener = new System.Diagnostics.Metrics.MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == ELicence.Core.Operations.ElicenceTelemetry.Name && instrument.Name == instrumentName)
+            if (instrument.Meter.Name == ELicence.Core.Kernel.ElicenceTelemetry.Name && instrument.Name == instrumentName)
             {
                 l.EnableMeasurementEvents(instrument);
             }
