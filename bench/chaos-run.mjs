@@ -207,6 +207,7 @@ async function hostStart() {
     '--LocalHost:QueueRetryDelay=00:00:01', '--LocalHost:QueuePollInterval=00:00:00.200',
     `--Issuer:Id=${base}`, `--Documents:PublicBaseUrl=${base}`,
     '--StatusList:PublishDelay=00:00:01', '--Webhooks:InitialBackoff=00:00:01', '--Webhooks:MaxBackoff=00:00:05',
+    `--Webhooks:AllowHttpLocalhostPort=${receiverPort}`,
     '--Logging:LogLevel:Default=Warning', '--Logging:Console:FormatterName=simple'], { cwd: root, env: hostEnv, stdio: ['ignore', out, out] });
   closeSync(out);
   const process_ = host;

@@ -78,7 +78,7 @@ public sealed class PublicLicenceCheck(ILicenceStore licences, ICredentialStore 
         var creditCode = codeExceptions.ParseField(code, "code");
         // The licence with its permits and annual-report standing: one partition query, the same as the licence alone.
         var found = await licences.FindCurrentWithPermitsAsync(creditCode, cancellationToken)
-            ?? throw ProblemException.LicenceNotFound(creditCode);
+            ?? throw ProblemException.LicenceNotFound(creditCode.Value);
         var licence = found.Licence;
         var today = ChinaTime.DateOf(time.GetUtcNow());
         var standing = PublicStanding.Of(licence.Summarize(today), today);

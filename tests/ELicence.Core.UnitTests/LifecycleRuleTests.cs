@@ -94,7 +94,7 @@ public class BitstringStatusListTests
     [Fact]
     public void A_credential_points_both_purposes_at_the_same_index_of_their_lists()
     {
-        var entries = StatusListCredentials.EntriesFor(new Credentials.IssuerOptions { Id = "https://elicence.example" }, 131_073);
+        var entries = StatusListCredentials.EntriesFor(new IssuerOptions { Id = "https://elicence.example" }, 131_073);
 
         Assert.Equal([StatusPurpose.Revocation, StatusPurpose.Suspension], entries.Select(e => e.StatusPurpose));
         Assert.All(entries, e => Assert.Equal("1", e.StatusListIndex));

@@ -97,7 +97,7 @@ public class CredentialContextTests(ServiceFixture service)
 
         var issued = history.GetProperty("events")[0];
         Assert.Equal("issued", issued.GetProperty("type").GetString());
-        Assert.Equal("registrar:test", issued.GetProperty("actorId").GetString());
+        Assert.Equal("key:" + service.RegistrarKey.Split('_')[1], issued.GetProperty("actorId").GetString()); // the key that acted, not the bureau
         Assert.Equal("Test registrar", issued.GetProperty("actorName").GetString()); // the registrar who submitted, as later events name theirs
         Assert.False(issued.TryGetProperty("statusBefore", out _));
         Assert.Equal("active", issued.GetProperty("statusAfter").GetString());

@@ -104,7 +104,7 @@ public class InvalidUtf8Tests(ServiceFixture service)
         {
             var code = await service.IssueAsync(Applications.Valid("阿图什市编码检查有限公司"));
             var owner = await service.CreateHolderKeyAsync(code);
-            var (_, webhook, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/webhooks", service.VerifierKey, new { url = "http://127.0.0.1:9/hooks/utf8", events = new[] { "licence.revoked" }, creditCodes = new[] { code } });
+            var (_, webhook, _) = await service.SendAsync(HttpMethod.Post, "/api/v1/webhooks", service.VerifierKey, new { url = $"http://127.0.0.1:{service.WebhookPort}/hooks/utf8", events = new[] { "licence.revoked" }, creditCodes = new[] { code } });
             return new Target(code, owner, webhook.GetProperty("webhook").GetProperty("id").GetString()!, service);
         }
 

@@ -55,10 +55,10 @@ public partial class DocsTests
     [GeneratedRegex("\"([^\"]+\\.csproj)\"")]
     private static partial Regex SolutionProject();
 
-    [GeneratedRegex("`((?:src|tests|bench)/ELicence\\.[A-Za-z.]+)`")]
+    [GeneratedRegex("`((?:src|tests|bench)/ELicence\\.[A-Za-z0-9.]+)`")]
     private static partial Regex ProjectPath();
 
-    [GeneratedRegex("`(ELicence\\.[A-Za-z.]+)`")]
+    [GeneratedRegex("`(ELicence\\.[A-Za-z0-9.]+)`")]
     private static partial Regex ProjectName();
 
     [GeneratedRegex("`([A-Z][A-Za-z]+)/`")]

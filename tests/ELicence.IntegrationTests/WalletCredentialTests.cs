@@ -112,7 +112,7 @@ public class WalletCredentialTests(ServiceFixture service)
 
         await ActAsync(code, "suspension", new { reasonCode = "unreachable-at-domicile", reason = "通过登记的住所无法联系" });
         await StatusOfAsync(vc, 2);
-        await ActAsync(code, "revocation", new { reason = "虚假登记" });
+        await ELicence.IntegrationTests.Documents.ServiceCalls.RevokeWithApprovalAsync(service, code, new { reason = "虚假登记" });
         await StatusOfAsync(vc, 1);
     }
 

@@ -34,7 +34,7 @@ public interface IKeyRingEditor
 }
 
 /// <summary>Loads the ring once and refreshes it every few minutes so a rotation reaches every instance; creates the first ring on first use.</summary>
-public sealed class KeyRingProvider(IKeyRingStore store, TimeProvider time, Credentials.IssuerOptions? issuer = null) : IKeyRingProvider, IKeyRingEditor, IDisposable
+public sealed class KeyRingProvider(IKeyRingStore store, TimeProvider time, IssuerOptions? issuer = null) : IKeyRingProvider, IKeyRingEditor, IDisposable
 {
     /// <summary>How stale an instance's ring may be; the announce period allows for it.</summary>
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromMinutes(5);

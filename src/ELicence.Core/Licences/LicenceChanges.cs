@@ -29,7 +29,7 @@ public static class LicenceStoreExtensions
     public static async Task<Licence> GetCurrentAsync(this ILicenceStore store, CreditCode code, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return await store.FindCurrentAsync(code, cancellationToken) ?? throw ProblemException.LicenceNotFound(code);
+        return await store.FindCurrentAsync(code, cancellationToken) ?? throw ProblemException.LicenceNotFound(code.Value);
     }
 }
 

@@ -111,7 +111,7 @@ public sealed class SdJwtVcIssuer(
     /// <summary>The current version of the licence as an SD-JWT VC bound to <paramref name="holderKey"/>, under the licence version's own status entry, without x5c (quick mode: the service's key per licence, a QR code).</summary>
     public async Task<(string Combined, IReadOnlyList<Disclosure> Disclosures, int LicenceVersion, string IssuerJwt)> IssueAsync(CreditCode code, HolderJwk holderKey, CancellationToken cancellationToken)
     {
-        var found = await licences.FindCurrentWithPermitsAsync(code, cancellationToken) ?? throw ProblemException.LicenceNotFound(code);
+        var found = await licences.FindCurrentWithPermitsAsync(code, cancellationToken) ?? throw ProblemException.LicenceNotFound(code.Value);
         var ring = await keys.GetAsync(cancellationToken);
         var vc = LicenceSdJwtVc.Issue(found, holderKey, issuer, ring, found.Licence.StatusListIndex, time.GetUtcNow(), withChain: false);
         return (vc.Combined, vc.Disclosures, found.Licence.Version, vc.IssuerJwt);

@@ -91,8 +91,9 @@ public sealed class ProblemException : Exception
     public static ProblemException NotFound(string detail) => new(ProblemType.NotFound, detail);
 
     /// <summary>The register has no licence <paramref name="code"/> (a valid code).</summary>
-    public static ProblemException LicenceNotFound(CreditCodes.CreditCode code) =>
-        new(ProblemType.LicenceNotFound, $"The register has no licence {code}.", extensions: new Dictionary<string, object?> { ["creditCode"] = code.Value });
+    /// <summary>An unknown licence, by its (valid) code: a string, so that problems stay below every slice.</summary>
+    public static ProblemException LicenceNotFound(string creditCode) =>
+        new(ProblemType.LicenceNotFound, $"The register has no licence {creditCode}.", extensions: new Dictionary<string, object?> { ["creditCode"] = creditCode });
 
     public static ProblemException Forbidden(string detail) => new(ProblemType.Forbidden, detail);
 }

@@ -301,7 +301,7 @@ public sealed class LicenceChecker(
     {
         var code = codeExceptions.ParseField(input, "creditCode");
         var found = await FindAsync(code, moment, cancellationToken)
-            ?? throw ProblemException.LicenceNotFound(code);
+            ?? throw ProblemException.LicenceNotFound(code.Value);
         var reasons = new List<VerificationReason>();
         reasons.AddRange(StatusReasons.For(found.Licence, moment.Today));
         return (new ReceiptTarget("credit-code", found.Licence.Code.Value, null, found.Licence.Version, null, null), found, reasons);

@@ -21,7 +21,7 @@ public sealed class AnnualReportFunctions(HttpApi<AnnualReportFunctions> api, An
     /// <summary>Every version of every year, private part included: the registrar and the licence's holders.</summary>
     [Function("ListAnnualReports")]
     [Endpoint(Access.RegistrarOrHolder, Cache = CachePolicy.PrivateNoStore)]
-    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/licences/{code}/annual-reports")] HttpRequest req, string code) =>
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/licences/{code}/annual-reports")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(new AnnualReportList([.. (await reports.ListAsync(call.Caller, code, call.Cancellation)).Select(r => r with { ETag = null })])));
 
@@ -34,7 +34,7 @@ public sealed class AnnualReportFunctions(HttpApi<AnnualReportFunctions> api, An
     /// <summary>The public register's view: for each year, the public part of the version on file.</summary>
     [Function("PublicAnnualReports")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.PublicMinute)]
-    public Task<IActionResult> Public([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/register/annual-reports/{code}")] HttpRequest req, string code) =>
+    public Task<IActionResult> Public([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/register/annual-reports/{code}")] HttpRequest req, string code) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(new PublicAnnualReportList(code.Trim().ToUpperInvariant(), await reports.PublicAsync(code, call.Cancellation))));
 

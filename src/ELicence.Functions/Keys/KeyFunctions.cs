@@ -28,7 +28,7 @@ public sealed class KeyFunctions(HttpApi<KeyFunctions> api, IKeyRingProvider key
     /// </summary>
     [Function("GetPkiRoot")]
     [Endpoint(Access.Anyone, Cors = true)]
-    public Task<IActionResult> PkiRoot([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/pki/root.crt")] HttpRequest req) =>
+    public Task<IActionResult> PkiRoot([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/pki/root.crt")] HttpRequest req) =>
         api.RunAsync(req, async call =>
         {
             var pki = (await keys.GetAsync(call.Cancellation)).Pki ?? throw ProblemException.NotFound("The key ring has no certificate authority yet.");

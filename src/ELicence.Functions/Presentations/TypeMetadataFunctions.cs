@@ -10,7 +10,7 @@ public sealed class TypeMetadataFunctions(HttpApi<TypeMetadataFunctions> api, Is
     /// <summary>SD-JWT VC Type Metadata of the business licence (draft-ietf-oauth-sd-jwt-vc §6).</summary>
     [Function("GetLicenceTypeMetadata")]
     [Endpoint(Access.Anyone, Cors = true)]
-    public Task<IActionResult> TypeMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "vct/business-licence")] HttpRequest req) =>
+    public Task<IActionResult> TypeMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "vct/business-licence")] HttpRequest req) =>
         api.RunAsync(req, call =>
         {
             call.CacheFor(TimeSpan.FromHours(1));
@@ -20,7 +20,7 @@ public sealed class TypeMetadataFunctions(HttpApi<TypeMetadataFunctions> api, Is
     /// <summary>JWT VC Issuer Metadata (draft-ietf-oauth-sd-jwt-vc §5): the issuer and its JWKS, cached as the JWKS is.</summary>
     [Function("GetJwtVcIssuerMetadata")]
     [Endpoint(Access.Anyone, Cors = true)]
-    public Task<IActionResult> IssuerMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ".well-known/jwt-vc-issuer")] HttpRequest req) =>
+    public Task<IActionResult> IssuerMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ".well-known/jwt-vc-issuer")] HttpRequest req) =>
         api.RunAsync(req, call =>
         {
             call.CacheFor(keys.JwksMaxAge);

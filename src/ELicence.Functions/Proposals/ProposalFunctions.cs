@@ -24,13 +24,13 @@ public sealed class ProposalFunctions(HttpApi<ProposalFunctions> api, ProposalSe
     /// <summary><c>?state=pending|approved|rejected|expired</c>; newest first.</summary>
     [Function("ListProposals")]
     [Endpoint(Access.Registrar, Cache = CachePolicy.NoStore)]
-    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/proposals")] HttpRequest req) =>
+    public Task<IActionResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/proposals")] HttpRequest req) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(new ProposalList(await proposals.ListAsync(call.Query("state"), call.Cancellation))));
 
     [Function("GetProposal")]
     [Endpoint(Access.Registrar, Cache = CachePolicy.NoStore)]
-    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/proposals/{id}")] HttpRequest req, string id) =>
+    public Task<IActionResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/proposals/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, async call =>
             ApiResults.Json(await proposals.GetAsync(id, call.Cancellation)));
 

@@ -25,7 +25,7 @@ public sealed class StatusListFunctions(HttpApi<StatusListFunctions> api, Status
     /// </summary>
     [Function("GetTokenStatusList")]
     [Endpoint(Access.Anyone, Cors = true)]
-    public Task<IActionResult> GetToken([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/v1/token-status-lists/{list}")] HttpRequest req, string list) =>
+    public Task<IActionResult> GetToken([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "api/v1/token-status-lists/{list}")] HttpRequest req, string list) =>
         api.RunAsync(req, async call =>
         {
             var time = call.Query("time");

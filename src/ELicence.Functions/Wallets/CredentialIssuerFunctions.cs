@@ -12,12 +12,12 @@ public sealed class CredentialIssuerFunctions(HttpApi<CredentialIssuerFunctions>
 {
     [Function("CredentialIssuerMetadata")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.PublicMinute, Cors = true)]
-    public Task<IActionResult> IssuerMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ".well-known/openid-credential-issuer")] HttpRequest req) =>
+    public Task<IActionResult> IssuerMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ".well-known/openid-credential-issuer")] HttpRequest req) =>
         api.RunAsync(req, _ => Task.FromResult<IActionResult>(ProtocolHttp.Json(issuance.IssuerMetadata())));
 
     [Function("AuthorizationServerMetadata")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.PublicMinute, Cors = true)]
-    public Task<IActionResult> AuthorizationServerMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = ".well-known/oauth-authorization-server")] HttpRequest req) =>
+    public Task<IActionResult> AuthorizationServerMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = ".well-known/oauth-authorization-server")] HttpRequest req) =>
         api.RunAsync(req, _ => Task.FromResult<IActionResult>(ProtocolHttp.Json(issuance.AuthorizationServerMetadata())));
 
     /// <summary>A single-use offer for the caller's wallet: the link and its QR PNG, and the transaction code, shown only here.</summary>
@@ -30,7 +30,7 @@ public sealed class CredentialIssuerFunctions(HttpApi<CredentialIssuerFunctions>
     /// <summary>The offer behind credential_offer_uri (OpenID4VCI 1.0 §4.1.3).</summary>
     [Function("ResolveCredentialOffer")]
     [Endpoint(Access.Anyone, Cache = CachePolicy.NoStore)]
-    public Task<IActionResult> ResolveOffer([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openid4vci/offers/{id}")] HttpRequest req, string id) =>
+    public Task<IActionResult> ResolveOffer([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "openid4vci/offers/{id}")] HttpRequest req, string id) =>
         api.RunAsync(req, async call => ProtocolHttp.Json(await issuance.ResolveOfferAsync(id, call.Cancellation)));
 
     [Function("WalletToken")]

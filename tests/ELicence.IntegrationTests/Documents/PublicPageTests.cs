@@ -72,7 +72,7 @@ public class PublicPageTests(ServiceFixture service)
         Assert.Contains("issued no licence matching this link", forged, StringComparison.Ordinal);
         // Switching language keeps which printed copy is being checked; the header names the configured authority.
         Assert.Contains($"href=\"/verify/{code}?v=1&amp;d={digest}&amp;lang=zh\"", current, StringComparison.Ordinal);
-        Assert.Contains(service.Services.GetRequiredService<Core.Credentials.IssuerOptions>().NameEn + " · public licence check", current, StringComparison.Ordinal);
+        Assert.Contains(service.Services.GetRequiredService<Core.Kernel.IssuerOptions>().NameEn + " · public licence check", current, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ELicence.Core.Credentials;
+namespace ELicence.Core.Kernel;
 
 /// <summary>Who signs credentials and receipts (configuration section <c>Issuer</c>).</summary>
 public sealed class IssuerOptions
