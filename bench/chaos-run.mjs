@@ -67,6 +67,14 @@ const drainMs = number('drain', 10) * 1000;
 const timeoutMs = number('timeout', 1) * 1000;
 if (!['Release', 'Debug'].includes(opt.configuration)) throw new Error('--configuration is Release or Debug.');
 
+// A run that stops making progress is a failure, never a hang: past the load, the drain and ten minutes for the kills,
+// outages and checks, the host and Azurite are killed and the run exits 1.
+setTimeout(() => {
+  console.error(`chaos run: not finished ${(durationMs + drainMs) / 1000 + 600} s after its start; stopping it as failed`);
+  for (const child of [host, azurite]) { try { child?.kill('SIGKILL'); } catch { /* already gone */ } }
+  process.exit(1);
+}, durationMs + drainMs + 600_000).unref();
+
 // A small seeded generator (mulberry32), so a failing schedule can be run again with --seed.
 const seed = opt.seed === undefined ? Date.now() % 2 ** 31 : Number(opt.seed);
 let state = seed >>> 0;
@@ -129,6 +137,12 @@ function startAzurite() {
   closeSync(out);
 }
 
+/** Resolves when the process has exited: at once if it already has (its 'exit' event is then long gone). */
+function exitOf(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise(r => child.once('exit', r));
+}
+
 async function listening(port) {
   return new Promise(resolve => {
     const socket = new Socket();
@@ -168,7 +182,7 @@ async function azuriteStart() {
       log(`Azurite (pid ${process_.pid}) not listening: ${e.message}; starting it again`);
       chaos.azuriteRetries++;
       if (process_.exitCode === null) {
-        const exited = new Promise(r => process_.once('exit', r));
+        const exited = exitOf(process_);
         process_.kill('SIGKILL');
         await exited;
       }
@@ -180,7 +194,7 @@ async function azuriteStart() {
 async function azuriteStop() {
   azuriteUp = false;
   outageUntil = Infinity;
-  const exited = new Promise(r => azurite.once('exit', r));
+  const exited = exitOf(azurite);
   azurite.kill('SIGINT'); // a graceful stop (Azurite's Ctrl+C): it saves its metadata, as a real outage keeps acknowledged writes
   await Promise.race([exited, sleep(10_000).then(() => azurite.kill('SIGKILL'))]);
   await exited;
@@ -228,7 +242,7 @@ async function hostStart() {
 
 async function hostKill() {
   hostUp = false;
-  const exited = new Promise(r => host.once('exit', r));
+  const exited = exitOf(host);
   host.kill('SIGKILL');
   await exited;
 }
