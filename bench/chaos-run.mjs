@@ -123,7 +123,7 @@ const storage = 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;Acco
 // Processes: Azurite (data on disk in the temporary folder) and the host.
 
 const azuriteData = join(work, 'azurite');
-const chaos = { kills: 0, outages: 0, restartSeconds: [], outageSeconds: [], azuriteRetries: 0 };
+const chaos = { kills: 0, outages: 0, restartSeconds: [], outageSeconds: [], azuriteRetries: 0, hostStartRetries: 0 };
 let azurite = null;
 let azuriteUp = false;
 let outageUntil = 0; // while storage is down and a few seconds after: a 503 is the expected answer
@@ -212,7 +212,27 @@ for (const policy of ['Registrar', 'Holder', 'Verifier', 'VerificationBatch', 'A
 }
 delete hostEnv.AzureWebJobsStorage;
 
+// A host started just as storage comes back can fail its start (it creates its tables first) and exit: that is
+// counted and reported (an open finding of the service), and the host is started again, at most 3 times.
 async function hostStart() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await hostStartOnce();
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      log(`host did not start: ${e.message.split('\n')[0]}; starting it again`);
+      chaos.hostStartRetries++;
+      if (host) {
+        const exited = exitOf(host);
+        host.kill('SIGKILL');
+        await exited;
+      }
+    }
+  }
+}
+
+async function hostStartOnce() {
   rmSync(keysFile, { force: true });
   const out = openSync(hostLog, 'a');
   host = spawn('dotnet', [hostDll,
@@ -843,6 +863,7 @@ const line = (a, b) => console.log(`${a.padEnd(78)} ${b}`);
 console.log('\nchaos run' + ` (seed ${seed}, ${(durationMs / 1000)} s load, ${workerCount} clients)`);
 line('host kills survived (SIGKILL + restart)', `${chaos.kills} of ${killCount}` + (chaos.restartSeconds.length ? `, restart ${Math.min(...chaos.restartSeconds).toFixed(1)}–${Math.max(...chaos.restartSeconds).toFixed(1)} s` : ''));
 line('storage outages survived (Azurite stopped 5–15 s)', `${chaos.outages} of ${outageCount}` + (chaos.azuriteRetries ? ` (Azurite started again after a silent start: ${chaos.azuriteRetries})` : ''));
+line('host starts that failed and were repeated (storage coming back)', String(chaos.hostStartRetries));
 line('requests', String(stats.requests));
 line('answers by status', [...stats.byStatus].sort().map(([k, v]) => `${k}: ${v}`).join(', '));
 line('answers while storage was down', [...stats.outageAnswers].sort().map(([k, v]) => `${k}: ${v}`).join(', ') || '-');
